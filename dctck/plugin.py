@@ -1,3 +1,342 @@
-"""The dctck pytest plugin (registered through the ``pytest11`` entry point)."""
+"""The dctck pytest plugin: options, fixtures, collection of the bundled suites, the report.
+
+Registered through the ``pytest11`` entry point, it stays idle until asked to certify a driver:
+``--dctck-driver=MODULE:ATTR`` (or ``dctck_driver`` in the ini file), ``--dctck``, or a
+``conftest.py`` that defines the ``dctck_driver`` fixture.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import suites
+from dctck._errors import DriverLoadError
+from dctck._loader import load_driver
+from dctck.kit import (
+    AREAS,
+    DEFAULT_TIMEOUT,
+    RULE_MARKER,
+    CheckRecord,
+    Harness,
+    Report,
+    Subject,
+    Unmet,
+)
+
+SUITES_DIR = Path(suites.__file__).parent
+
+_AREA = "dctck_area"
+_RULE = "dctck_rule"
+_MESSAGE = "dctck_message"
+
+
+@dataclass
+class _Settings:
+    driver_path: str | None
+    credentials: dict[str, str] | None
+    other_credentials: dict[str, str] | None
+    timeout: float
+    report_path: str | None
+    driver: Any = None
+    report: Report | None = None
+
+
+_SETTINGS = pytest.StashKey[_Settings]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup(
+        "dctck", "dctck: certify a Deltacloud-style driver against the Driver SPI"
+    )
+    options = [
+        ("driver", "MODULE:ATTR", "the driver to certify: a class or zero-argument factory"),
+        ("credentials", "NAME:PASSWORD", "valid credentials of the driver's provider (required)"),
+        (
+            "other-credentials",
+            "NAME:PASSWORD",
+            "a second account, for the isolation checks (skipped without it)",
+        ),
+        (
+            "timeout",
+            "SECONDS",
+            f"bound on every driver call and every wait for a state change, in the driver's"
+            f" time: virtual seconds when it exposes a clock (default {DEFAULT_TIMEOUT:g})",
+        ),
+        ("report", "PATH", "write the JSON certification report there"),
+    ]
+    for name, metavar, text in options:
+        ini_name = "dctck_" + name.replace("-", "_")
+        group.addoption(f"--dctck-{name}", dest=ini_name, metavar=metavar, help=text)
+        parser.addini(ini_name, f"default for --dctck-{name}: {text}")
+    group.addoption(
+        "--dctck",
+        action="store_true",
+        dest="dctck_enabled",
+        help="run the conformance suites with the dctck_driver fixture of your conftest.py",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for name in AREAS:
+        config.addinivalue_line("markers", f"{name}: dctck conformance checks of area {name}")
+    config.addinivalue_line("markers", f"{RULE_MARKER}(text): the SPEC rule a dctck check verifies")
+    settings = _read_settings(config)
+    if settings is None:
+        return
+    config.stash[_SETTINGS] = settings
+    if settings.driver_path is not None:
+        try:
+            settings.driver = load_driver(settings.driver_path)
+        except DriverLoadError as exc:
+            raise pytest.UsageError(f"dctck: {exc}") from None
+    from dctck import __version__
+
+    settings.report = Report(settings.driver_path or "dctck_driver fixture", __version__)
+    config.pluginmanager.register(_Certification(settings), "dctck-certification")
+    if config.args_source == pytest.Config.ArgsSource.ARGS:
+        config.args.append(str(SUITES_DIR))
+    else:
+        config.args[:] = [str(SUITES_DIR)]
+
+
+def _read_settings(config: pytest.Config) -> _Settings | None:
+    def value(name: str) -> str | None:
+        given = config.getoption(name) or config.getini(name)
+        return str(given) if given else None
+
+    driver_path = value("dctck_driver")
+    fixtures = _conftest_fixtures(config)
+    enabled = (
+        driver_path is not None or config.getoption("dctck_enabled") or "dctck_driver" in (fixtures)
+    )
+    if not enabled:
+        return None
+    credentials = _credentials(value("dctck_credentials"), "--dctck-credentials")
+    if credentials is None and "dctck_credentials" not in fixtures:
+        raise pytest.UsageError(
+            "dctck: --dctck-credentials NAME:PASSWORD is required: the kit needs one valid"
+            " account of the driver's provider"
+        )
+    timeout_text = value("dctck_timeout")
+    try:
+        timeout = float(timeout_text) if timeout_text is not None else DEFAULT_TIMEOUT
+    except ValueError:
+        timeout = -1.0
+    if not timeout > 0:
+        raise pytest.UsageError(
+            f"dctck: --dctck-timeout must be a positive number of seconds, got {timeout_text!r}"
+        )
+    return _Settings(
+        driver_path=driver_path,
+        credentials=credentials,
+        other_credentials=_credentials(
+            value("dctck_other_credentials"), "--dctck-other-credentials"
+        ),
+        timeout=timeout,
+        report_path=value("dctck_report"),
+    )
+
+
+def _credentials(text: str | None, option: str) -> dict[str, str] | None:
+    if text is None:
+        return None
+    name, sep, password = text.partition(":")
+    if not sep or not name:
+        raise pytest.UsageError(f"dctck: {option} must be NAME:PASSWORD")
+    return {"name": name, "password": password}
+
+
+def _conftest_fixtures(config: pytest.Config) -> set[str]:
+    """The dctck fixtures that already-loaded conftest files override."""
+    names: set[str] = set()
+    for plugin in config.pluginmanager.get_plugins():
+        if str(getattr(plugin, "__file__", "") or "").endswith("conftest.py"):
+            names.update(n for n in ("dctck_driver", "dctck_credentials") if hasattr(plugin, n))
+    return names
+
+
+def _settings(config: pytest.Config) -> _Settings | None:
+    return config.stash.get(_SETTINGS, None)
+
+
+# -- collection ------------------------------------------------------------------------------------
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Module | None:
+    if (
+        _settings(parent.config) is not None
+        and file_path.parent == SUITES_DIR
+        and file_path.name.startswith("suite_")
+        and file_path.suffix == ".py"
+    ):
+        return pytest.Module.from_parent(parent, path=file_path)
+    return None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if _settings(config) is None:
+        return
+    for item in items:
+        area = next((m.name for m in item.iter_markers() if m.name in AREAS), None)
+        if area is None:
+            continue
+        marker = item.get_closest_marker(RULE_MARKER)
+        item.user_properties.append((_AREA, area))
+        item.user_properties.append((_RULE, marker.args[0] if marker else ""))
+
+
+# -- fixtures --------------------------------------------------------------------------------------
+
+
+def _required(request: pytest.FixtureRequest) -> _Settings:
+    settings = _settings(request.config)
+    if settings is None:
+        pytest.fail("dctck is not enabled: give --dctck-driver=MODULE:ATTR", pytrace=False)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def dctck_driver(request: pytest.FixtureRequest) -> Any:
+    """The driver under test, loaded from ``--dctck-driver`` (override to build your own)."""
+    settings = _required(request)
+    if settings.driver is None:
+        pytest.fail(
+            "dctck: no driver: give --dctck-driver=MODULE:ATTR or define the dctck_driver fixture",
+            pytrace=False,
+        )
+    return settings.driver
+
+
+@pytest.fixture(scope="session")
+def dctck_credentials(request: pytest.FixtureRequest) -> dict[str, str]:
+    """Valid credentials, from ``--dctck-credentials NAME:PASSWORD``."""
+    credentials = _required(request).credentials
+    assert credentials is not None  # enforced when the options were read
+    return credentials
+
+
+@pytest.fixture(scope="session")
+def dctck_other_credentials(request: pytest.FixtureRequest) -> dict[str, str] | None:
+    """A second account, from ``--dctck-other-credentials``; ``None`` skips the isolation checks."""
+    return _required(request).other_credentials
+
+
+@pytest.fixture(scope="session")
+def dctck_timeout(request: pytest.FixtureRequest) -> float:
+    """Seconds (of the driver's time) that bound every call and every wait."""
+    return _required(request).timeout
+
+
+@pytest.fixture(scope="session")
+def dctck_subject(
+    dctck_driver: Any,
+    dctck_credentials: dict[str, str],
+    dctck_other_credentials: dict[str, str] | None,
+    dctck_timeout: float,
+) -> Iterator[Subject]:
+    """The driver with its credentials and timeout, shared by every check of the session."""
+    subject = Subject(dctck_driver, dctck_credentials, dctck_other_credentials, dctck_timeout)
+    yield subject
+    subject.close()
+
+
+@pytest.fixture
+def dctck_harness(dctck_subject: Subject) -> Iterator[Harness]:
+    """One check's harness; what the check created is destroyed afterwards, leaks fail it."""
+    harness = Harness(dctck_subject)
+    yield harness
+    leaks = harness.cleanup()
+    if leaks:
+        raise Unmet(
+            [f"{leak} [kit leak ledger: the kit destroys what it creates]" for leak in leaks]
+        )
+
+
+# -- outcomes and the report -----------------------------------------------------------------------
+
+
+class _Certification:
+    """Per-run hooks: failure messages without tracebacks, check records, the report."""
+
+    def __init__(self, settings: _Settings) -> None:
+        self.settings = settings
+        self.phases: dict[str, list[pytest.TestReport]] = {}
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(
+        self, item: pytest.Item, call: pytest.CallInfo[None]
+    ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+        report = yield
+        error = call.excinfo.value if call.excinfo is not None else None
+        if isinstance(error, Unmet):
+            message = self._redact(item, str(error))
+            report.longrepr = message
+            report.user_properties.append((_MESSAGE, message))
+            if error.rule:
+                report.user_properties.append((_RULE, error.rule))
+        return report
+
+    def _redact(self, item: pytest.Item, text: str) -> str:
+        subject = getattr(item, "funcargs", {}).get("dctck_subject")
+        if isinstance(subject, Subject):
+            return subject.redact(text)
+        for creds in (self.settings.credentials, self.settings.other_credentials):
+            if creds and creds.get("password"):
+                text = text.replace(creds["password"], "***")
+        return text
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if any(name == _AREA for name, _ in report.user_properties):
+            self.phases.setdefault(report.nodeid, []).append(report)
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        report = self.settings.report
+        if report is None or hasattr(session.config, "workerinput"):
+            return
+        for nodeid, phases in self.phases.items():
+            report.add(_record(nodeid, phases))
+        if self.settings.report_path:
+            report.write(self.settings.report_path)
+
+    def pytest_terminal_summary(self, terminalreporter: Any, config: pytest.Config) -> None:
+        report = self.settings.report
+        if report is None or hasattr(config, "workerinput"):
+            return
+        terminalreporter.section("dctck certification")
+        for line in report.summary_lines():
+            terminalreporter.write_line(line)
+        if self.settings.report_path:
+            terminalreporter.write_line(f"report written to {self.settings.report_path}")
+
+
+def _record(nodeid: str, phases: list[pytest.TestReport]) -> CheckRecord:
+    properties: dict[str, str] = {}
+    for phase in phases:
+        properties.update((name, str(value)) for name, value in phase.user_properties)
+    failed = next((p for p in phases if p.failed), None)
+    skipped = next((p for p in phases if p.skipped), None)
+    if failed is not None:
+        given = dict(failed.user_properties).get(_MESSAGE)
+        outcome, message = "failed", str(given) if given else _crash(failed)
+    elif skipped is not None:
+        outcome, message = "skipped", _skip_reason(skipped)
+    else:
+        outcome, message = "passed", ""
+    check_id = f"{properties[_AREA]}::{nodeid.rpartition('::')[2]}"
+    return CheckRecord(check_id, properties[_AREA], outcome, message, properties.get(_RULE, ""))
+
+
+def _crash(report: pytest.TestReport) -> str:
+    crash = getattr(report.longrepr, "reprcrash", None)
+    return str(crash.message) if crash is not None else str(report.longrepr)
+
+
+def _skip_reason(report: pytest.TestReport) -> str:
+    if isinstance(report.longrepr, tuple):
+        return str(report.longrepr[2]).removeprefix("Skipped: ")
+    return str(report.longrepr)

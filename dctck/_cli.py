@@ -1,0 +1,165 @@
+"""The ``dctck`` command line: ``certify``, plus commands from ``dctck.commands`` entry points.
+
+A command registered under the ``dctck.commands`` entry-point group is an object with ``help``
+(one line), ``configure(parser)`` and ``run(args) -> int``; that is how the simulator adds
+``dctck simulate`` without dctck knowing it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Any, Protocol
+
+from dctck._errors import DriverLoadError
+from dctck._loader import load_driver, split_driver_path
+from dctck.kit import DEFAULT_TIMEOUT
+
+__all__ = ["Command", "main"]
+
+USAGE_ERROR = 2
+_CERTIFY_INI = Path(__file__).with_name("_certify.ini")
+
+
+class Command(Protocol):
+    """A ``dctck`` subcommand contributed through the ``dctck.commands`` entry points."""
+
+    help: str
+
+    def configure(self, parser: argparse.ArgumentParser) -> None: ...
+
+    def run(self, args: argparse.Namespace) -> int: ...
+
+
+class _UsageError(Exception):
+    """A one-line message for the user; exit code 2."""
+
+
+class Certify:
+    """``dctck certify``: run the conformance suites against a driver, print a summary per area."""
+
+    help = "certify a driver against the Driver SPI (exit 0 certified, 1 failed, 2 usage error)"
+
+    def configure(self, parser: argparse.ArgumentParser) -> None:
+        parser.description = (
+            "Run the dctck conformance suites against a driver through pytest and print a"
+            " summary per area. Without MODULE:ATTR, certify the bundled reference driver on"
+            " the embedded simulator."
+        )
+        parser.add_argument(
+            "driver",
+            nargs="?",
+            metavar="MODULE:ATTR",
+            help="the driver: a class or zero-argument factory (default: the bundled reference)",
+        )
+        parser.add_argument("--credentials", metavar="NAME:PASSWORD", help="valid credentials")
+        parser.add_argument(
+            "--other-credentials",
+            metavar="NAME:PASSWORD",
+            help="a second account, for the isolation checks (skipped without it)",
+        )
+        parser.add_argument(
+            "--timeout",
+            metavar="SECONDS",
+            help=f"bound on every driver call and wait (default {DEFAULT_TIMEOUT:g})",
+        )
+        parser.add_argument("--report", metavar="PATH", help="write the JSON report there")
+        parser.add_argument("--junitxml", metavar="PATH", help="write a JUnit XML report there")
+        parser.add_argument(
+            "pytest_args",
+            nargs=argparse.REMAINDER,
+            help="after --: more pytest arguments (e.g. -- -k filters -n 2)",
+        )
+
+    def run(self, args: argparse.Namespace) -> int:
+        target = _default_target() if args.driver is None else {}
+        driver = args.driver or target.get("driver")
+        if not driver:
+            raise _UsageError("no driver given and no bundled reference driver is installed")
+        credentials = args.credentials or target.get("credentials")
+        other = args.other_credentials or target.get("other_credentials")
+        try:
+            split_driver_path(driver)
+            load_driver(driver)
+        except DriverLoadError as exc:
+            raise _UsageError(str(exc)) from None
+        if credentials is None:
+            raise _UsageError("--credentials NAME:PASSWORD is required for this driver")
+        for option, value in (("--credentials", credentials), ("--other-credentials", other)):
+            if value is not None and ":" not in value:
+                raise _UsageError(f"{option} must be NAME:PASSWORD")
+        if args.timeout is not None:
+            try:
+                if not float(args.timeout) > 0:
+                    raise ValueError
+            except ValueError:
+                raise _UsageError(
+                    f"--timeout must be a positive number of seconds, got {args.timeout!r}"
+                ) from None
+        pytest_args = ["-q", "-p", "no:cacheprovider", "-c", str(_CERTIFY_INI)]
+        pytest_args.append(f"--dctck-driver={driver}")
+        pytest_args.append(f"--dctck-credentials={credentials}")
+        if other is not None:
+            pytest_args.append(f"--dctck-other-credentials={other}")
+        if args.timeout is not None:
+            pytest_args.append(f"--dctck-timeout={args.timeout}")
+        if args.report:
+            pytest_args.append(f"--dctck-report={args.report}")
+        if args.junitxml:
+            pytest_args.append(f"--junitxml={args.junitxml}")
+        extra = list(args.pytest_args)
+        if extra[:1] == ["--"]:
+            extra = extra[1:]
+        return _run_pytest(pytest_args + extra)
+
+
+def _run_pytest(args: list[str]) -> int:
+    import pytest
+
+    code = int(pytest.main(args))
+    if code in (0, 1):
+        return code
+    if code == int(pytest.ExitCode.USAGE_ERROR):
+        return USAGE_ERROR
+    return code
+
+
+def _default_target() -> dict[str, Any]:
+    """The bundled reference target, from the ``dctck.targets`` entry point named ``default``."""
+    for entry in entry_points(group="dctck.targets", name="default"):
+        target = entry.load()
+        return dict(target)
+    return {}
+
+
+def _commands() -> dict[str, Command]:
+    commands: dict[str, Command] = {"certify": Certify()}
+    for entry in entry_points(group="dctck.commands"):
+        if entry.name not in commands:
+            commands[entry.name] = entry.load()
+    return commands
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``dctck``; returns the exit code."""
+    commands = _commands()
+    parser = argparse.ArgumentParser(
+        prog="dctck",
+        description="dctck: conformance kit and cloud simulator for Deltacloud-style drivers",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name, command in commands.items():
+        command.configure(subparsers.add_parser(name, help=command.help))
+    args = parser.parse_args(argv)
+    try:
+        return commands[args.command].run(args)
+    except _UsageError as exc:
+        print(f"dctck {args.command}: error: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,287 @@
+"""One check's workbench: driver calls, waiting in the driver's time, followed instances, leaks.
+
+Everything a check creates goes into the harness' ledger; :meth:`Harness.cleanup` destroys what is
+left and reports what could not be removed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from dctck._errors import ActionNotAllowed, NotFound
+from dctck._models import INSTANCE_STATES, Instance
+from dctck._states import TransitionTracker, normalize_state
+from dctck.kit._calls import CredentialSet, Outcome
+from dctck.kit._subject import Subject
+from dctck.kit._violations import Unmet, Violation
+
+__all__ = ["END", "Harness", "InstanceWatch"]
+
+_T = TypeVar("_T")
+
+END = "end"
+_VIRTUAL_FIRST_STEP, _VIRTUAL_MAX_STEP = 1.0, 8.0
+_REAL_FIRST_STEP, _REAL_MAX_STEP = 0.05, 1.0
+
+RULE_DECLARED_STATE = "SPEC 5: every state an instance is seen in is declared"
+RULE_LEGAL_CHANGE = "SPEC 5: observed changes follow the declared transitions"
+RULE_ACTIONS_SUBSET = "SPEC 5: Instance.actions is a subset of instance_actions_for(state)"
+RULE_AUTOMATIC = "SPEC 5: automatic transitions complete within the timeout"
+RULE_ACTION_TAKES_EFFECT = "SPEC 5: an accepted action takes its declared transition"
+
+
+class InstanceWatch:
+    """An instance the kit follows: every observation is judged against the declared machine.
+
+    Violations of SPEC 5 found on the way are collected in :attr:`violations`, for the fsm checks
+    to require; checks of other areas may ignore them.
+    """
+
+    def __init__(
+        self, harness: Harness, instance_id: str, credentials: CredentialSet, first: Instance | None
+    ) -> None:
+        self.harness = harness
+        self.id = instance_id
+        self.credentials = credentials
+        self.violations: list[Violation] = []
+        self.last: Instance | None = first
+        self.seen_listed = False
+        self.tracker = TransitionTracker(harness.subject.machine, "begin", "create")
+        if first is not None:
+            self._record(first, f"create_instance(...) returned {self.id!r}")
+
+    @property
+    def state(self) -> str:
+        """The state observed last: a machine state in lower case, or ``"end"``."""
+        return self.tracker.current
+
+    def observe(self) -> str | None:
+        """Poll the instance once; return its state (``"end"`` once gone), ``None`` if unknown."""
+        outcome = self.harness.call("instances", self.credentials, {"id": self.id})
+        if not outcome.returned or not isinstance(outcome.value, list):
+            return None
+        found = [i for i in outcome.value if getattr(i, "id", None) == self.id]
+        if not found:
+            if not self.seen_listed:
+                return None  # not listed yet: eventual consistency is legal
+            return self._advance(END, str(outcome.call))
+        self.seen_listed = True
+        self.last = found[0]
+        return self._record(found[0], str(outcome.call))
+
+    def act(self, action: str) -> Outcome:
+        """Take ``action`` (``"stop"`` calls ``stop_instance``) and start judging what follows."""
+        outcome = self.harness.call(f"{action}_instance", self.credentials, self.id)
+        machine = self.harness.subject.machine
+        accepted = outcome.returned
+        self.tracker = TransitionTracker(machine, self.state, action if accepted else None)
+        if accepted and isinstance(outcome.value, Instance) and outcome.value.id == self.id:
+            self._record(outcome.value, str(outcome.call))
+        return outcome
+
+    @property
+    def settled(self) -> bool:
+        """The last action took effect and the instance rests in a stable state (or is gone)."""
+        machine = self.harness.subject.machine
+        return self.tracker.completed and self.state in (*machine.stable_states(), END)
+
+    def settle(self) -> bool:
+        """Poll until settled, within the timeout; a timeout is recorded as a violation."""
+        if self.settled:
+            return True
+        done = self.harness.wait_until(lambda: True if self.observe() and self.settled else None)
+        if done:
+            return True
+        action = self.tracker.action
+        if action is not None and not self.tracker.completed:
+            self.violations.append(
+                Violation(
+                    f"{action}_instance({self.id!r})",
+                    RULE_ACTION_TAKES_EFFECT,
+                    f"was accepted but the instance stayed {self.state.upper()}"
+                    f" for {self.harness.subject.timeout:g} s",
+                    f"a {action} transition of the declared machine",
+                )
+            )
+        else:
+            self.violations.append(
+                Violation(
+                    f"instances(opts={{'id': {self.id!r}}})",
+                    RULE_AUTOMATIC,
+                    f"showed the instance still {self.state.upper()}"
+                    f" after {self.harness.subject.timeout:g} s",
+                    "a stable state: "
+                    + ", ".join(s.upper() for s in self.harness.subject.machine.stable_states()),
+                )
+            )
+        return False
+
+    def _record(self, instance: Instance, call: str) -> str:
+        state = instance.state
+        machine = self.harness.subject.machine
+        if not isinstance(state, str) or state not in INSTANCE_STATES:
+            self.violations.append(
+                Violation(
+                    call,
+                    "SPEC 3: Instance.state is PENDING, RUNNING, SHUTTING_DOWN or STOPPED",
+                    f"gave state {state!r}",
+                    "one of " + ", ".join(INSTANCE_STATES),
+                )
+            )
+            return self.state
+        lower = normalize_state(state)
+        if lower not in machine.states:
+            self.violations.append(
+                Violation(
+                    call,
+                    RULE_DECLARED_STATE,
+                    f"gave state {state}",
+                    "a state of instance_states(): " + ", ".join(machine.states),
+                )
+            )
+        allowed = machine.actions_from(lower)
+        extra = (
+            [a for a in instance.actions if a not in allowed]
+            if _is_str_list(instance.actions)
+            else []
+        )
+        if extra:
+            self.violations.append(
+                Violation(
+                    call,
+                    RULE_ACTIONS_SUBSET,
+                    f"gave {state} with actions {instance.actions!r}",
+                    f"actions within {allowed!r}",
+                )
+            )
+        return self._advance(lower, call)
+
+    def _advance(self, state: str, call: str) -> str:
+        problem = self.tracker.observe(state)
+        if problem is not None:
+            self.violations.append(
+                Violation(call, RULE_LEGAL_CHANGE, problem, "a change along declared transitions")
+            )
+        return state
+
+
+def _is_str_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+class Harness:
+    """What one check works with: the subject, waiting, the instances it created."""
+
+    def __init__(self, subject: Subject) -> None:
+        self.subject = subject
+        self.watches: list[InstanceWatch] = []
+
+    def call(self, method: str, *args: Any) -> Outcome:
+        """See :meth:`Subject.call`."""
+        return self.subject.call(method, *args)
+
+    def wait_until(self, poll: Callable[[], _T | None], timeout: float | None = None) -> _T | None:
+        """Poll until ``poll()`` gives something other than ``None``, letting driver time pass.
+
+        With a virtual clock the kit ticks it (1 s, then doubling up to 8 s); otherwise it
+        sleeps. Gives ``None`` after ``timeout`` (default: the subject's) of the driver's time.
+        """
+        limit = self.subject.timeout if timeout is None else timeout
+        clock = self.subject.clock
+        wall_start, start = time.monotonic(), self.subject.now()
+        step = _VIRTUAL_FIRST_STEP if clock is not None else _REAL_FIRST_STEP
+        while True:
+            result = poll()
+            if result is not None:
+                return result
+            waited = self.subject.now() - start
+            if waited >= limit or time.monotonic() - wall_start >= limit:
+                return None
+            if clock is not None:
+                clock.tick(step)
+                step = min(step * 2, _VIRTUAL_MAX_STEP)
+            else:
+                time.sleep(min(step, max(limit - waited, 0.0)))
+                step = min(step * 2, _REAL_MAX_STEP)
+
+    # -- instances -------------------------------------------------------------------------------
+
+    def default_image_id(self) -> str:
+        """An image to create instances from: the first one listed with valid credentials."""
+        outcome = self.call("images", self.subject.valid, None)
+        if outcome.returned and isinstance(outcome.value, list):
+            for image in outcome.value:
+                if isinstance(getattr(image, "id", None), str):
+                    return str(image.id)
+        raise Unmet(
+            [
+                Violation(
+                    str(outcome.call),
+                    "SPEC 4: images() lists the images the caller may see",
+                    outcome.describe(),
+                    "at least one image to create instances from",
+                )
+            ]
+        )
+
+    def create(
+        self,
+        image_id: str | None = None,
+        opts: dict[str, Any] | None = None,
+        credentials: CredentialSet | None = None,
+    ) -> tuple[Outcome, InstanceWatch | None]:
+        """Call ``create_instance``; a returned instance is followed and enters the ledger."""
+        credentials = credentials or self.subject.valid
+        chosen = image_id if image_id is not None else self.default_image_id()
+        outcome = self.call("create_instance", credentials, chosen, opts)
+        value = outcome.value
+        if not outcome.returned or not isinstance(getattr(value, "id", None), str):
+            return outcome, None
+        watch = InstanceWatch(
+            self, value.id, credentials, value if isinstance(value, Instance) else None
+        )
+        self.watches.append(watch)
+        return outcome, watch
+
+    def running_instance(self, opts: dict[str, Any] | None = None) -> InstanceWatch:
+        """A new instance of the valid account, settled in a stable state; or the check fails."""
+        outcome, watch = self.create(opts=opts)
+        if watch is None:
+            raise Unmet(
+                [
+                    Violation(
+                        str(outcome.call),
+                        "SPEC 4: create_instance returns the new Instance",
+                        outcome.describe(),
+                        "an Instance with a string id, to run this check on",
+                    )
+                ]
+            )
+        if not watch.settle():
+            raise Unmet(watch.violations)
+        return watch
+
+    def cleanup(self) -> list[str]:
+        """Destroy every instance this check created and did not see gone; describe the leaks."""
+        leaks: list[str] = []
+        for watch in self.watches:
+            if watch.state == END:
+                continue
+            outcome = self.call("destroy_instance", watch.credentials, watch.id)
+            if not outcome.returned and not outcome.raised(NotFound):
+                if outcome.raised(ActionNotAllowed) and self._gone(watch):
+                    continue
+                leaks.append(f"instance {watch.id!r} left behind: {outcome}")
+                continue
+            if not self._gone(watch):
+                leaks.append(
+                    f"instance {watch.id!r} left behind: still listed as"
+                    f" {watch.state.upper()} {self.subject.timeout:g} s after destroy_instance"
+                )
+        return leaks
+
+    def _gone(self, watch: InstanceWatch) -> bool:
+        watch.seen_listed = True
+        return self.wait_until(lambda: True if watch.observe() == END else None) is not None

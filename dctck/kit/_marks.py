@@ -1,0 +1,23 @@
+"""Marks the suites put on checks: their area (a marker of that name) and the SPEC rule."""
+
+from __future__ import annotations
+
+import pytest
+
+from dctck.kit._report import AREAS
+
+__all__ = ["RULE_MARKER", "area", "rule"]
+
+RULE_MARKER = "dctck_rule"
+
+
+def area(name: str) -> pytest.MarkDecorator:
+    """The marker of a report area: ``pytest -m filters`` selects that area's checks."""
+    if name not in AREAS and name != "api":
+        raise ValueError(f"unknown dctck area {name!r} (known: {', '.join(AREAS)}, api)")
+    return getattr(pytest.mark, name)  # type: ignore[no-any-return]
+
+
+def rule(text: str) -> pytest.MarkDecorator:
+    """The SPEC rule a check verifies, e.g. ``rule("SPEC 6: exact, case-sensitive match")``."""
+    return pytest.mark.dctck_rule(text)

@@ -1,0 +1,95 @@
+"""The certification report: check records per area, the verdict, JSON and terminal renderings."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+__all__ = ["AREAS", "CheckRecord", "Report"]
+
+#: The report areas, in the order they are shown.
+AREAS = ("models", "ids", "filters", "auth", "isolation", "fsm", "create")
+
+_OUTCOMES = ("passed", "failed", "skipped")
+
+
+@dataclass(frozen=True)
+class CheckRecord:
+    """One check's verdict as the report lists it."""
+
+    id: str
+    area: str
+    outcome: str
+    message: str
+    rule: str
+
+
+class Report:
+    """Check records gathered during a run, with the verdict they add up to."""
+
+    def __init__(self, driver: str, kit_version: str, areas: Iterable[str] = AREAS) -> None:
+        self.driver = driver
+        self.kit_version = kit_version
+        self.area_names = list(areas)
+        self.checks: list[CheckRecord] = []
+
+    def add(self, record: CheckRecord) -> None:
+        if record.outcome not in _OUTCOMES:
+            raise ValueError(f"outcome must be one of {_OUTCOMES}, got {record.outcome!r}")
+        if record.area not in self.area_names:
+            self.area_names.append(record.area)
+        self.checks.append(record)
+
+    @property
+    def areas(self) -> dict[str, dict[str, int]]:
+        """``{area: {"passed": n, "failed": n, "skipped": n}}`` for every area, even empty ones."""
+        counts = {area: dict.fromkeys(_OUTCOMES, 0) for area in self.area_names}
+        for check in self.checks:
+            counts[check.area][check.outcome] += 1
+        return counts
+
+    @property
+    def failed(self) -> list[CheckRecord]:
+        return [check for check in self.checks if check.outcome == "failed"]
+
+    @property
+    def certified(self) -> bool:
+        """Every check that ran passed, and at least one ran."""
+        return not self.failed and any(c.outcome == "passed" for c in self.checks)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kit_version": self.kit_version,
+            "driver": self.driver,
+            "certified": self.certified,
+            "areas": self.areas,
+            "checks": [asdict(check) for check in self.checks],
+        }
+
+    def write(self, path: str | os.PathLike[str]) -> None:
+        """Write the JSON report, creating its directory if needed."""
+        directory = os.path.dirname(os.fspath(path))
+        if directory:
+            os.makedirs(directory, exist_ok=True)
+        with open(path, "w", encoding="utf-8") as stream:
+            json.dump(self.to_dict(), stream, indent=2)
+            stream.write("\n")
+
+    def summary_lines(self) -> list[str]:
+        """The per-area table and the verdict, for the terminal."""
+        lines = [f"{'area':<12}{'passed':>8}{'failed':>8}{'skipped':>9}"]
+        for area, counts in self.areas.items():
+            lines.append(
+                f"{area:<12}{counts['passed']:>8}{counts['failed']:>8}{counts['skipped']:>9}"
+            )
+        ran = sum(1 for check in self.checks if check.outcome != "skipped")
+        if self.certified:
+            lines.append(f"CERTIFIED: {self.driver} passed all {ran} checks that apply")
+        elif not self.failed:
+            lines.append(f"NOT CERTIFIED: {self.driver}: no check ran")
+        else:
+            lines.append(f"NOT CERTIFIED: {self.driver} failed {len(self.failed)} of {ran} checks")
+        return lines

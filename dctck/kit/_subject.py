@@ -1,0 +1,147 @@
+"""The driver under test, as the checks see it: labelled credentials, bounded calls, its clock."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from dctck._clock import VirtualClock
+from dctck._states import StateMachine
+from dctck.kit._calls import Call, CallRunner, CredentialSet, Outcome
+
+__all__ = ["DEFAULT_TIMEOUT", "SPI_PARAMETERS", "Subject", "virtual_clock_of"]
+
+DEFAULT_TIMEOUT = 60.0
+
+#: Parameter names of the SPI methods (SPEC 4), for rendering calls.
+SPI_PARAMETERS: dict[str, tuple[str, ...]] = {
+    "hardware_profiles": ("credentials", "opts"),
+    "realms": ("credentials", "opts"),
+    "images": ("credentials", "opts"),
+    "instances": ("credentials", "opts"),
+    "hardware_profile": ("credentials", "id"),
+    "realm": ("credentials", "id"),
+    "image": ("credentials", "id"),
+    "instance": ("credentials", "id"),
+    "create_instance": ("credentials", "image_id", "opts"),
+    "reboot_instance": ("credentials", "id"),
+    "stop_instance": ("credentials", "id"),
+    "start_instance": ("credentials", "id"),
+    "destroy_instance": ("credentials", "id"),
+    "instance_states": (),
+    "instance_actions_for": ("state",),
+}
+
+_UNKNOWN_NAME = "dctck-nobody"
+
+
+def virtual_clock_of(driver: object) -> VirtualClock | None:
+    """The driver's virtual clock (SPEC 7), or ``None`` when it runs on real time."""
+    clock = getattr(driver, "clock", None)
+    if callable(getattr(clock, "now", None)) and callable(getattr(clock, "tick", None)):
+        return clock
+    return None
+
+
+class Subject:
+    """A driver with the credentials and timeout it is certified with.
+
+    ``credentials`` must be valid; ``other_credentials`` (optional) name a second account, for the
+    isolation checks. Derived sets (no credentials, a wrong password, an unknown name) are built
+    from them. ``timeout`` bounds every call and every wait, in the driver's time.
+    """
+
+    def __init__(
+        self,
+        driver: Any,
+        credentials: Mapping[str, str],
+        other_credentials: Mapping[str, str] | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> None:
+        self.driver = driver
+        self.timeout = timeout
+        name = str(credentials.get("name", ""))
+        password = str(credentials.get("password", ""))
+        self.valid = CredentialSet("valid credentials", dict(credentials))
+        self.other = (
+            CredentialSet("other account", dict(other_credentials))
+            if other_credentials is not None
+            else None
+        )
+        self.no_credentials = CredentialSet("no credentials", {})
+        self.wrong_password = CredentialSet(
+            "wrong password", {"name": name, "password": password + "-not-the-password"}
+        )
+        self.unknown_name = CredentialSet(
+            "unknown name", {"name": _UNKNOWN_NAME, "password": password}
+        )
+        self.clock = virtual_clock_of(driver)
+        self._runner = CallRunner()
+        self._machine: StateMachine | None = None
+        self._secrets = sorted(
+            {
+                secret
+                for creds in (credentials, other_credentials or {})
+                for secret in (creds.get("password"),)
+                if isinstance(secret, str) and secret
+            },
+            key=len,
+            reverse=True,
+        )
+
+    @property
+    def bad_credentials(self) -> list[CredentialSet]:
+        """The credential sets a method needing credentials must refuse."""
+        return [self.no_credentials, self.wrong_password, self.unknown_name]
+
+    def call(self, method: str, *args: Any) -> Outcome:
+        """Call ``driver.method(*args)`` within the timeout; never raises what the driver raised.
+
+        :class:`CredentialSet` arguments are passed as a fresh dict each time and shown by label;
+        valid credentials are left out of the rendering, as the usual case.
+        """
+        names = SPI_PARAMETERS.get(method, tuple(f"arg{i}" for i in range(len(args))))
+        shown = tuple(
+            (name, value)
+            for name, value in zip(names, args, strict=False)
+            if value is not self.valid
+        )
+        call = Call(method, shown)
+        function = getattr(self.driver, method, None)
+        if not callable(function):
+            missing = AttributeError(f"{type(self.driver).__name__} has no method {method}()")
+            return Outcome(call, error=missing)
+        real_args = [dict(a.value) if isinstance(a, CredentialSet) else a for a in args]
+        started = time.monotonic()
+        finished, value, error = self._runner.run(lambda: function(*real_args), self.timeout)
+        elapsed = time.monotonic() - started
+        return Outcome(
+            call,
+            value=value,
+            error=error,
+            timed_out=not finished,
+            timeout=self.timeout,
+            elapsed=elapsed,
+        )
+
+    @property
+    def machine(self) -> StateMachine:
+        """The declared state machine (read once); malformed or unreadable gives an empty one."""
+        if self._machine is None:
+            outcome = self.call("instance_states")
+            self._machine = StateMachine(outcome.value if outcome.returned else [])
+        return self._machine
+
+    def redact(self, text: str) -> str:
+        """``text`` with every secret of the credentials replaced by ``***``."""
+        for secret in self._secrets:
+            text = text.replace(secret, "***")
+        return text
+
+    def now(self) -> float:
+        """The driver's time: its virtual clock, else the real monotonic clock."""
+        return self.clock.now() if self.clock is not None else time.monotonic()
+
+    def close(self) -> None:
+        self._runner.close()

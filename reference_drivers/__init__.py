@@ -1,0 +1,14 @@
+"""Reference drivers the kit certifies: they bridge the Driver SPI and the simulator."""
+
+from __future__ import annotations
+
+from reference_drivers.mock import MockDriver
+
+__all__ = ["DEFAULT_TARGET", "MockDriver"]
+
+#: What ``dctck certify`` certifies when given no driver (the ``dctck.targets`` entry point).
+DEFAULT_TARGET = {
+    "driver": "reference_drivers.mock:MockDriver",
+    "credentials": "mockuser:mockpassword",
+    "other_credentials": "otheruser:otherpassword",
+}

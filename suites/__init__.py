@@ -1,0 +1,1 @@
+"""The bundled conformance suites, collected by the dctck pytest plugin (``suite_*.py``)."""

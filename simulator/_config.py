@@ -88,14 +88,8 @@ class SimulatorConfig:
             raise ConfigError(
                 f"default_instance_type: {self.default_instance_type!r} is not an instance type"
             )
-        owners = {account.name for account in self.accounts}
         for index, image in enumerate(self.images):
             _check(_image_id, image.id, f"images[{index}].id")
-            if not image.public and image.owner not in owners:
-                raise ConfigError(
-                    f"images[{index}].owner: private image {image.id} belongs to no account "
-                    f"({image.owner!r})"
-                )
 
 
 def default_config() -> SimulatorConfig:

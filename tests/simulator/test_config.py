@@ -1,0 +1,224 @@
+"""Configuration: defaults, the shipped example file, TOML/JSON loading, one-line errors."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from importlib.resources import as_file, files
+
+import pytest
+
+from simulator import (
+    Account,
+    ConfigError,
+    InstanceType,
+    MachineImage,
+    Simulator,
+    SimulatorConfig,
+    Zone,
+    default_config,
+    load_config,
+)
+
+AMI = re.compile(r"ami-(?:[0-9a-f]{8}|[0-9a-f]{17})")
+
+
+def test_default_config_has_the_agreed_accounts_zones_and_durations():
+    config = default_config()
+    assert config.accounts == (
+        Account("mockuser", "mockpassword"),
+        Account("otheruser", "otherpassword"),
+    )
+    assert config.zones == (Zone("us-east-1a"), Zone("us-east-1b", "available", 20))
+    assert (
+        config.region,
+        config.boot_seconds,
+        config.stop_seconds,
+        config.terminated_retention_seconds,
+        config.default_instance_type,
+    ) == ("us-east-1", 40.0, 20.0, 3600.0, None)
+
+
+def test_default_config_has_four_instance_types_over_both_architectures():
+    kinds = default_config().instance_types
+    assert [(kind.name, kind.architecture) for kind in kinds] == [
+        ("t3.micro", "x86_64"),
+        ("m5.large", "x86_64"),
+        ("c6g.medium", "arm64"),
+        ("m6g.large", "arm64"),
+    ]
+
+
+def test_default_images_are_well_formed_public_over_both_architectures_and_private_per_account():
+    images = default_config().images
+    assert len(images) == 5
+    assert all(AMI.fullmatch(image.id) for image in images)
+    assert {image.architecture for image in images if image.public} == {"x86_64", "arm64"}
+    assert sorted((image.owner, image.public) for image in images if not image.public) == [
+        ("mockuser", False),
+        ("otheruser", False),
+    ]
+
+
+def test_shipped_default_cloud_toml_loads_as_the_default_config():
+    with as_file(files("simulator") / "default_cloud.toml") as path:
+        assert load_config(path) == default_config()
+
+
+def test_toml_without_arrays_keeps_the_default_catalogue(tmp_path):
+    path = tmp_path / "cloud.toml"
+    path.write_text('region = "eu-west-1"\nboot_seconds = 5\n')
+    assert load_config(str(path)) == dataclasses.replace(
+        default_config(), region="eu-west-1", boot_seconds=5.0
+    )
+
+
+def test_json_with_every_setting_builds_that_config(tmp_path):
+    path = tmp_path / "cloud.json"
+    path.write_text(
+        json.dumps(
+            {
+                "region": "ap-south-1",
+                "boot_seconds": 0,
+                "stop_seconds": 1.5,
+                "terminated_retention_seconds": 60,
+                "default_instance_type": "big",
+                "accounts": [{"name": "alice", "secret": "s3cret"}],
+                "instance_types": [
+                    {"name": "big", "architecture": "riscv", "memory_gb": 64,
+                     "storage_gb": 0.5, "cpus": 16},
+                ],
+                "zones": [{"name": "z1", "limit": None}, {"name": "z2", "state": "impaired",
+                                                          "limit": 0}],
+                "images": [
+                    {"id": "ami-0123abcd", "name": "mine", "architecture": "riscv",
+                     "owner": "alice", "public": False},
+                ],
+            }
+        )
+    )  # fmt: skip
+    assert load_config(path) == SimulatorConfig(
+        accounts=(Account("alice", "s3cret"),),
+        instance_types=(InstanceType("big", "riscv", 64.0, 0.5, 16),),
+        zones=(Zone("z1"), Zone("z2", "impaired", 0)),
+        images=(MachineImage("ami-0123abcd", "mine", "riscv", "alice", False),),
+        region="ap-south-1",
+        boot_seconds=0.0,
+        stop_seconds=1.5,
+        terminated_retention_seconds=60.0,
+        default_instance_type="big",
+    )
+
+
+def test_simulator_uses_the_loaded_config(tmp_path, clock):
+    path = tmp_path / "cloud.toml"
+    path.write_text('region = "eu-west-1"\n[[accounts]]\nname = "solo"\nsecret = "x"\n')
+    sim = Simulator(load_config(path), clock=clock)
+    assert (sim.regions(), sim.authenticate("solo", "x")) == (["eu-west-1"], Account("solo", "x"))
+
+
+TOML_ERRORS = {
+    "unknown-setting": ("bot_seconds = 1", "bot_seconds: unknown setting (expected one of region, "
+        "boot_seconds, stop_seconds, terminated_retention_seconds, default_instance_type, "
+        "accounts, instance_types, zones, images)"),
+    "negative-duration": ("stop_seconds = -1", "stop_seconds: expected a finite number >= 0, "
+        "got -1"),
+    "string-duration": ('boot_seconds = "40"', "boot_seconds: expected a number, got str '40'"),
+    "bool-duration": ("boot_seconds = true", "boot_seconds: expected a number, got bool True"),
+    "empty-region": ('region = ""', "region: expected a non-empty string, got str ''"),
+    "array-not-list": ('accounts = "mockuser"', "accounts: expected an array of tables, got str "
+        "'mockuser'"),
+    "item-not-table": ("zones = [1]", "zones[0]: expected a table, got int 1"),
+    "unknown-field": ('[[accounts]]\nname = "a"\npasword = "b"', "accounts[0]: unknown field "
+        "'pasword' (expected one of name, secret)"),
+    "missing-field": ('[[accounts]]\nname = "a"', "accounts[0]: missing field 'secret'"),
+    "bad-public": ('[[images]]\nid = "ami-12345678"\nname = "n"\narchitecture = "x86_64"\n'
+        'owner = "dctck"\npublic = "yes"', "images[0].public: expected true or false, got str "
+        "'yes'"),
+    "bad-image-id": ('[[images]]\nid = "ami-XYZ"\nname = "n"\narchitecture = "x86_64"\n'
+        'owner = "dctck"\npublic = true', "images[0].id: expected 'ami-' and 8 or 17 lower-case "
+        "hex digits, got str 'ami-XYZ'"),
+    "zero-cpus": ('[[instance_types]]\nname = "t"\narchitecture = "x86_64"\nmemory_gb = 1\n'
+        "storage_gb = 1\ncpus = 0", "instance_types[0].cpus: expected an integer >= 1, got int 0"),
+    "negative-limit": ('[[zones]]\nname = "z"\nlimit = -1', "zones[0].limit: expected an "
+        "integer >= 0 or null, got int -1"),
+    "duplicate": ('[[zones]]\nname = "z"\n[[zones]]\nname = "z"', "zones[1].name: duplicate 'z'"),
+    "empty-accounts": ("accounts = []", "accounts: must not be empty"),
+    "unknown-default-type": ('default_instance_type = "huge"', "default_instance_type: 'huge' "
+        "is not an instance type"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "message"), TOML_ERRORS.values(), ids=TOML_ERRORS.keys())
+def test_malformed_toml_raises_a_one_line_config_error_naming_file_and_field(
+    tmp_path, text, message
+):
+    path = tmp_path / "cloud.toml"
+    path.write_text(text + "\n")
+    with pytest.raises(ConfigError) as excinfo:
+        load_config(path)
+    assert excinfo.value.args == (f"{path}: {message}",)
+
+
+def test_json_null_where_a_string_is_needed_is_a_config_error(tmp_path):
+    path = tmp_path / "cloud.json"
+    path.write_text('{"accounts": [{"name": null, "secret": "x"}]}')
+    with pytest.raises(ConfigError) as excinfo:
+        load_config(path)
+    assert (
+        excinfo.value.message == f"{path}: accounts[0].name: expected a non-empty string, got null"
+    )
+
+
+def test_json_top_level_array_is_a_config_error(tmp_path):
+    path = tmp_path / "cloud.json"
+    path.write_text("[1, 2]")
+    with pytest.raises(ConfigError) as excinfo:
+        load_config(path)
+    assert excinfo.value.message == (
+        f"{path}: expected a table of settings at the top level, got list [1, 2]"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "prefix"),
+    [
+        ("cloud.toml", "region = \n", "invalid TOML: "),
+        ("cloud.json", '{"region": ', "invalid JSON: "),
+    ],
+)
+def test_syntax_errors_are_one_line_config_errors(tmp_path, name, text, prefix):
+    path = tmp_path / name
+    path.write_text(text)
+    with pytest.raises(ConfigError) as excinfo:
+        load_config(path)
+    message = excinfo.value.message
+    assert message.startswith(f"{path}: {prefix}")
+    assert "\n" not in message
+
+
+def test_missing_file_is_a_config_error(tmp_path):
+    path = tmp_path / "absent.toml"
+    with pytest.raises(ConfigError) as excinfo:
+        load_config(path)
+    assert excinfo.value.message.startswith(f"{path}: cannot read: ")
+
+
+def test_unsupported_suffix_is_a_config_error(tmp_path):
+    path = tmp_path / "cloud.yaml"
+    path.write_text("region: x\n")
+    with pytest.raises(ConfigError) as excinfo:
+        load_config(path)
+    assert excinfo.value.message == f"{path}: unsupported file type '.yaml' (use .toml or .json)"
+
+
+def test_config_built_in_code_is_validated_too():
+    with pytest.raises(ConfigError) as excinfo:
+        SimulatorConfig(boot_seconds=-5)
+    assert excinfo.value.message == "boot_seconds: expected a finite number >= 0, got -5"
+
+
+def test_config_turns_lists_into_tuples():
+    config = SimulatorConfig(zones=[Zone("only")])  # type: ignore[arg-type]
+    assert config.zones == (Zone("only"),)

@@ -1,3 +1,6 @@
-"""Root conftest: enables pytester, with which the kit is tested as users run it."""
+"""Root conftest of dctck's own tests.
 
-pytest_plugins = ["pytester"]
+It stays free of hooks and ``pytest_plugins``: in an editable install the bundled suites live
+below this directory, so certification runs started elsewhere load this file too. ``pytester``
+is enabled with ``-p pytester`` in pyproject.toml instead.
+"""

@@ -14,6 +14,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, Protocol
 
+import suites
 from dctck._errors import DriverLoadError
 from dctck._loader import load_driver, split_driver_path
 from dctck.kit import DEFAULT_TIMEOUT
@@ -21,7 +22,7 @@ from dctck.kit import DEFAULT_TIMEOUT
 __all__ = ["Command", "main"]
 
 USAGE_ERROR = 2
-_CERTIFY_INI = Path(__file__).with_name("_certify.ini")
+_CERTIFY_INI = Path(suites.__file__).with_name("certify.ini")
 
 
 class Command(Protocol):
@@ -68,11 +69,7 @@ class Certify:
         )
         parser.add_argument("--report", metavar="PATH", help="write the JSON report there")
         parser.add_argument("--junitxml", metavar="PATH", help="write a JUnit XML report there")
-        parser.add_argument(
-            "pytest_args",
-            nargs=argparse.REMAINDER,
-            help="after --: more pytest arguments (e.g. -- -k filters -n 2)",
-        )
+        parser.epilog = "Arguments after -- go to pytest, e.g. dctck certify -- -k filters -n 2"
 
     def run(self, args: argparse.Namespace) -> int:
         target = _default_target() if args.driver is None else {}
@@ -100,6 +97,8 @@ class Certify:
                     f"--timeout must be a positive number of seconds, got {args.timeout!r}"
                 ) from None
         pytest_args = ["-q", "-p", "no:cacheprovider", "-c", str(_CERTIFY_INI)]
+        # this process imported dctck before pytest started, so it cannot rewrite its asserts
+        pytest_args += ["-W", "ignore::pytest.PytestAssertRewriteWarning"]
         pytest_args.append(f"--dctck-driver={driver}")
         pytest_args.append(f"--dctck-credentials={credentials}")
         if other is not None:
@@ -110,10 +109,7 @@ class Certify:
             pytest_args.append(f"--dctck-report={args.report}")
         if args.junitxml:
             pytest_args.append(f"--junitxml={args.junitxml}")
-        extra = list(args.pytest_args)
-        if extra[:1] == ["--"]:
-            extra = extra[1:]
-        return _run_pytest(pytest_args + extra)
+        return _run_pytest(pytest_args + list(args.passthrough))
 
 
 def _run_pytest(args: list[str]) -> int:
@@ -153,7 +149,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, command in commands.items():
         command.configure(subparsers.add_parser(name, help=command.help))
+    argv = list(sys.argv[1:] if argv is None else argv)
+    passthrough: list[str] = []
+    if "--" in argv:
+        cut = argv.index("--")
+        argv, passthrough = argv[:cut], argv[cut + 1 :]
     args = parser.parse_args(argv)
+    args.passthrough = passthrough
     try:
         return commands[args.command].run(args)
     except _UsageError as exc:

@@ -7,12 +7,13 @@ left and reports what could not be removed.
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from dctck._errors import ActionNotAllowed, NotFound
 from dctck._models import INSTANCE_STATES, Instance
-from dctck._states import TransitionTracker, normalize_state
+from dctck._states import StateMachine, TransitionTracker, normalize_state
 from dctck.kit._calls import CredentialSet, Outcome
 from dctck.kit._subject import Subject
 from dctck.kit._violations import Unmet, Violation
@@ -40,7 +41,12 @@ class InstanceWatch:
     """
 
     def __init__(
-        self, harness: Harness, instance_id: str, credentials: CredentialSet, first: Instance | None
+        self,
+        harness: Harness,
+        instance_id: str,
+        credentials: CredentialSet,
+        first: Instance | None,
+        created_by: str = "create_instance",
     ) -> None:
         self.harness = harness
         self.id = instance_id
@@ -50,7 +56,7 @@ class InstanceWatch:
         self.seen_listed = False
         self.tracker = TransitionTracker(harness.subject.machine, "begin", "create")
         if first is not None:
-            self._record(first, f"create_instance(...) returned {self.id!r}")
+            self._record(first, created_by)
 
     @property
     def state(self) -> str:
@@ -118,6 +124,26 @@ class InstanceWatch:
             )
         return False
 
+    def reach(self, wanted: Callable[[str], bool], max_steps: int = 8) -> bool:
+        """Take declared actions (never create or destroy) until settled in a state ``wanted``.
+
+        The route is planned on the declared machine and replanned after every step, so a
+        provider that takes another declared path still gets there.
+        """
+        machine = self.harness.subject.machine
+        for _ in range(max_steps):
+            if not self.settle():
+                return False
+            if wanted(self.state):
+                return True
+            action = _first_action_towards(machine, self.state, wanted)
+            if action is None:
+                return False
+            outcome = self.act(action)
+            if not outcome.returned:
+                return False
+        return self.settle() and wanted(self.state)
+
     def _record(self, instance: Instance, call: str) -> str:
         state = instance.state
         machine = self.harness.subject.machine
@@ -130,7 +156,8 @@ class InstanceWatch:
                     "one of " + ", ".join(INSTANCE_STATES),
                 )
             )
-            return self.state
+            if not isinstance(state, str):
+                return self.state
         lower = normalize_state(state)
         if lower not in machine.states:
             self.violations.append(
@@ -165,6 +192,25 @@ class InstanceWatch:
                 Violation(call, RULE_LEGAL_CHANGE, problem, "a change along declared transitions")
             )
         return state
+
+
+def _first_action_towards(
+    machine: StateMachine, start: str, wanted: Callable[[str], bool]
+) -> str | None:
+    """The first action of a shortest declared route from ``start`` to a stable wanted state."""
+    stable = set(machine.stable_states())
+    first: dict[str, str | None] = {start: None}
+    queue = deque([start])
+    while queue:
+        state = queue.popleft()
+        if state != start and state in stable and wanted(state):
+            return first[state]
+        for edge in machine.outgoing(state):
+            if edge.action in ("create", "destroy") or edge.destination in first:
+                continue
+            first[edge.destination] = edge.action if state == start else first[state]
+            queue.append(edge.destination)
+    return None
 
 
 def _is_str_list(value: Any) -> bool:
@@ -239,9 +285,8 @@ class Harness:
         value = outcome.value
         if not outcome.returned or not isinstance(getattr(value, "id", None), str):
             return outcome, None
-        watch = InstanceWatch(
-            self, value.id, credentials, value if isinstance(value, Instance) else None
-        )
+        first = value if isinstance(value, Instance) else None
+        watch = InstanceWatch(self, value.id, credentials, first, str(outcome.call))
         self.watches.append(watch)
         return outcome, watch
 

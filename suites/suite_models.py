@@ -1,0 +1,169 @@
+"""Area ``models``: listings are lists of the right models, attributes have the SPEC types."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from dctck import INSTANCE_STATES, HardwareProfile, Image, Instance, Realm
+from dctck.kit import Harness, Violation, area, require, rule
+
+pytestmark = area("models")
+
+COLLECTIONS = {
+    "hardware_profiles": HardwareProfile,
+    "realms": Realm,
+    "images": Image,
+    "instances": Instance,
+}
+
+_TEXT = (str, type(None))
+_NUMBER = (int, float, Decimal)
+
+#: attribute -> (accepted types, how to say it)
+ATTRIBUTE_TYPES: dict[type, dict[str, tuple[tuple[type, ...], str]]] = {
+    HardwareProfile: {
+        "id": ((str,), "a string"),
+        "architecture": (_TEXT, "a string or None"),
+        "memory": ((*_NUMBER, type(None)), "a number of decimal GB (int, float or Decimal)"),
+        "storage": ((*_NUMBER, type(None)), "a number of decimal GB (int, float or Decimal)"),
+        "cpu": ((int, type(None)), "an int count"),
+    },
+    Realm: {
+        "id": ((str,), "a string"),
+        "name": (_TEXT, "a string or None"),
+        "state": (_TEXT, "a string or None"),
+        "limit": ((int, type(None)), "an int or None"),
+    },
+    Image: {
+        name: ((str,), "a string") if name == "id" else (_TEXT, "a string or None")
+        for name in ("id", "name", "architecture", "owner_id", "description")
+    },
+    Instance: {
+        **{
+            name: ((str,), "a string") if name == "id" else (_TEXT, "a string or None")
+            for name in ("id", "name", "owner_id", "image", "realm", "hardware_profile")
+        },
+        "state": ((str,), "one of " + ", ".join(INSTANCE_STATES)),
+        "actions": ((list,), "a list of strings"),
+        "public_addresses": ((list,), "a list of strings"),
+        "private_addresses": ((list,), "a list of strings"),
+    },
+}
+
+_LIST_ATTRIBUTES = {"actions", "public_addresses", "private_addresses"}
+
+
+def _listing(harness: Harness, collection: str) -> tuple[str, Any]:
+    if collection == "instances":
+        harness.running_instance()
+    outcome = harness.call(collection, harness.subject.valid, None)
+    return str(outcome.call), outcome
+
+
+def attribute_problems(model: Any, label: str) -> list[tuple[str, str]]:
+    """Attributes of ``model`` the SPEC types do not allow, as (what it is, what it should be)."""
+    problems = []
+    for name, (types, wanted) in ATTRIBUTE_TYPES[type(model)].items():
+        value: Any = getattr(model, name, None)
+        bad = not isinstance(value, types) or isinstance(value, bool)
+        if name in _LIST_ATTRIBUTES and not bad:
+            bad = not all(isinstance(item, str) for item in value)
+        if name == "state" and isinstance(model, Instance) and not bad:
+            bad = value not in INSTANCE_STATES
+        if bad:
+            problems.append((f"gave {label}.{name} = {value!r}", wanted))
+    return problems
+
+
+@rule("SPEC 4: listing methods return a list (never None, never a generator) of models")
+@pytest.mark.parametrize("collection", COLLECTIONS)
+def test_listing_returns_a_list_of_models(dctck_harness: Harness, collection: str) -> None:
+    call, outcome = _listing(dctck_harness, collection)
+    model = COLLECTIONS[collection]
+    expected = f"a list of {model.__name__}"
+    rule_text = "SPEC 4: listing methods return a list (never None, never a generator) of models"
+    if not outcome.returned:
+        require([Violation(call, rule_text, outcome.describe(), expected)])
+    value = outcome.value
+    if not isinstance(value, list):
+        require([Violation(call, rule_text, f"returned a {type(value).__name__}", expected)])
+    strangers = [item for item in value if not isinstance(item, model)] if value else []
+    require(
+        Violation(call, rule_text, f"returned {type(item).__name__} {item!r:.80}", expected)
+        for item in strangers
+    )
+
+
+@rule("SPEC 3: model attributes have the types the SPEC gives")
+@pytest.mark.parametrize("collection", COLLECTIONS)
+def test_model_attributes_have_spec_types(dctck_harness: Harness, collection: str) -> None:
+    call, outcome = _listing(dctck_harness, collection)
+    models = outcome.value if outcome.returned and isinstance(outcome.value, list) else []
+    model_type: Any = COLLECTIONS[collection]
+    require(
+        Violation(call, "SPEC 3: model attributes have the types the SPEC gives", happened, wanted)
+        for item in models
+        if isinstance(item, model_type)
+        for happened, wanted in attribute_problems(item, f"{model_type.__name__} {item.id!r}")
+    )
+
+
+@rule("SPEC 4: create_instance returns the new Instance")
+def test_create_instance_returns_an_instance(dctck_harness: Harness) -> None:
+    outcome, _ = dctck_harness.create()
+    problems = []
+    if not outcome.returned or not isinstance(outcome.value, Instance):
+        problems.append(
+            Violation(
+                str(outcome.call),
+                "SPEC 4: create_instance returns the new Instance",
+                outcome.describe(),
+                "an Instance",
+            )
+        )
+    else:
+        for happened, wanted in attribute_problems(outcome.value, "Instance"):
+            problems.append(
+                Violation(
+                    str(outcome.call),
+                    "SPEC 3: model attributes have the types the SPEC gives",
+                    happened,
+                    wanted,
+                )
+            )
+    require(problems)
+
+
+@rule("SPEC 4: actions return the Instance after the request was accepted")
+@pytest.mark.parametrize("action", ["reboot", "stop", "start", "destroy"])
+def test_action_returns_an_instance(dctck_harness: Harness, action: str) -> None:
+    machine = dctck_harness.subject.machine
+    watch = dctck_harness.running_instance()
+    if action == "start":
+        if not any(t.action == "start" for t in machine.transitions):
+            pytest.skip("not applicable: the declared machine has no start action")
+        if not watch.reach(lambda state: machine.directly_allows(state, "start")):
+            pytest.skip("not applicable: no state allowing start could be reached")
+    elif not machine.directly_allows(watch.state, action):
+        pytest.skip(f"not applicable: {action} is not declared from {watch.state.upper()}")
+    outcome = watch.act(action)
+    rule_text = "SPEC 4: actions return the Instance after the request was accepted"
+    value = outcome.value
+    acceptable = isinstance(value, Instance) or (action == "destroy" and value is None)
+    if not outcome.returned or not acceptable:
+        expected = "an Instance or None" if action == "destroy" else "an Instance"
+        require([Violation(str(outcome.call), rule_text, outcome.describe(), expected)])
+    if isinstance(outcome.value, Instance) and outcome.value.id != watch.id:
+        require(
+            [
+                Violation(
+                    str(outcome.call),
+                    rule_text,
+                    f"returned instance {outcome.value.id!r}",
+                    f"instance {watch.id!r}",
+                )
+            ]
+        )

@@ -1,0 +1,47 @@
+"""Sensitivity and precision: every broken driver of the bank fails, every legal one passes."""
+
+import pytest
+
+from tests.kit.bank import all_cases
+
+CASES = all_cases()
+BROKEN = [case for case in CASES if case.area is not None]
+LEGAL = [case for case in CASES if case.area is None]
+
+
+@pytest.mark.parametrize("case", BROKEN, ids=lambda case: case.name)
+def test_broken_driver_fails_in_its_area_naming_the_rule(certification, case):
+    result, report = certification.run(case.path, *case.options)
+    assert report is not None, result.stdout.str()
+    assert report["certified"] is False
+    failures = [c for c in report["checks"] if c["outcome"] == "failed"]
+    in_area = [c for c in failures if c["area"] == case.area]
+    assert in_area, (
+        f"{case.name} ({case.doc}) failed only in {sorted({c['area'] for c in failures})}"
+    )
+    assert any(f"[{case.rule}]" in c["message"] for c in in_area), [c["message"] for c in in_area]
+    assert result.ret == 1
+
+
+@pytest.mark.parametrize("case", LEGAL, ids=lambda case: case.name)
+def test_legal_driver_is_certified(certification, case):
+    result, report = certification.run(case.path, *case.options)
+    assert report is not None, result.stdout.str()
+    failures = [c["message"] for c in report["checks"] if c["outcome"] == "failed"]
+    assert failures == []
+    assert report["certified"] is True
+    assert result.ret == 0
+
+
+def test_bank_spans_every_area():
+    assert {case.area for case in BROKEN} >= {
+        "models",
+        "ids",
+        "filters",
+        "auth",
+        "isolation",
+        "fsm",
+        "create",
+    }
+    assert len(BROKEN) >= 30
+    assert len(LEGAL) >= 8

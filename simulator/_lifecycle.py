@@ -98,6 +98,7 @@ def destination(trigger: str, state: str) -> str | None:
     transitions = _MACHINE.events[trigger].transitions
     if state not in transitions:
         raise Refused(f"cannot {trigger} from {state}")
+    # The table has no conditions: the first transition from `state` is the one that fires.
     return transitions[state][0].dest
 
 

@@ -403,7 +403,9 @@ class Simulator:
         return records
 
     def _image(self, account: str, image_id: str) -> MachineImage:
-        image = self._catalogue.images.get(image_id) if isinstance(image_id, str) else None
+        if not isinstance(image_id, str):
+            raise InvalidParameter(f"image_id must be a string, got {image_id!r}")
+        image = self._catalogue.images.get(image_id)
         if image is None or not image.visible_to(account):
             raise UnknownImage(f"The image id '[{image_id}]' does not exist")
         return image

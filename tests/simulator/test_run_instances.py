@@ -103,6 +103,7 @@ REFUSALS = {
         f"The image id '[{OTHERUSER_IMAGE}]' does not exist"),
     "unknown-image": ({"image_id": "ami-12345678"}, UnknownImage,
         "The image id '[ami-12345678]' does not exist"),
+    "image-id-none": ({"image_id": None}, InvalidParameter, "image_id must be a string, got None"),
     "unknown-type": ({"instance_type": "t9.huge"}, UnknownInstanceType,
         "Invalid value 't9.huge' for InstanceType."),
     "architecture-mismatch": ({"instance_type": "c6g.medium"}, InvalidParameter,

@@ -1,0 +1,118 @@
+"""``dctck certify`` as a CI job runs it: exit codes, one-line usage errors, reports."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+MOCK = "reference_drivers.mock:MockDriver"
+
+
+def dctck(*args, cwd=None):
+    return subprocess.run(
+        [sys.executable, "-m", "dctck", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_help_lists_the_commands():
+    result = dctck("--help")
+    assert result.returncode == 0
+    assert "certify" in result.stdout
+
+
+def test_certify_help_explains_its_options():
+    result = dctck("certify", "--help")
+    assert result.returncode == 0
+    for option in ("MODULE:ATTR", "--credentials", "--other-credentials", "--timeout", "--report"):
+        assert option in result.stdout
+    assert "--junitxml" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["no_such_module:Driver"], "driver module 'no_such_module' not found"),
+        (["nocolon"], "driver path 'nocolon' is not of the form MODULE:ATTR"),
+        ([MOCK], "--credentials NAME:PASSWORD is required for this driver"),
+        ([MOCK, "--credentials", "x"], "--credentials must be NAME:PASSWORD"),
+        (
+            [MOCK, "--credentials", "a:b", "--timeout", "soon"],
+            "--timeout must be a positive number of seconds, got 'soon'",
+        ),
+    ],
+)
+def test_usage_errors_exit_2_with_one_line(tmp_path, args, message):
+    result = dctck("certify", *args, cwd=tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("dctck certify: error: ")
+    assert message in lines[0]
+
+
+def test_certified_driver_exits_0_and_writes_reports(tmp_path):
+    result = dctck(
+        "certify",
+        MOCK,
+        "--credentials",
+        "mockuser:mockpassword",
+        "--other-credentials",
+        "otheruser:otherpassword",
+        "--report",
+        "out/report.json",
+        "--junitxml",
+        "out/junit.xml",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert f"CERTIFIED: {MOCK} passed all" in result.stdout
+    report = json.loads((tmp_path / "out" / "report.json").read_text())
+    assert report["certified"] is True
+    assert "<testsuite" in (tmp_path / "out" / "junit.xml").read_text()
+    assert "mockpassword" not in result.stdout + result.stderr
+
+
+def test_failing_driver_exits_1(tmp_path):
+    (tmp_path / "tupled.py").write_text(
+        "from reference_drivers import MockDriver\n\n"
+        "class Tupled(MockDriver):\n"
+        "    def realms(self, credentials, opts=None):\n"
+        "        return tuple(super().realms(credentials, opts))\n"
+    )
+    result = dctck(
+        "certify", "tupled:Tupled", "--credentials", "mockuser:mockpassword", cwd=tmp_path
+    )
+    assert result.returncode == 1
+    assert "NOT CERTIFIED: tupled:Tupled failed" in result.stdout
+
+
+def test_without_a_driver_certifies_the_bundled_reference(tmp_path):
+    result = dctck("certify", "--report", "report.json", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout[-3000:]
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report["driver"].startswith("reference_drivers.")
+    assert report["certified"] is True
+
+
+def test_arguments_after_double_dash_go_to_pytest(tmp_path):
+    result = dctck(
+        "certify",
+        MOCK,
+        "--credentials",
+        "mockuser:mockpassword",
+        "--report",
+        "r.json",
+        "--",
+        "-m",
+        "models",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert {check["area"] for check in report["checks"]} == {"models"}

@@ -1,0 +1,214 @@
+"""The pytest plugin as users run it: options, ini settings, fixtures, selection, report."""
+
+import json
+
+import pytest
+
+from tests.kit.conftest import CREDENTIALS
+
+MOCK = "reference_drivers.mock:MockDriver"
+AREAS = ["models", "ids", "filters", "auth", "isolation", "fsm", "create"]
+
+
+def test_plugin_is_idle_without_a_driver(pytester):
+    pytester.makepyfile("def test_own():\n    pass\n")
+    result = pytester.runpytest_inprocess()
+    result.assert_outcomes(passed=1)
+    assert "dctck certification" not in result.stdout.str()
+
+
+def test_help_explains_the_options(pytester):
+    result = pytester.runpytest_inprocess("--help")
+    result.stdout.fnmatch_lines(
+        [
+            "dctck: certify a Deltacloud-style driver against the Driver SPI:",
+            "*--dctck-driver=MODULE:ATTR*",
+            "*--dctck-credentials=NAME:PASSWORD*",
+            "*--dctck-other-credentials=NAME:PASSWORD*",
+            "*--dctck-timeout=SECONDS*",
+            "*--dctck-report=PATH*",
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (
+            [f"--dctck-driver={MOCK}"],
+            "ERROR: dctck: --dctck-credentials NAME:PASSWORD is required: the kit needs one"
+            " valid account of the driver's provider",
+        ),
+        (
+            ["--dctck-driver=no_such_module:Driver", f"--dctck-credentials={CREDENTIALS}"],
+            "ERROR: dctck: driver module 'no_such_module' not found",
+        ),
+        (
+            ["--dctck-driver=reference_drivers.mock:Nope", f"--dctck-credentials={CREDENTIALS}"],
+            "ERROR: dctck: driver path 'reference_drivers.mock:Nope': module"
+            " 'reference_drivers.mock' has no attribute 'Nope'",
+        ),
+        (
+            ["--dctck-driver=no-colon", f"--dctck-credentials={CREDENTIALS}"],
+            "ERROR: dctck: driver path 'no-colon' is not of the form MODULE:ATTR"
+            " (e.g. mypackage.driver:MyDriver)",
+        ),
+        (
+            [f"--dctck-driver={MOCK}", "--dctck-credentials=nocolon"],
+            "ERROR: dctck: --dctck-credentials must be NAME:PASSWORD",
+        ),
+        (
+            [f"--dctck-driver={MOCK}", f"--dctck-credentials={CREDENTIALS}", "--dctck-timeout=0"],
+            "ERROR: dctck: --dctck-timeout must be a positive number of seconds, got '0'",
+        ),
+        (
+            [f"--dctck-driver={MOCK}", f"--dctck-credentials={CREDENTIALS}", "--dctck-timeout=x"],
+            "ERROR: dctck: --dctck-timeout must be a positive number of seconds, got 'x'",
+        ),
+    ],
+)
+def test_misuse_is_a_one_line_usage_error(pytester, options, message):
+    result = pytester.runpytest_inprocess(*options)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert result.stderr.lines[0] == message
+    assert "Traceback" not in result.stderr.str() + result.stdout.str()
+
+
+def test_settings_can_live_in_the_ini_file(pytester):
+    pytester.makeini(
+        f"[pytest]\ndctck_driver = {MOCK}\ndctck_credentials = {CREDENTIALS}\n"
+        "dctck_report = out/report.json\n"
+    )
+    result = pytester.runpytest_inprocess("-m", "models", "-p", "no:cacheprovider")
+    outcomes = result.parseoutcomes()
+    assert (outcomes["passed"], outcomes.get("failed", 0)) == (13, 0)
+    report = json.loads((pytester.path / "out" / "report.json").read_text())
+    assert report["driver"] == MOCK
+    assert report["areas"]["models"] == {"passed": 13, "failed": 0, "skipped": 0}
+
+
+def test_conftest_can_build_the_driver_itself(pytester):
+    pytester.makeconftest(
+        "import pytest\n"
+        "import simulator\n"
+        "from reference_drivers import MockDriver\n\n"
+        "@pytest.fixture(scope='session')\n"
+        "def dctck_driver():\n"
+        "    sim = simulator.Simulator()\n"
+        "    sim.set_durations(boot_seconds=5)\n"
+        "    return MockDriver(simulator=sim)\n\n"
+        "@pytest.fixture(scope='session')\n"
+        "def dctck_credentials():\n"
+        "    return {'name': 'mockuser', 'password': 'mockpassword'}\n"
+    )
+    result = pytester.runpytest_inprocess("-m", "models", "-p", "no:cacheprovider")
+    outcomes = result.parseoutcomes()
+    assert (outcomes["passed"], outcomes.get("failed", 0)) == (13, 0)
+    result.stdout.fnmatch_lines(["CERTIFIED: dctck_driver fixture passed all 13 checks that apply"])
+
+
+def test_user_tests_given_explicitly_run_beside_the_suites(pytester):
+    pytester.makepyfile(test_mine="def test_mine():\n    pass\n")
+    result = pytester.runpytest_inprocess(
+        f"--dctck-driver={MOCK}",
+        f"--dctck-credentials={CREDENTIALS}",
+        "-m",
+        "models or not dctck_rule",
+        "test_mine.py",
+        "-p",
+        "no:cacheprovider",
+    )
+    outcomes = result.parseoutcomes()
+    assert outcomes["passed"] == 14
+
+
+def test_report_lists_every_check_with_area_outcome_and_rule(certification):
+    result, report = certification.run(MOCK, "-m", "models")
+    assert result.ret == 0
+    assert set(report) == {"kit_version", "driver", "certified", "areas", "checks"}
+    assert report["certified"] is True
+    assert list(report["areas"]) == AREAS
+    assert len(report["checks"]) == 13
+    for check in report["checks"]:
+        assert set(check) == {"id", "area", "outcome", "message", "rule"}
+        assert check["id"].startswith("models::test_")
+        assert check["rule"].startswith("SPEC ")
+        assert (check["outcome"], check["message"]) == ("passed", "")
+
+
+def test_area_markers_select_checks(certification):
+    _, report = certification.run(MOCK, "-m", "models")
+    assert {check["area"] for check in report["checks"]} == {"models"}
+
+
+def test_keyword_selection_by_area_works(certification):
+    _, report = certification.run(MOCK, "-k", "models and instances")
+    assert {check["id"] for check in report["checks"]} == {
+        "models::test_listing_returns_a_list_of_models[instances]",
+        "models::test_model_attributes_have_spec_types[instances]",
+    }
+
+
+SECRET_LEAKER = """
+from dctck import Image
+from reference_drivers import MockDriver
+
+
+class LeaksSecrets(MockDriver):
+    def images(self, credentials, opts=None):
+        raise RuntimeError(f"cannot list with {credentials!r}")
+"""
+
+
+def test_credentials_never_appear_in_output_or_report(pytester, certification):
+    pytester.makepyfile(leaker=SECRET_LEAKER)
+    pytester.syspathinsert()
+    result, report = certification.run("leaker:LeaksSecrets", "-m", "models")
+    output = result.stdout.str() + result.stderr.str() + json.dumps(report)
+    assert "RuntimeError: cannot list with" in output
+    assert "mockpassword" not in output
+    assert "otherpassword" not in output
+
+
+HANGING = """
+import threading
+
+from reference_drivers import MockDriver
+
+
+class Hangs(MockDriver):
+    def realms(self, credentials, opts=None):
+        threading.Event().wait()
+"""
+
+
+def test_a_hanging_driver_call_fails_its_check_and_the_run_ends(pytester, certification):
+    pytester.makepyfile(hanging=HANGING)
+    pytester.syspathinsert()
+    result, report = certification.run(
+        "hanging:Hangs", "-m", "models", "-k", "realms", "--dctck-timeout=0.3"
+    )
+    assert result.ret == 1
+    messages = [c["message"] for c in report["checks"] if c["outcome"] == "failed"]
+    assert (
+        messages
+        == [
+            "realms(opts=None) [SPEC 4: listing methods return a list (never None, never a"
+            " generator) of models] did not return within 0.3 s [kit --timeout], expected a list"
+            " of Realm",
+            "realms(opts=None) [SPEC 4: listing methods return a list (never None, never a"
+            " generator) of models] did not return within 0.3 s [kit --timeout], expected a list"
+            " of Realm",
+        ][: len(messages)]
+    )
+    assert len(messages) == 1
+
+
+@pytest.mark.slow
+def test_xdist_gives_the_same_outcomes_as_a_serial_run(certification):
+    _, serial = certification.run(MOCK)
+    result, parallel = certification.run(MOCK, "-n", "2")
+    assert result.ret == 0
+    outcomes = lambda report: sorted((c["id"], c["outcome"]) for c in report["checks"])  # noqa: E731
+    assert outcomes(parallel) == outcomes(serial)
+    assert parallel["areas"] == serial["areas"]

@@ -290,6 +290,24 @@ class Harness:
         self.watches.append(watch)
         return outcome, watch
 
+    def follow(
+        self,
+        instance_id: str,
+        credentials: CredentialSet | None = None,
+        first: Instance | None = None,
+        created_by: str = "create_instance",
+    ) -> InstanceWatch:
+        """Follow an instance the check did not get from :meth:`create`, and ledger it.
+
+        For instances made by calls that should have been refused; cleanup destroys them with
+        ``credentials`` (default: the valid ones).
+        """
+        watch = InstanceWatch(
+            self, instance_id, credentials or self.subject.valid, first, created_by
+        )
+        self.watches.append(watch)
+        return watch
+
     def running_instance(self, opts: dict[str, Any] | None = None) -> InstanceWatch:
         """A new instance of the valid account, settled in a stable state; or the check fails."""
         outcome, watch = self.create(opts=opts)

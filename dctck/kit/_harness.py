@@ -310,6 +310,19 @@ class Harness:
 
     def running_instance(self, opts: dict[str, Any] | None = None) -> InstanceWatch:
         """A new instance of the valid account, settled in a stable state; or the check fails."""
+        machine = self.subject.machine
+        if not machine.stable_states():
+            raise Unmet(
+                [
+                    Violation(
+                        "instance_states()",
+                        "SPEC 5: the declared machine has states an instance can rest in",
+                        "declared no state without an automatic transition"
+                        + (f" ({'; '.join(machine.problems)})" if machine.problems else ""),
+                        "a well-formed machine, to follow instances with",
+                    )
+                ]
+            )
         outcome, watch = self.create(opts=opts)
         if watch is None:
             raise Unmet(

@@ -1,0 +1,211 @@
+"""The kit's building blocks as plain code: calls, descriptions, violations, waiting, report."""
+
+import json
+import threading
+import time
+
+import pytest
+
+from dctck import Image, Instance, NotFound
+from dctck.kit import (
+    CallRunner,
+    CheckRecord,
+    Harness,
+    Report,
+    Subject,
+    Unmet,
+    Violation,
+    describe_error,
+    describe_value,
+    format_violations,
+    require,
+    virtual_clock_of,
+)
+from reference_drivers import MockDriver
+
+VALID = {"name": "mockuser", "password": "mockpassword"}
+
+
+class Recorder:
+    """A driver-like object recording what it receives."""
+
+    def __init__(self):
+        self.received = []
+
+    def images(self, credentials, opts=None):
+        self.received.append((credentials, opts))
+        credentials["name"] = "mutated"
+        return [Image(id="img-1")]
+
+    def realms(self, credentials, opts=None):
+        raise KeyError("name")
+
+    def hardware_profiles(self, credentials, opts=None):
+        threading.Event().wait(5)
+
+
+def test_call_renders_arguments_and_leaves_out_valid_credentials():
+    subject = Subject(Recorder(), VALID)
+    outcome = subject.call("images", subject.valid, {"architecture": "X86_64"})
+    assert str(outcome.call) == "images(opts={'architecture': 'X86_64'})"
+    assert outcome.describe() == "returned ['img-1']"
+    other = subject.call("images", subject.wrong_password, None)
+    assert str(other.call) == "images(credentials=<wrong password>, opts=None)"
+
+
+def test_each_call_gets_a_fresh_credentials_dict():
+    recorder = Recorder()
+    subject = Subject(recorder, VALID)
+    subject.call("images", subject.valid, None)
+    subject.call("images", subject.valid, None)
+    assert [credentials["name"] for credentials, _ in recorder.received] == ["mutated", "mutated"]
+    assert subject.valid.value == VALID
+
+
+def test_call_captures_what_the_driver_raises():
+    subject = Subject(Recorder(), VALID)
+    outcome = subject.call("realms", subject.valid, None)
+    assert not outcome.returned
+    assert outcome.raised(KeyError)
+    assert outcome.describe() == "raised KeyError: 'name'"
+
+
+def test_call_of_a_missing_method_is_an_outcome_not_a_crash():
+    subject = Subject(Recorder(), VALID)
+    outcome = subject.call("instances", subject.valid, None)
+    assert outcome.describe() == "raised AttributeError: Recorder has no method instances()"
+
+
+def test_call_that_hangs_is_abandoned_after_the_timeout():
+    subject = Subject(Recorder(), VALID, timeout=0.2)
+    started = time.monotonic()
+    outcome = subject.call("hardware_profiles", subject.valid, None)
+    assert time.monotonic() - started < 2
+    assert outcome.timed_out
+    assert outcome.describe() == "did not return within 0.2 s [kit --timeout]"
+    assert subject.call("images", subject.valid, None).returned
+
+
+def test_call_runner_reuses_one_worker_thread():
+    runner = CallRunner()
+    names = [runner.run(lambda: threading.current_thread().name, 1)[1] for _ in range(3)]
+    assert names == ["dctck-driver-call"] * 3
+    runner.close()
+
+
+def test_derived_credential_sets():
+    subject = Subject(Recorder(), VALID, {"name": "otheruser", "password": "otherpassword"})
+    assert subject.no_credentials.value == {}
+    assert subject.wrong_password.value["name"] == "mockuser"
+    assert subject.wrong_password.value["password"] != "mockpassword"
+    assert subject.unknown_name.value["name"] not in ("mockuser", "otheruser")
+    assert [c.label for c in subject.bad_credentials] == [
+        "no credentials",
+        "wrong password",
+        "unknown name",
+    ]
+    assert repr(subject.other) == "<other account>"
+
+
+def test_redact_replaces_every_password():
+    subject = Subject(Recorder(), VALID, {"name": "o", "password": "otherpassword"})
+    assert subject.redact("mockpassword and otherpassword") == "*** and ***"
+
+
+def test_virtual_clock_is_found_only_when_it_can_tick():
+    assert virtual_clock_of(MockDriver()) is not None
+    assert virtual_clock_of(Recorder()) is None
+
+    class HalfClock:
+        clock = type("C", (), {"now": lambda self: 0.0})()
+
+    assert virtual_clock_of(HalfClock()) is None
+
+
+def test_describe_value_and_error():
+    assert describe_value([Image(id=f"i{n}") for n in range(10)]) == (
+        "['i0', 'i1', 'i2', 'i3', 'i4', 'i5', 'i6', 'i7', ... 10 in all]"
+    )
+    assert describe_value(Instance(id="i-1", state="RUNNING")) == "<Instance 'i-1' RUNNING>"
+    assert describe_value(("a",)) == "('a',)"
+    assert describe_error(NotFound()) == "NotFound"
+    assert describe_error(ValueError("two\nlines")) == "ValueError: two lines"
+
+
+def test_one_violation_is_one_line_and_several_are_counted():
+    violation = Violation("images(opts={})", "SPEC 6: x", "returned []", "['a']")
+    assert str(violation) == "images(opts={}) [SPEC 6: x] returned [], expected ['a']"
+    assert format_violations([violation]) == str(violation)
+    assert format_violations([violation, violation, "other"]) == (
+        f"2 violations:\n- {violation}\n- other"
+    )
+    with pytest.raises(Unmet) as excinfo:
+        require([violation])
+    assert excinfo.value.rule == "SPEC 6: x"
+    require([])
+
+
+def test_wait_until_ticks_a_virtual_clock_instead_of_sleeping():
+    driver = MockDriver()
+    harness = Harness(Subject(driver, VALID, timeout=60))
+    start, wall = driver.clock.now(), time.monotonic()
+    assert harness.wait_until(lambda: True if driver.clock.now() - start >= 30 else None)
+    assert 30 <= driver.clock.now() - start <= 40
+    assert time.monotonic() - wall < 1
+
+
+def test_wait_until_gives_up_after_the_timeout_of_driver_time():
+    driver = MockDriver()
+    harness = Harness(Subject(driver, VALID, timeout=20))
+    start = driver.clock.now()
+    assert harness.wait_until(lambda: None) is None
+    assert 20 <= driver.clock.now() - start < 30
+
+
+def test_wait_until_sleeps_for_a_real_time_driver():
+    harness = Harness(Subject(Recorder(), VALID, timeout=0.3))
+    started = time.monotonic()
+    assert harness.wait_until(lambda: None) is None
+    assert 0.3 <= time.monotonic() - started < 2
+
+
+def test_harness_follows_an_instance_and_cleans_up():
+    driver = MockDriver()
+    harness = Harness(Subject(driver, VALID))
+    watch = harness.running_instance()
+    assert watch.state == "running"
+    assert watch.violations == []
+    assert (
+        watch.tracker.observed
+        == ["begin", "pending", "pending", "running"][: len(watch.tracker.observed)]
+        or watch.tracker.observed[-1] == "running"
+    )
+    assert harness.cleanup() == []
+    assert driver.instances(VALID) == []
+
+
+def test_harness_reach_plans_a_route_through_declared_actions():
+    harness = Harness(Subject(MockDriver(), VALID))
+    watch = harness.running_instance()
+    assert watch.reach(lambda state: state == "stopped")
+    assert watch.state == "stopped"
+    assert watch.violations == []
+    assert watch.reach(lambda state: state == "running")
+    assert harness.cleanup() == []
+
+
+def test_report_counts_areas_and_decides_certification(tmp_path):
+    report = Report("pkg:Driver", "1.0")
+    assert not report.certified
+    report.add(CheckRecord("models::a", "models", "passed", "", "SPEC 3: r"))
+    report.add(CheckRecord("isolation::b", "isolation", "skipped", "not applicable", "SPEC 2"))
+    assert report.certified
+    report.add(CheckRecord("filters::c", "filters", "failed", "boom", "SPEC 6"))
+    assert not report.certified
+    assert report.areas["filters"] == {"passed": 0, "failed": 1, "skipped": 0}
+    assert report.summary_lines()[-1] == "NOT CERTIFIED: pkg:Driver failed 1 of 2 checks"
+    path = tmp_path / "deep" / "report.json"
+    report.write(path)
+    assert json.loads(path.read_text())["checks"][2]["message"] == "boom"
+    with pytest.raises(ValueError, match="outcome must be one of"):
+        report.add(CheckRecord("x", "models", "maybe", "", ""))

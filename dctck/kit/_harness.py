@@ -31,6 +31,7 @@ RULE_LEGAL_CHANGE = "SPEC 5: observed changes follow the declared transitions"
 RULE_ACTIONS_SUBSET = "SPEC 5: Instance.actions is a subset of instance_actions_for(state)"
 RULE_AUTOMATIC = "SPEC 5: automatic transitions complete within the timeout"
 RULE_ACTION_TAKES_EFFECT = "SPEC 5: an accepted action takes its declared transition"
+RULE_LISTED = "SPEC 4: instances() lists the caller's instances"
 
 
 class InstanceWatch:
@@ -76,6 +77,26 @@ class InstanceWatch:
         self.seen_listed = True
         self.last = found[0]
         return self._record(found[0], str(outcome.call))
+
+    def listed_state(self) -> str:
+        """Its state as its owner lists it now, waiting until it is listed; or the check fails.
+
+        A baseline for checks that must see an instance unchanged after a call.
+        """
+        state = self.harness.wait_until(self.observe)
+        if state is None:
+            raise Unmet(
+                [
+                    Violation(
+                        f"instances(opts={{'id': {self.id!r}}})",
+                        RULE_LISTED,
+                        f"did not list instance {self.id!r}"
+                        f" within {self.harness.subject.timeout:g} s",
+                        "the caller's instance",
+                    )
+                ]
+            )
+        return state
 
     def act(self, action: str) -> Outcome:
         """Take ``action`` (``"stop"`` calls ``stop_instance``) and start judging what follows."""

@@ -1,0 +1,272 @@
+"""Area ``auth``: missing or rejected credentials raise AuthException; valid ones never do (SPEC 2).
+
+The catalogue methods may be public: then every caller, with any credentials or none, gets the list
+valid credentials get. ``instances`` and the instance actions always need credentials, and an
+action refused for bad credentials changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from itertools import islice
+from typing import Any
+
+import pytest
+
+from dctck import AuthException
+from dctck.kit import (
+    CredentialSet,
+    Harness,
+    InstanceWatch,
+    Outcome,
+    Violation,
+    area,
+    describe_value,
+    require,
+    rule,
+)
+
+pytestmark = area("auth")
+
+CATALOGUE = ("hardware_profiles", "realms", "images")
+LISTINGS = (*CATALOGUE, "instances")
+INSTANCE_ACTIONS = ("reboot", "stop", "start", "destroy")
+METHODS = (*LISTINGS, "create_instance", *(f"{a}_instance" for a in INSTANCE_ACTIONS))
+BAD_KINDS = ("no_credentials", "wrong_password", "unknown_name")
+
+RULE_REFUSED = "SPEC 2: missing or rejected credentials raise AuthException"
+RULE_PUBLIC_SAME = "SPEC 2: a public catalogue method returns the same list for every caller"
+RULE_PUBLIC_ANY = "SPEC 2: a public method works with {} and with any credentials"
+RULE_UNCHANGED = "SPEC 2: an action refused for bad credentials changes nothing"
+RULE_ACCEPTED = "SPEC 2: valid credentials are never refused with AuthException"
+
+_AUTH = "AuthException"
+_AUTH_OR_PUBLIC = "AuthException, or (for a public catalogue) the list valid credentials get"
+
+
+def bad_credentials(harness: Harness, kind: str) -> CredentialSet:
+    """The bad credential set named ``kind`` (one of :data:`BAD_KINDS`)."""
+    subject = harness.subject
+    kinds = {
+        "no_credentials": subject.no_credentials,
+        "wrong_password": subject.wrong_password,
+        "unknown_name": subject.unknown_name,
+    }
+    return kinds[kind]
+
+
+def as_items(value: Any) -> Any:
+    """A listing as a list, so a tuple or generator compares by content; anything else as is."""
+    if isinstance(value, list | tuple):
+        return list(value)
+    if isinstance(value, Iterator):
+        return list(islice(value, 100_000))
+    return value
+
+
+def listing_difference(got: Any, wanted: Any) -> str:
+    """How the listing ``got`` differs from ``wanted`` (``""`` when equal)."""
+    if got == wanted:
+        return ""
+    shown, expected = describe_value(got), describe_value(wanted)
+    if shown != expected or not isinstance(got, list) or not isinstance(wanted, list):
+        return f"returned {shown}"
+    differing = [getattr(a, "id", a) for a, b in zip(got, wanted, strict=True) if a != b]
+    return f"returned {shown}, with other attributes for {differing!r}"
+
+
+def catalogue_problems(valid: Outcome, bad: Outcome) -> list[Violation]:
+    """Judge a catalogue call with bad credentials against the same call with valid ones."""
+    if bad.raised(AuthException):
+        return []
+    call = str(bad.call)
+    if not bad.returned:
+        return [Violation(call, RULE_REFUSED, bad.describe(), _AUTH_OR_PUBLIC)]
+    got = as_items(bad.value)
+    if not valid.returned:
+        expected = f"{_AUTH} (valid credentials got no list: they {valid.describe()})"
+        return [Violation(call, RULE_PUBLIC_SAME, bad.describe(), expected)]
+    wanted = as_items(valid.value)
+    difference = listing_difference(got, wanted)
+    if difference:
+        expected = f"{_AUTH}, or {describe_value(wanted)} as valid credentials get"
+        return [Violation(call, RULE_PUBLIC_SAME, difference, expected)]
+    return []
+
+
+def public_problems(valid: Outcome, bad: list[Outcome], other: Outcome | None) -> list[Violation]:
+    """A catalogue method some bad credentials may use is public: every caller may use it.
+
+    ``bad`` are the calls with each bad credential set, ``other`` the call as another account.
+    """
+    accepted = [outcome for outcome in bad if outcome.returned]
+    if not accepted:
+        return []
+    witness = f"{accepted[0].call} returned it"
+    problems = [
+        Violation(
+            str(outcome.call),
+            RULE_PUBLIC_ANY,
+            outcome.describe(),
+            f"the list valid credentials get, since {witness}",
+        )
+        for outcome in bad
+        if not outcome.returned
+    ]
+    if other is not None and valid.returned:
+        wanted = as_items(valid.value)
+        difference = (
+            listing_difference(as_items(other.value), wanted)
+            if other.returned
+            else other.describe()
+        )
+        if difference:
+            problems.append(
+                Violation(
+                    str(other.call),
+                    RULE_PUBLIC_SAME,
+                    difference,
+                    f"{describe_value(wanted)} as valid credentials get, since {witness}",
+                )
+            )
+    return problems
+
+
+def refusal_problems(outcome: Outcome, what: str) -> list[Violation]:
+    """A call with bad credentials to a method that always needs credentials."""
+    if outcome.raised(AuthException):
+        return []
+    return [Violation(str(outcome.call), RULE_REFUSED, outcome.describe(), f"{_AUTH}: {what}")]
+
+
+def _instance_ids(harness: Harness) -> list[str] | None:
+    """The ids the valid account lists now, or ``None`` if it cannot list them."""
+    outcome = harness.call("instances", harness.subject.valid, None)
+    if not outcome.returned or not isinstance(outcome.value, list):
+        return None
+    return [i.id for i in outcome.value if isinstance(getattr(i, "id", None), str)]
+
+
+def _instance_for(harness: Harness, action: str) -> InstanceWatch:
+    """A settled instance of the valid account to take ``action`` on (``start``: a stopped one)."""
+    machine = harness.subject.machine
+    if action == "start" and not any(t.action == "start" for t in machine.transitions):
+        pytest.skip("not applicable: the declared machine has no start action")
+    watch = harness.running_instance()
+    if action == "start" and not watch.reach(lambda s: machine.directly_allows(s, "start")):
+        pytest.skip("not applicable: no state allowing start could be reached")
+    return watch
+
+
+def _shown(state: str) -> str:
+    return "gone" if state == "end" else state.upper()
+
+
+# -- the catalogue ---------------------------------------------------------------------------------
+
+
+@rule(RULE_REFUSED)
+@pytest.mark.parametrize("kind", BAD_KINDS)
+@pytest.mark.parametrize("method", CATALOGUE)
+def test_catalogue_refuses_bad_credentials_unless_public(
+    dctck_harness: Harness, method: str, kind: str
+) -> None:
+    valid = dctck_harness.call(method, dctck_harness.subject.valid, None)
+    bad = dctck_harness.call(method, bad_credentials(dctck_harness, kind), None)
+    require(catalogue_problems(valid, bad))
+
+
+@rule(RULE_PUBLIC_ANY)
+@pytest.mark.parametrize("method", CATALOGUE)
+def test_public_catalogue_serves_every_caller(dctck_harness: Harness, method: str) -> None:
+    subject = dctck_harness.subject
+    valid = dctck_harness.call(method, subject.valid, None)
+    bad = [dctck_harness.call(method, credentials, None) for credentials in subject.bad_credentials]
+    other = dctck_harness.call(method, subject.other, None) if subject.other else None
+    require(public_problems(valid, bad, other))
+
+
+# -- instances and actions -------------------------------------------------------------------------
+
+
+@rule(RULE_REFUSED)
+@pytest.mark.parametrize("kind", BAD_KINDS)
+def test_instances_refuses_bad_credentials(dctck_harness: Harness, kind: str) -> None:
+    outcome = dctck_harness.call("instances", bad_credentials(dctck_harness, kind), None)
+    require(refusal_problems(outcome, "instances always need credentials"))
+
+
+@rule(RULE_REFUSED)
+@pytest.mark.parametrize("kind", BAD_KINDS)
+def test_create_instance_refuses_bad_credentials(dctck_harness: Harness, kind: str) -> None:
+    image_id = dctck_harness.default_image_id()
+    before = _instance_ids(dctck_harness)
+    credentials = bad_credentials(dctck_harness, kind)
+    outcome = dctck_harness.call("create_instance", credentials, image_id, None)
+    after = _instance_ids(dctck_harness)
+    added = [i for i in after or () if before is not None and i not in before]
+    returned = getattr(outcome.value, "id", None) if outcome.returned else None
+    for instance_id in dict.fromkeys([*added, *([returned] if isinstance(returned, str) else [])]):
+        dctck_harness.follow(instance_id)
+    problems = refusal_problems(outcome, "instance actions always need credentials")
+    if added:
+        problems.append(
+            Violation(
+                str(outcome.call),
+                RULE_UNCHANGED,
+                f"{outcome.describe()}, and then instances() listed new {added!r}",
+                f"no new instance (before: {describe_value(before)})",
+            )
+        )
+    require(problems)
+
+
+@rule(RULE_REFUSED)
+@pytest.mark.parametrize("kind", BAD_KINDS)
+@pytest.mark.parametrize("action", INSTANCE_ACTIONS)
+def test_instance_action_refuses_bad_credentials(
+    dctck_harness: Harness, action: str, kind: str
+) -> None:
+    watch = _instance_for(dctck_harness, action)
+    before = watch.listed_state()
+    credentials = bad_credentials(dctck_harness, kind)
+    outcome = dctck_harness.call(f"{action}_instance", credentials, watch.id)
+    after = watch.observe()
+    problems = refusal_problems(outcome, "instance actions always need credentials")
+    if after is not None and after != before:
+        problems.append(
+            Violation(
+                str(outcome.call),
+                RULE_UNCHANGED,
+                f"{outcome.describe()}, and then the owner saw instance {watch.id!r}"
+                f" {_shown(after)} (it was {_shown(before)})",
+                f"it still {_shown(before)}",
+            )
+        )
+    require(problems)
+
+
+# -- valid credentials -----------------------------------------------------------------------------
+
+
+@rule(RULE_ACCEPTED)
+@pytest.mark.parametrize("method", METHODS)
+def test_valid_credentials_are_accepted(dctck_harness: Harness, method: str) -> None:
+    if method in LISTINGS:
+        outcome = dctck_harness.call(method, dctck_harness.subject.valid, None)
+    elif method == "create_instance":
+        outcome, _ = dctck_harness.create()
+    else:
+        action = method.removesuffix("_instance")
+        outcome = _instance_for(dctck_harness, action).act(action)
+    if outcome.raised(AuthException):
+        require(
+            [
+                Violation(
+                    str(outcome.call),
+                    RULE_ACCEPTED,
+                    f"with valid credentials {outcome.describe()}",
+                    "anything but AuthException",
+                )
+            ]
+        )

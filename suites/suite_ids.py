@@ -1,0 +1,281 @@
+"""Area ``ids``: every object has a non-empty unique string id, stable across calls, that names it.
+
+Singular lookups give the object with that id and ``None`` for an unknown one; a created instance
+is listed under the id ``create_instance`` returned; actions on an unknown id raise ``NotFound``.
+Unknown ids are made from real ones (:func:`unknown_id`), so they have a plausible shape.
+"""
+
+from __future__ import annotations
+
+import string
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import pytest
+
+from dctck import NotFound
+from dctck.kit import (
+    Harness,
+    InstanceWatch,
+    Outcome,
+    Unmet,
+    Violation,
+    area,
+    describe_value,
+    require,
+    rule,
+)
+
+pytestmark = area("ids")
+
+#: Each listing method, and its singular lookup (SPEC 4).
+SINGULAR = {
+    "hardware_profiles": "hardware_profile",
+    "realms": "realm",
+    "images": "image",
+    "instances": "instance",
+}
+COLLECTIONS = tuple(SINGULAR)
+#: How an unknown id is made: a real id with a suffix, a real id with its last character changed,
+#: and an id of no provider at all.
+UNKNOWN_KINDS = ("suffixed", "altered", "foreign")
+ACTIONS = ("reboot", "stop", "start", "destroy")
+FOREIGN_ID = "dctck-no-such-id"
+#: At most this many objects are looked up one by one.
+SAMPLE_SIZE = 8
+
+RULE_LIST = "SPEC 4: listing methods return a list (never None, never a generator) of models"
+RULE_CREATE = "SPEC 4: create_instance returns the new Instance"
+RULE_NON_EMPTY = "SPEC 3: every object has a non-empty string id"
+RULE_UNIQUE = "SPEC 4: an id names one object: no two listed objects share it"
+RULE_STABLE = "SPEC 4: ids are stable: the same objects keep the same ids across calls"
+RULE_LOOKUP = "SPEC 4: singular lookups return the one object with that id"
+RULE_LOOKUP_UNKNOWN = "SPEC 4: singular lookups return None for an unknown id"
+RULE_CREATED_LISTED = "SPEC 4: a created instance is listed under the id create_instance returned"
+RULE_ACTION_UNKNOWN = "SPEC 4: an unknown id in an action raises NotFound"
+
+_ALPHABETS = (string.digits, "abcdef", string.ascii_lowercase, string.ascii_uppercase)
+
+
+# -- plain helpers -------------------------------------------------------------------------------
+
+
+def unknown_id(kind: str, real_ids: Sequence[Any]) -> str | None:
+    """An id of plausible shape that names nothing in ``real_ids``; ``None`` if none to derive from.
+
+    ``suffixed``: the first real id with ``0`` appended (as often as needed); ``altered``: the
+    first real id with its last character replaced by another of its kind (a digit by a digit, a
+    hex letter by a hex letter); ``foreign``: an id of no provider.
+    """
+    taken = {i for i in real_ids if isinstance(i, str)}
+    base = next((i for i in real_ids if isinstance(i, str) and i), None)
+    if kind == "foreign":
+        candidates: Iterable[str] = (FOREIGN_ID + "0" * n for n in range(len(taken) + 1))
+    elif base is None:
+        return None
+    elif kind == "suffixed":
+        candidates = (base + "0" * n for n in range(1, len(taken) + 2))
+    elif kind == "altered":
+        last = base[-1]
+        alphabet = next((a for a in _ALPHABETS if last in a), string.ascii_lowercase)
+        candidates = (base[:-1] + c for c in alphabet + string.ascii_lowercase if c != last)
+    else:
+        raise ValueError(f"unknown kind of unknown id: {kind!r}")
+    return next((c for c in candidates if c not in taken), None)
+
+
+def duplicate_ids(ids: Iterable[Any]) -> list[tuple[Any, int]]:
+    """Ids given more than once, with their counts, first appearance first."""
+    given = list(ids)
+    counts = Counter(repr(i) for i in given)
+    first = {repr(i): i for i in reversed(given)}
+    return [(first[key], count) for key, count in counts.items() if count > 1]
+
+
+def spread(items: Sequence[Any], size: int = SAMPLE_SIZE) -> list[Any]:
+    """At most ``size`` of ``items``, evenly spread and always including the first and last."""
+    if len(items) <= size:
+        return list(items)
+    last = len(items) - 1
+    return [items[round(i * last / (size - 1))] for i in range(size)]
+
+
+def _id(item: Any) -> Any:
+    return getattr(item, "id", None)
+
+
+# -- driver access -------------------------------------------------------------------------------
+
+
+def _listing(harness: Harness, collection: str) -> tuple[str, list[Any]]:
+    """The collection listed with valid credentials, or the check fails."""
+    outcome = harness.call(collection, harness.subject.valid, None)
+    if not outcome.returned or not isinstance(outcome.value, list):
+        happened = (
+            outcome.describe()
+            if not outcome.returned
+            else f"returned a {type(outcome.value).__name__}"
+        )
+        raise Unmet([Violation(str(outcome.call), RULE_LIST, happened, "a list of objects")])
+    return str(outcome.call), list(outcome.value)
+
+
+def _created(harness: Harness) -> InstanceWatch:
+    """A new instance (not waited for), or the check fails."""
+    outcome, watch = harness.create()
+    if watch is None:
+        raise Unmet(
+            [
+                Violation(
+                    str(outcome.call), RULE_CREATE, outcome.describe(), "an Instance with an id"
+                )
+            ]
+        )
+    return watch
+
+
+def _data(harness: Harness, collection: str, instances: int = 1) -> tuple[str, list[Any]]:
+    """The listing, after creating ``instances`` settled instances when listing instances."""
+    if collection == "instances":
+        for _ in range(instances):
+            harness.running_instance()
+    return _listing(harness, collection)
+
+
+# -- the checks ----------------------------------------------------------------------------------
+
+
+@rule(RULE_NON_EMPTY)
+@pytest.mark.parametrize("collection", COLLECTIONS)
+def test_every_object_has_a_non_empty_string_id(dctck_harness: Harness, collection: str) -> None:
+    call, items = _data(dctck_harness, collection)
+    require(
+        Violation(
+            call,
+            RULE_NON_EMPTY,
+            f"listed a {type(item).__name__} with id {_id(item)!r}",
+            "a non-empty string id",
+        )
+        for item in items
+        if not isinstance(_id(item), str) or not _id(item)
+    )
+
+
+@rule(RULE_UNIQUE)
+@pytest.mark.parametrize("collection", COLLECTIONS)
+def test_ids_are_unique(dctck_harness: Harness, collection: str) -> None:
+    call, items = _data(dctck_harness, collection, instances=2)
+    require(
+        Violation(call, RULE_UNIQUE, f"listed {count} objects with id {value!r}", "each id once")
+        for value, count in duplicate_ids(_id(item) for item in items)
+    )
+
+
+@rule(RULE_STABLE)
+@pytest.mark.parametrize("collection", COLLECTIONS)
+def test_ids_are_stable_across_calls(dctck_harness: Harness, collection: str) -> None:
+    call, first = _data(dctck_harness, collection)
+    _, second = _listing(dctck_harness, collection)
+    before, after = [_id(i) for i in first], [_id(i) for i in second]
+    expected = "the same ids in consecutive calls"
+    require(
+        [
+            *(
+                Violation(call, RULE_STABLE, f"listed {i!r} in one call, not in the next", expected)
+                for i in before
+                if i not in after
+            ),
+            *(
+                Violation(
+                    call, RULE_STABLE, f"listed {i!r} only in the second of two calls", expected
+                )
+                for i in after
+                if i not in before
+            ),
+        ]
+    )
+
+
+@rule(RULE_LOOKUP)
+@pytest.mark.parametrize("collection", COLLECTIONS)
+def test_lookup_returns_the_object_with_that_id(dctck_harness: Harness, collection: str) -> None:
+    _, items = _data(dctck_harness, collection)
+    ids = [i for i in dict.fromkeys(map(_id, items)) if isinstance(i, str) and i]
+    if not ids:
+        pytest.skip(f"not applicable: {collection}() lists nothing to look up")
+    violations = []
+    for wanted in spread(ids):
+        outcome = dctck_harness.call(SINGULAR[collection], dctck_harness.subject.valid, wanted)
+        if not outcome.returned or _id(outcome.value) != wanted:
+            violations.append(
+                Violation(
+                    str(outcome.call),
+                    RULE_LOOKUP,
+                    outcome.describe(),
+                    f"the object with id {wanted!r} that {collection}() lists",
+                )
+            )
+    require(violations)
+
+
+@rule(RULE_LOOKUP_UNKNOWN)
+@pytest.mark.parametrize("kind", UNKNOWN_KINDS)
+@pytest.mark.parametrize("collection", COLLECTIONS)
+def test_lookup_of_an_unknown_id_returns_none(
+    dctck_harness: Harness, collection: str, kind: str
+) -> None:
+    real = [_created(dctck_harness).id] if collection == "instances" and kind != "foreign" else []
+    _, items = _listing(dctck_harness, collection)
+    unknown = unknown_id(kind, [*real, *(_id(item) for item in items)])
+    if unknown is None:
+        pytest.skip(f"not applicable: {collection}() lists no id to derive an unknown one from")
+    outcome = dctck_harness.call(SINGULAR[collection], dctck_harness.subject.valid, unknown)
+    if not outcome.returned or outcome.value is not None:
+        require([Violation(str(outcome.call), RULE_LOOKUP_UNKNOWN, outcome.describe(), "None")])
+
+
+@rule(RULE_CREATED_LISTED)
+def test_created_instance_is_listed_under_its_id(dctck_harness: Harness) -> None:
+    _, listed_before = _listing(dctck_harness, "instances")
+    before = {repr(_id(i)) for i in listed_before}
+    watch = _created(dctck_harness)
+    last: list[Outcome] = []
+
+    def listed() -> bool | None:
+        outcome = dctck_harness.call("instances", dctck_harness.subject.valid, None)
+        last[:] = [outcome]
+        found = outcome.returned and isinstance(outcome.value, list)
+        return True if found and watch.id in [_id(i) for i in outcome.value] else None
+
+    if dctck_harness.wait_until(listed):
+        return
+    outcome = last[-1]
+    new = (
+        [_id(i) for i in outcome.value if repr(_id(i)) not in before]
+        if outcome.returned and isinstance(outcome.value, list)
+        else []
+    )
+    happened = f"did not list {watch.id!r} within {dctck_harness.subject.timeout:g} s"
+    if new:
+        happened += f"; it lists new ids {describe_value(new)}"
+    require([Violation(str(outcome.call), RULE_CREATED_LISTED, happened, f"{watch.id!r} listed")])
+
+
+@rule(RULE_ACTION_UNKNOWN)
+@pytest.mark.parametrize("kind", UNKNOWN_KINDS)
+@pytest.mark.parametrize("action", ACTIONS)
+def test_action_on_an_unknown_id_raises_not_found(
+    dctck_harness: Harness, action: str, kind: str
+) -> None:
+    machine = dctck_harness.subject.machine
+    if action == "start" and not any(t.action == "start" for t in machine.transitions):
+        pytest.skip("not applicable: the declared machine has no start action")
+    real = [_created(dctck_harness).id] if kind != "foreign" else []
+    _, items = _listing(dctck_harness, "instances")
+    unknown = unknown_id(kind, [*real, *(_id(item) for item in items)])
+    if unknown is None:
+        pytest.skip("not applicable: instances() lists no id to derive an unknown one from")
+    outcome = dctck_harness.call(f"{action}_instance", dctck_harness.subject.valid, unknown)
+    if not outcome.raised(NotFound):
+        require([Violation(str(outcome.call), RULE_ACTION_UNKNOWN, outcome.describe(), "NotFound")])

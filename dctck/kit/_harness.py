@@ -311,6 +311,31 @@ class Harness:
         self.watches.append(watch)
         return outcome, watch
 
+    def instance_ids(self) -> list[str] | None:
+        """The ids of the instances the valid account lists now; ``None`` if it cannot list."""
+        outcome = self.call("instances", self.subject.valid, None)
+        if not outcome.returned or not isinstance(outcome.value, list):
+            return None
+        return [i.id for i in outcome.value if isinstance(getattr(i, "id", None), str)]
+
+    def try_create(
+        self, image_id: Any, opts: Any = None, credentials: CredentialSet | None = None
+    ) -> tuple[Outcome, list[str]]:
+        """Call ``create_instance`` with exactly these arguments, for checks expecting a refusal.
+
+        Returns the outcome and the ids the valid account lists afterwards and did not before;
+        those and a returned instance enter the ledger.
+        """
+        before = self.instance_ids()
+        outcome = self.call("create_instance", credentials or self.subject.valid, image_id, opts)
+        after = self.instance_ids()
+        added = [i for i in after or () if before is not None and i not in before]
+        returned = getattr(outcome.value, "id", None) if outcome.returned else None
+        made = [*added, returned] if isinstance(returned, str) and returned not in added else added
+        for instance_id in made:
+            self.follow(instance_id)
+        return outcome, added
+
     def follow(
         self,
         instance_id: str,

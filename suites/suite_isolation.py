@@ -1,0 +1,133 @@
+"""Area ``isolation``: an account neither sees nor acts on another account's instances (SPEC 2).
+
+Needs a second account (``--dctck-other-credentials``); without one every check is skipped.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from dctck import NotFound
+from dctck.kit import (
+    CredentialSet,
+    Harness,
+    Outcome,
+    Violation,
+    area,
+    describe_value,
+    require,
+    rule,
+)
+
+pytestmark = area("isolation")
+
+INSTANCE_ACTIONS = ("reboot", "stop", "start", "destroy")
+
+RULE_NOT_LISTED = "SPEC 2: another account's instance is not listed"
+RULE_NOT_FOUND_BY_ID = "SPEC 2: another account's instance is not found by id"
+RULE_ACTION_NOT_FOUND = "SPEC 2: an action on another account's instance raises NotFound"
+RULE_ACTION_UNCHANGED = "SPEC 2: an action on another account's instance changes nothing"
+
+NO_OTHER = "not applicable: no --dctck-other-credentials"
+
+
+def _other(harness: Harness) -> CredentialSet:
+    other = harness.subject.other
+    if other is None:
+        pytest.skip(NO_OTHER)
+    return other
+
+
+def listed_problems(outcome: Outcome, hidden: str) -> list[Violation]:
+    """A listing must not show the instance ``hidden`` of another account."""
+    value = outcome.value
+    if not outcome.returned or not isinstance(value, list):
+        return [Violation(str(outcome.call), RULE_NOT_LISTED, outcome.describe(), "a list")]
+    if any(getattr(item, "id", None) == hidden for item in value):
+        return [
+            Violation(
+                str(outcome.call),
+                RULE_NOT_LISTED,
+                f"returned {describe_value(value)}, which holds {hidden!r} of another account",
+                f"a list without {hidden!r}",
+            )
+        ]
+    return []
+
+
+def _shown(state: str) -> str:
+    return "gone" if state == "end" else state.upper()
+
+
+@rule(RULE_NOT_LISTED)
+def test_other_account_does_not_list_the_instance(dctck_harness: Harness) -> None:
+    other = _other(dctck_harness)
+    watch = dctck_harness.running_instance()
+    watch.listed_state()
+    require(listed_problems(dctck_harness.call("instances", other, None), watch.id))
+
+
+@rule(RULE_NOT_LISTED)
+def test_instance_of_other_account_is_not_listed(dctck_harness: Harness) -> None:
+    other = _other(dctck_harness)
+    outcome, watch = dctck_harness.create(credentials=other)
+    if watch is None:
+        pytest.skip(f"not applicable: the other account could not create an instance: {outcome}")
+    watch.settle()
+    valid = dctck_harness.subject.valid
+    require(listed_problems(dctck_harness.call("instances", valid, None), watch.id))
+
+
+@rule(RULE_NOT_FOUND_BY_ID)
+def test_other_account_does_not_find_the_instance_by_id(dctck_harness: Harness) -> None:
+    other = _other(dctck_harness)
+    watch = dctck_harness.running_instance()
+    watch.listed_state()
+    lookup = dctck_harness.call("instance", other, watch.id)
+    listing = dctck_harness.call("instances", other, {"id": watch.id})
+    problems = []
+    if not (lookup.returned and lookup.value is None):
+        problems.append(
+            Violation(str(lookup.call), RULE_NOT_FOUND_BY_ID, lookup.describe(), "None")
+        )
+    if not (listing.returned and listing.value == []):
+        problems.append(
+            Violation(str(listing.call), RULE_NOT_FOUND_BY_ID, listing.describe(), "[]")
+        )
+    require(problems)
+
+
+@rule(RULE_ACTION_NOT_FOUND)
+@pytest.mark.parametrize("action", INSTANCE_ACTIONS)
+def test_other_account_cannot_act_on_the_instance(dctck_harness: Harness, action: str) -> None:
+    other = _other(dctck_harness)
+    machine = dctck_harness.subject.machine
+    if action == "start" and not any(t.action == "start" for t in machine.transitions):
+        pytest.skip("not applicable: the declared machine has no start action")
+    watch = dctck_harness.running_instance()
+    if action == "start" and not watch.reach(lambda s: machine.directly_allows(s, "start")):
+        pytest.skip("not applicable: no state allowing start could be reached")
+    before = watch.listed_state()
+    outcome = dctck_harness.call(f"{action}_instance", other, watch.id)
+    after = watch.observe()
+    problems = []
+    if not outcome.raised(NotFound):
+        problems.append(
+            Violation(
+                str(outcome.call),
+                RULE_ACTION_NOT_FOUND,
+                outcome.describe(),
+                f"NotFound: {watch.id!r} belongs to another account",
+            )
+        )
+    if after is not None and after != before:
+        problems.append(
+            Violation(
+                str(outcome.call),
+                RULE_ACTION_UNCHANGED,
+                f"{outcome.describe()}, and then the owner saw instance {watch.id!r}"
+                f" {_shown(after)} (it was {_shown(before)})",
+                f"it still {_shown(before)}",
+            )
+        )
+    require(problems)

@@ -1,0 +1,249 @@
+"""Area ``create``: a new instance is what was asked for; a malformed request creates nothing.
+
+SPEC 4: ``image``, ``realm`` and ``hardware_profile`` (``None`` where the provider cannot tell)
+are what was asked for, or sensible defaults, the default hardware profile fitting the image's
+architecture. ``image_id=None`` is a ValidationError; an unknown image, ``hwp_id`` or ``realm_id``
+a ValidationError or NotFound, and a refused create leaves no instance behind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from dctck import Instance, NotFound, ValidationError
+from dctck.kit import (
+    Harness,
+    InstanceWatch,
+    Outcome,
+    Violation,
+    area,
+    describe_value,
+    require,
+    rule,
+)
+
+pytestmark = area("create")
+
+#: What a check asks for besides the image: the opts keys it sets.
+ASKS: dict[str, tuple[str, ...]] = {
+    "image_only": (),
+    "hwp_id": ("hwp_id",),
+    "realm_id": ("realm_id",),
+    "hwp_id_and_realm_id": ("hwp_id", "realm_id"),
+}
+UNKNOWN_IMAGE = "dctck-unknown-image"
+UNKNOWN_HWP = "dctck-unknown-hwp"
+UNKNOWN_REALM = "dctck-unknown-realm"
+#: refusal -> (image_id, opts); None as image_id stands for a known image.
+REFUSALS: dict[str, tuple[str | None, dict[str, str] | None]] = {
+    "image_id_none": (None, None),
+    "unknown_image": (UNKNOWN_IMAGE, None),
+    "unknown_hwp_id": (None, {"hwp_id": UNKNOWN_HWP}),
+    "unknown_realm_id": (None, {"realm_id": UNKNOWN_REALM}),
+}
+
+RULE_REFLECTS = "SPEC 4: the new instance has the image, realm and hardware profile asked for"
+RULE_DEFAULT_HWP = "SPEC 4: the default hardware profile matches the image's architecture"
+RULE_REFUSED = "SPEC 4: create_instance refuses a malformed request"
+RULE_NOTHING = "SPEC 4: a refused create_instance creates nothing"
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """What valid credentials list: the images, hardware profiles and realms, by id."""
+
+    images: list[Any]
+    profiles: dict[str, Any]
+    realms: dict[str, Any]
+
+    def profiles_for(self, architecture: object) -> list[str]:
+        """Ids of the hardware profiles of ``architecture`` (of every profile, if it is None)."""
+        return [
+            id
+            for id, profile in self.profiles.items()
+            if architecture is None or getattr(profile, "architecture", None) == architecture
+        ]
+
+    def usable_realms(self) -> list[str]:
+        """Ids of the realms that are available and not limited to no instance."""
+        return [
+            id
+            for id, realm in self.realms.items()
+            if str(getattr(realm, "state", None) or "AVAILABLE").upper() == "AVAILABLE"
+            and getattr(realm, "limit", None) != 0
+        ]
+
+
+def _by_id(harness: Harness, method: str) -> list[Any]:
+    outcome = harness.call(method, harness.subject.valid, None)
+    if not outcome.returned or not isinstance(outcome.value, list):
+        return []
+    return [item for item in outcome.value if isinstance(getattr(item, "id", None), str)]
+
+
+def read_catalogue(harness: Harness) -> Catalogue:
+    images = _by_id(harness, "images")
+    return Catalogue(
+        images,
+        {p.id: p for p in _by_id(harness, "hardware_profiles")},
+        {r.id: r for r in _by_id(harness, "realms")},
+    )
+
+
+def reflection_problems(
+    call: str, instance: Any, image_id: str, asked: dict[str, str], catalogue: Catalogue
+) -> list[Violation]:
+    """How ``instance`` (shown by ``call``) differs from a create of ``image_id`` with ``asked``.
+
+    What was not asked for must name an entry of the catalogue; ``hardware_profile`` may be None.
+    """
+    found: list[tuple[str, str]] = []
+    if not isinstance(instance, Instance):
+        return [Violation(call, RULE_REFLECTS, f"gave {describe_value(instance)}", "an Instance")]
+    if instance.image != image_id:
+        found.append((f"gave image {instance.image!r}", repr(image_id)))
+    realm = instance.realm
+    if "realm_id" in asked and realm != asked["realm_id"]:
+        found.append((f"gave realm {realm!r}", repr(asked["realm_id"])))
+    elif "realm_id" not in asked and realm not in catalogue.realms:
+        found.append((f"gave realm {realm!r}", f"a realm of realms(): {list(catalogue.realms)}"))
+    profile = instance.hardware_profile
+    if profile is None:
+        pass  # the provider cannot tell (SPEC 3)
+    elif "hwp_id" in asked and profile != asked["hwp_id"]:
+        found.append(
+            (f"gave hardware_profile {profile!r}", f"{asked['hwp_id']!r} (or None if unknown)")
+        )
+    elif "hwp_id" not in asked and profile not in catalogue.profiles:
+        found.append(
+            (
+                f"gave hardware_profile {profile!r}",
+                f"None or a profile of hardware_profiles(): {list(catalogue.profiles)}",
+            )
+        )
+    return [Violation(call, RULE_REFLECTS, happened, expected) for happened, expected in found]
+
+
+def default_profile_problems(
+    call: str, instance: Any, architecture: str, catalogue: Catalogue
+) -> list[Violation]:
+    """``instance`` was created without ``hwp_id`` from an image of ``architecture``."""
+    profile = getattr(instance, "hardware_profile", None)
+    if profile is None:
+        return []  # the provider cannot tell (SPEC 3)
+    fitting = catalogue.profiles_for(architecture)
+    if profile in fitting:
+        return []
+    if profile in catalogue.profiles:
+        actual = getattr(catalogue.profiles[profile], "architecture", None)
+        happened = f"gave hardware_profile {profile!r}, whose architecture is {actual!r}"
+    else:
+        happened = f"gave hardware_profile {profile!r}, which hardware_profiles() does not list"
+    return [Violation(call, RULE_DEFAULT_HWP, happened, f"one of {fitting} ({architecture})")]
+
+
+def _views(harness: Harness, outcome: Outcome, watch: InstanceWatch) -> list[tuple[str, Any]]:
+    """The new instance as create_instance returned it, and as its owner then lists it."""
+    views: list[tuple[str, Any]] = [(str(outcome.call), outcome.value)]
+    watch.listed_state()
+    views.append((f"instances(opts={{'id': {watch.id!r}}})", watch.last))
+    return views
+
+
+def _image_with_profiles(catalogue: Catalogue) -> Any:
+    """The first image some hardware profile fits (else the first image)."""
+    for image in catalogue.images:
+        if catalogue.profiles_for(getattr(image, "architecture", None)):
+            return image
+    return catalogue.images[0] if catalogue.images else None
+
+
+# -- what was asked --------------------------------------------------------------------------------
+
+
+@rule(RULE_REFLECTS)
+@pytest.mark.parametrize("ask", ASKS)
+def test_new_instance_is_what_was_asked(dctck_harness: Harness, ask: str) -> None:
+    catalogue = read_catalogue(dctck_harness)
+    image = _image_with_profiles(catalogue)
+    image_id = image.id if image is not None else dctck_harness.default_image_id()
+    asked: dict[str, str] = {}
+    if "hwp_id" in ASKS[ask]:
+        fitting = catalogue.profiles_for(getattr(image, "architecture", None))
+        if not fitting:
+            pytest.skip(f"not applicable: no hardware profile fits image {image_id!r}")
+        asked["hwp_id"] = fitting[-1]  # the last: less likely the default, so ignoring it shows
+    if "realm_id" in ASKS[ask]:
+        realms = catalogue.usable_realms()
+        if not realms:
+            pytest.skip("not applicable: realms() lists no available realm")
+        asked["realm_id"] = realms[-1]
+    outcome, watch = dctck_harness.create(image_id, dict(asked) or None)
+    if watch is None:
+        expected = f"a new instance of image {image_id!r}" + (f" with {asked}" if asked else "")
+        require([Violation(str(outcome.call), RULE_REFLECTS, outcome.describe(), expected)])
+        return
+    require(
+        problem
+        for call, instance in _views(dctck_harness, outcome, watch)
+        for problem in reflection_problems(call, instance, image_id, asked, catalogue)
+    )
+
+
+@rule(RULE_DEFAULT_HWP)
+def test_default_hardware_profile_fits_the_image(dctck_harness: Harness) -> None:
+    catalogue = read_catalogue(dctck_harness)
+    first_by_architecture: dict[str, Any] = {}
+    for image in catalogue.images:
+        architecture = getattr(image, "architecture", None)
+        if isinstance(architecture, str) and catalogue.profiles_for(architecture):
+            first_by_architecture.setdefault(architecture, image)
+    if not first_by_architecture:
+        pytest.skip("not applicable: no image has the architecture of a hardware profile")
+    problems: list[Violation] = []
+    for architecture, image in first_by_architecture.items():
+        outcome, watch = dctck_harness.create(image.id)
+        if watch is None:
+            expected = f"a new instance with a default hardware profile of {architecture}"
+            problems.append(
+                Violation(str(outcome.call), RULE_DEFAULT_HWP, outcome.describe(), expected)
+            )
+            continue
+        for call, instance in _views(dctck_harness, outcome, watch):
+            problems.extend(default_profile_problems(call, instance, architecture, catalogue))
+    require(problems)
+
+
+# -- refusals --------------------------------------------------------------------------------------
+
+
+def refusal_expected(refusal: str) -> tuple[type[Exception], ...]:
+    """The errors that may refuse ``refusal``: ``image_id=None`` is a ValidationError (SPEC 4)."""
+    return (ValidationError,) if refusal == "image_id_none" else (ValidationError, NotFound)
+
+
+def refused_problems(outcome: Outcome, refusal: str, added: Sequence[str]) -> list[Violation]:
+    """Judge a create that must be refused, given the instance ids it added to the listing."""
+    allowed = refusal_expected(refusal)
+    names = " or ".join(error.__name__ for error in allowed)
+    call = str(outcome.call)
+    if not outcome.raised(allowed):
+        return [Violation(call, RULE_REFUSED, outcome.describe(), names)]
+    if added:
+        happened = f"{outcome.describe()}, and then instances() listed new {list(added)!r}"
+        return [Violation(call, RULE_NOTHING, happened, "no new instance")]
+    return []
+
+
+@rule(RULE_REFUSED)
+@pytest.mark.parametrize("refusal", REFUSALS)
+def test_create_refuses_a_malformed_request(dctck_harness: Harness, refusal: str) -> None:
+    image_id, opts = REFUSALS[refusal]
+    if refusal != "image_id_none" and image_id is None:
+        image_id = dctck_harness.default_image_id()
+    outcome, added = dctck_harness.try_create(image_id, opts)
+    require(refused_problems(outcome, refusal, added))

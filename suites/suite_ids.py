@@ -135,11 +135,40 @@ def _created(harness: Harness) -> InstanceWatch:
     return watch
 
 
+def _listed_instance(harness: Harness) -> InstanceWatch:
+    """A new instance, once ``instances()`` lists it under its id; or the check fails."""
+    _, listed_before = _listing(harness, "instances")
+    before = [repr(_id(i)) for i in listed_before]
+    watch = _created(harness)
+    last: list[Outcome] = []
+
+    def listed() -> bool | None:
+        outcome = harness.call("instances", harness.subject.valid, None)
+        last[:] = [outcome]
+        found = outcome.returned and isinstance(outcome.value, list)
+        return True if found and watch.id in [_id(i) for i in outcome.value] else None
+
+    if harness.wait_until(listed):
+        return watch
+    outcome = last[-1]
+    new = (
+        [_id(i) for i in outcome.value if repr(_id(i)) not in before]
+        if outcome.returned and isinstance(outcome.value, list)
+        else []
+    )
+    happened = f"did not list {watch.id!r} within {harness.subject.timeout:g} s"
+    if new:
+        happened += f"; it lists new ids {describe_value(new)}"
+    raise Unmet(
+        [Violation(str(outcome.call), RULE_CREATED_LISTED, happened, f"{watch.id!r} listed")]
+    )
+
+
 def _data(harness: Harness, collection: str, instances: int = 1) -> tuple[str, list[Any]]:
-    """The listing, after creating ``instances`` settled instances when listing instances."""
+    """The listing, after creating ``instances`` listed instances when listing instances."""
     if collection == "instances":
         for _ in range(instances):
-            harness.running_instance()
+            _listed_instance(harness)
     return _listing(harness, collection)
 
 
@@ -237,29 +266,7 @@ def test_lookup_of_an_unknown_id_returns_none(
 
 @rule(RULE_CREATED_LISTED)
 def test_created_instance_is_listed_under_its_id(dctck_harness: Harness) -> None:
-    _, listed_before = _listing(dctck_harness, "instances")
-    before = {repr(_id(i)) for i in listed_before}
-    watch = _created(dctck_harness)
-    last: list[Outcome] = []
-
-    def listed() -> bool | None:
-        outcome = dctck_harness.call("instances", dctck_harness.subject.valid, None)
-        last[:] = [outcome]
-        found = outcome.returned and isinstance(outcome.value, list)
-        return True if found and watch.id in [_id(i) for i in outcome.value] else None
-
-    if dctck_harness.wait_until(listed):
-        return
-    outcome = last[-1]
-    new = (
-        [_id(i) for i in outcome.value if repr(_id(i)) not in before]
-        if outcome.returned and isinstance(outcome.value, list)
-        else []
-    )
-    happened = f"did not list {watch.id!r} within {dctck_harness.subject.timeout:g} s"
-    if new:
-        happened += f"; it lists new ids {describe_value(new)}"
-    require([Violation(str(outcome.call), RULE_CREATED_LISTED, happened, f"{watch.id!r} listed")])
+    _listed_instance(dctck_harness)
 
 
 @rule(RULE_ACTION_UNKNOWN)

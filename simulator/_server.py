@@ -1,0 +1,117 @@
+"""Serving an `Ec2App` on a real port with waitress (threads in one process, one simulator).
+
+waitress is pure Python and multi-threaded in a single process, so every thread serves the
+same in-memory simulator; a pre-forking server (gunicorn) would give each worker its own.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from types import TracebackType
+from typing import Any, Self
+
+from waitress import wasyncore
+from waitress.server import create_server
+
+from simulator._simulator import Simulator
+from simulator.ec2._app import Ec2App
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8773
+DEFAULT_THREADS = 8
+MAX_WAITRESS_BODY = 16 * 1024 * 1024
+
+
+class Ec2Server:
+    """A waitress server for an `Ec2App`, bound at construction (port 0: a free port).
+
+    Use `start()` / `stop()` (or `with`) to serve on a background thread, as tests do, or
+    `serve_forever()` in the foreground, as `simulate` does; `request_stop()` is safe from a
+    signal handler or another thread. `url` is `http://HOST:PORT` with the bound port.
+    """
+
+    def __init__(
+        self,
+        app: Ec2App | Simulator | None = None,
+        *,
+        host: str = DEFAULT_HOST,
+        port: int = 0,
+        threads: int = DEFAULT_THREADS,
+    ) -> None:
+        self.app = app if isinstance(app, Ec2App) else Ec2App(app)
+        self._server: Any = create_server(
+            self.app,
+            host=host,
+            port=port,
+            threads=threads,
+            ident="AmazonEC2",
+            asyncore_use_poll=True,
+            connection_limit=1000,
+            max_request_body_size=MAX_WAITRESS_BODY,
+            channel_timeout=60,
+        )
+        self.host = str(self._server.effective_host)
+        self.port = int(self._server.effective_port)
+        self._thread: threading.Thread | None = None
+        self._stopped = threading.Event()
+
+    @property
+    def url(self) -> str:
+        """`http://HOST:PORT`, the endpoint to give clients."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def sim(self) -> Simulator:
+        """The simulator served."""
+        return self.app.sim
+
+    def __repr__(self) -> str:
+        return f"<Ec2Server {self.url}>"
+
+    def serve_forever(self) -> None:
+        """Serve in this thread until `request_stop()`; then finish in-flight requests."""
+        logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+        try:
+            self._server.run()
+        finally:
+            self._server.task_dispatcher.shutdown()
+            self._stopped.set()
+
+    def start(self) -> Self:
+        """Serve on a daemon thread; returns self."""
+        if self._thread is None:
+            self._thread = threading.Thread(
+                target=self.serve_forever, name=f"ec2-server-{self.port}", daemon=True
+            )
+            self._thread.start()
+        return self
+
+    def request_stop(self) -> None:
+        """Ask the serving loop to close its sockets and return (from any thread)."""
+        server = self._server
+        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop serving and wait for the serving thread (if `start()` made one)."""
+        if self._stopped.is_set():
+            return
+        if self._thread is None:
+            self._server.close()
+            self._server.task_dispatcher.shutdown()
+            self._stopped.set()
+            return
+        self.request_stop()
+        self._thread.join(timeout)
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()

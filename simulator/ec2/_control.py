@@ -1,0 +1,311 @@
+"""The control API: JSON over HTTP under `/_sim/`, for tests driving a served simulator.
+
+Unauthenticated (the server binds 127.0.0.1 unless told otherwise). Bodies and answers are
+JSON objects; an error is `{"error": {"code": ..., "message": ...}}` with status 400 (bad
+argument), 404 (no such route), 405 (wrong method) or 409 (the clock is real).
+
+    GET    /_sim/                          this list of routes
+    GET    /_sim/state                     region, clock, durations, accounts
+    GET    /_sim/clock                     {"kind": "manual" | "real", "now": epoch seconds}
+    POST   /_sim/clock/tick                {"seconds": 40}            -> the clock
+    POST   /_sim/clock/move_to             {"when": 1700000000.0 | "2024-01-01T00:00:00Z"}
+    GET    /_sim/durations                 {"boot_seconds": 40.0, "stop_seconds": 20.0}
+    POST   /_sim/durations                 {"boot_seconds"?: 0, "stop_seconds"?: 0}
+    POST   /_sim/faults/fail_next          {"operation": "RunInstances", "count"?: 1,
+                                            "code"?: "InternalError"}
+    POST   /_sim/faults/fail_randomly      {"operation", "probability", "code"?}
+    POST   /_sim/faults/add_latency        {"operation", "seconds"}
+    POST   /_sim/faults/throttle           {"operation", "max_calls", "per_seconds"}
+    POST   /_sim/faults/eventual_consistency  {"seconds"}
+    DELETE /_sim/faults                    clear every fault
+    POST   /_sim/reset                     drop instances, tags, audit log, faults
+    GET    /_sim/audit?since=N             {"entries": [...from the N-th on], "next": N'}
+
+An `operation` is an EC2 action name (`RunInstances`), a simulator method name
+(`run_instances`) or `*` for all. Ticking a real clock is refused (409): it moves by itself.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs
+
+from simulator._clock import ManualClock, RealClock
+from simulator.ec2._actions import ACTIONS
+from simulator.ec2._errors import status_line
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
+
+    from simulator.ec2._app import Ec2App
+
+CONTROL_PATH = "/_sim"
+"""The reserved path prefix of the control API."""
+
+MAX_BODY = 64 * 1024
+
+Json = dict[str, Any]
+Route = Callable[[Json, dict[str, list[str]]], Json]
+
+OPERATION_OF_ACTION = {action: operation for action, (operation, _) in ACTIONS.items()}
+"""The simulator operation each EC2 action calls."""
+
+
+class ControlError(Exception):
+    """A refused control request: HTTP status, code and message."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+def _bad(message: str) -> ControlError:
+    return ControlError(400, "InvalidArgument", message)
+
+
+class ControlApi:
+    """The control API of one `Ec2App`, as a WSGI application (see the module docstring)."""
+
+    def __init__(self, app: Ec2App) -> None:
+        self._app = app
+        self._routes: dict[tuple[str, str], Route] = {
+            ("GET", ""): self._index,
+            ("GET", "state"): self._state,
+            ("GET", "clock"): self._clock,
+            ("POST", "clock/tick"): self._tick,
+            ("POST", "clock/move_to"): self._move_to,
+            ("GET", "durations"): self._durations,
+            ("POST", "durations"): self._set_durations,
+            ("POST", "faults/fail_next"): self._fail_next,
+            ("POST", "faults/fail_randomly"): self._fail_randomly,
+            ("POST", "faults/add_latency"): self._add_latency,
+            ("POST", "faults/throttle"): self._throttle,
+            ("POST", "faults/eventual_consistency"): self._eventual_consistency,
+            ("DELETE", "faults"): self._clear_faults,
+            ("POST", "reset"): self._reset,
+            ("GET", "audit"): self._audit,
+        }
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        path = (environ.get("PATH_INFO") or "")[len(CONTROL_PATH) :].strip("/")
+        method = environ.get("REQUEST_METHOD", "GET")
+        try:
+            route = self._routes.get((method, path))
+            if route is None:
+                if any(known == path for _, known in self._routes):
+                    raise ControlError(405, "MethodNotAllowed", f"{method} /{path} is not allowed")
+                raise ControlError(404, "NoSuchRoute", f"No control route /{path}")
+            query = parse_qs(environ.get("QUERY_STRING", ""))
+            status, answer = 200, route(_json_body(environ), query)
+        except ControlError as err:
+            status, answer = err.status, {"error": {"code": err.code, "message": err.message}}
+        body = json.dumps(answer).encode()
+        start_response(
+            status_line(status),
+            [("Content-Type", "application/json"), ("Content-Length", str(len(body)))],
+        )
+        return [body]
+
+    # Routes
+
+    def _index(self, body: Json, query: dict[str, list[str]]) -> Json:
+        return {"routes": [f"{method} /_sim/{path}" for method, path in self._routes]}
+
+    def _state(self, body: Json, query: dict[str, list[str]]) -> Json:
+        sim = self._app.sim
+        config = sim.config
+        return {
+            "region": sim.region,
+            "clock": self._clock(body, query),
+            "boot_seconds": config.boot_seconds,
+            "stop_seconds": config.stop_seconds,
+            "terminated_retention_seconds": config.terminated_retention_seconds,
+            "accounts": [account.name for account in config.accounts],
+        }
+
+    def _clock(self, body: Json, query: dict[str, list[str]]) -> Json:
+        clock = self._app.sim.clock
+        kind = (
+            "manual"
+            if isinstance(clock, ManualClock)
+            else "real"
+            if isinstance(clock, RealClock)
+            else type(clock).__name__
+        )
+        return {"kind": kind, "now": clock.now()}
+
+    def _manual_clock(self) -> ManualClock:
+        clock = self._app.sim.clock
+        if isinstance(clock, RealClock):
+            raise ControlError(409, "RealClock", "The clock is real: time passes by itself")
+        if not isinstance(clock, ManualClock):
+            raise ControlError(409, "UnknownClock", f"Cannot move a {type(clock).__name__}")
+        return clock
+
+    def _tick(self, body: Json, query: dict[str, list[str]]) -> Json:
+        seconds = _number(_only(body, "seconds"), "seconds")
+        try:
+            self._manual_clock().tick(seconds)
+        except ValueError as exc:
+            raise _bad(str(exc)) from None
+        return self._clock(body, query)
+
+    def _move_to(self, body: Json, query: dict[str, list[str]]) -> Json:
+        when = _only(body, "when")["when"]
+        if isinstance(when, str):
+            try:
+                target: float | datetime = datetime.fromisoformat(when.replace("Z", "+00:00"))
+            except ValueError:
+                raise _bad(f"when must be epoch seconds or ISO 8601, got {when!r}") from None
+        else:
+            target = _number({"when": when}, "when")
+        try:
+            self._manual_clock().move_to(target)
+        except ValueError as exc:
+            raise _bad(str(exc)) from None
+        return self._clock(body, query)
+
+    def _durations(self, body: Json, query: dict[str, list[str]]) -> Json:
+        config = self._app.sim.config
+        return {"boot_seconds": config.boot_seconds, "stop_seconds": config.stop_seconds}
+
+    def _set_durations(self, body: Json, query: dict[str, list[str]]) -> Json:
+        _only(body, optional=("boot_seconds", "stop_seconds"))
+        values = {name: _number(body, name) for name in body}
+        try:
+            self._app.sim.set_durations(**values)
+        except ValueError as exc:
+            raise _bad(str(exc)) from None
+        return self._durations(body, query)
+
+    def _fail_next(self, body: Json, query: dict[str, list[str]]) -> Json:
+        _only(body, "operation", optional=("count", "code"))
+        self._fault(
+            "fail_next",
+            _operation(body),
+            _integer(body.get("count", 1), "count"),
+            _string(body.get("code", "InternalError"), "code"),
+        )
+        return {}
+
+    def _fail_randomly(self, body: Json, query: dict[str, list[str]]) -> Json:
+        _only(body, "operation", "probability", optional=("code",))
+        self._fault(
+            "fail_randomly",
+            _operation(body),
+            _number(body, "probability"),
+            _string(body.get("code", "InternalError"), "code"),
+        )
+        return {}
+
+    def _add_latency(self, body: Json, query: dict[str, list[str]]) -> Json:
+        _only(body, "operation", "seconds")
+        self._fault("add_latency", _operation(body), _number(body, "seconds"))
+        return {}
+
+    def _throttle(self, body: Json, query: dict[str, list[str]]) -> Json:
+        _only(body, "operation", "max_calls", "per_seconds")
+        self._fault(
+            "throttle",
+            _operation(body),
+            _integer(body["max_calls"], "max_calls"),
+            _number(body, "per_seconds"),
+        )
+        return {}
+
+    def _eventual_consistency(self, body: Json, query: dict[str, list[str]]) -> Json:
+        self._fault("eventual_consistency", _number(_only(body, "seconds"), "seconds"))
+        return {}
+
+    def _fault(self, method: str, *args: Any) -> None:
+        try:
+            getattr(self._app.sim.faults, method)(*args)
+        except ValueError as exc:
+            raise _bad(str(exc)) from None
+
+    def _clear_faults(self, body: Json, query: dict[str, list[str]]) -> Json:
+        self._app.sim.faults.clear()
+        return {}
+
+    def _reset(self, body: Json, query: dict[str, list[str]]) -> Json:
+        self._app.reset()
+        return {}
+
+    def _audit(self, body: Json, query: dict[str, list[str]]) -> Json:
+        since_text = query.get("since", ["0"])[-1]
+        if not since_text.isdigit():
+            raise _bad(f"since must be a whole number, got {since_text!r}")
+        entries = self._app.sim.audit_log()
+        return {
+            "entries": [
+                {
+                    "instance_id": entry.instance_id,
+                    "account": entry.account,
+                    "from_state": entry.from_state,
+                    "to_state": entry.to_state,
+                    "cause": entry.cause,
+                    "at": entry.at,
+                }
+                for entry in entries[int(since_text) :]
+            ],
+            "next": len(entries),
+        }
+
+
+def _json_body(environ: WSGIEnvironment) -> Json:
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or "0")
+    except ValueError:
+        raise _bad("Invalid Content-Length") from None
+    if length > MAX_BODY:
+        raise ControlError(413, "TooLarge", f"The body is larger than {MAX_BODY} bytes")
+    raw = environ["wsgi.input"].read(length) if length > 0 else b""
+    if not raw.strip():
+        return {}
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        raise _bad("The body is not JSON") from None
+    if not isinstance(body, dict):
+        raise _bad("The body must be a JSON object")
+    return body
+
+
+def _only(body: Json, *required: str, optional: tuple[str, ...] = ()) -> Json:
+    missing = [name for name in required if name not in body]
+    if missing:
+        raise _bad(f"Missing field(s): {', '.join(missing)}")
+    unknown = sorted(set(body) - set(required) - set(optional))
+    if unknown:
+        raise _bad(f"Unknown field(s): {', '.join(unknown)}")
+    return body
+
+
+def _number(body: Json, name: str) -> float:
+    value = body.get(name)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise _bad(f"{name} must be a finite number, got {value!r}")
+    return float(value)
+
+
+def _integer(value: Any, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _bad(f"{name} must be an integer, got {value!r}")
+    return value
+
+
+def _string(value: Any, name: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise _bad(f"{name} must be a non-empty string, got {value!r}")
+    return value
+
+
+def _operation(body: Json) -> str:
+    name = _string(body.get("operation"), "operation")
+    return OPERATION_OF_ACTION.get(name, name)

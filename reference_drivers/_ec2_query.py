@@ -1,0 +1,109 @@
+"""The EC2 Query protocol on the wire: form-encoded requests, XML responses and error documents.
+
+A request is ``Action``, ``Version`` and flat parameters (lists numbered from 1:
+``InstanceId.1``), form-encoded in a POST body. A response is an XML document in EC2's namespace;
+:class:`Node` reads it without caring for namespaces. An error is
+``<Response><Errors><Error><Code/><Message/></Error></Errors><RequestID/></Response>``.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from urllib.parse import quote
+
+__all__ = ["API_VERSION", "ErrorDocument", "Node", "encode", "numbered", "parse", "parse_error"]
+
+API_VERSION = "2016-11-15"
+CONTENT_TYPE = "application/x-www-form-urlencoded; charset=utf-8"
+
+
+def encode(action: str, params: Mapping[str, str] | None = None) -> str:
+    """The form-encoded body of ``action`` with ``params`` (RFC 3986 escapes, in given order)."""
+    fields = {"Action": action, "Version": API_VERSION, **(params or {})}
+    return "&".join(f"{_escape(name)}={_escape(value)}" for name, value in fields.items())
+
+
+def numbered(prefix: str, values: Sequence[str]) -> dict[str, str]:
+    """A list as EC2 takes it: ``{"InstanceId.1": a, "InstanceId.2": b}``."""
+    return {f"{prefix}.{index}": value for index, value in enumerate(values, start=1)}
+
+
+def _escape(text: str) -> str:
+    return quote(text, safe="-_.~")
+
+
+class Node:
+    """An element of a response, read by local names: ``node.text("instanceState/name")``."""
+
+    def __init__(self, element: ET.Element) -> None:
+        self._element = element
+
+    @property
+    def tag(self) -> str:
+        """The element's local name (its namespace dropped)."""
+        return _local(self._element.tag)
+
+    @property
+    def value(self) -> str:
+        """The element's own text (``""`` when it has none)."""
+        return self._element.text or ""
+
+    def child(self, path: str) -> Node | None:
+        """The first element at ``path`` (local names separated by ``/``), or ``None``."""
+        element = self._element
+        for name in path.split("/"):
+            found = next((c for c in element if _local(c.tag) == name), None)
+            if found is None:
+                return None
+            element = found
+        return Node(element)
+
+    def text(self, path: str) -> str | None:
+        """The text at ``path`` (``""`` for an empty element), or ``None`` if it is absent."""
+        node = self.child(path)
+        return node.value if node is not None else None
+
+    def items(self, path: str) -> Iterator[Node]:
+        """The ``<item>`` children of the list at ``path``; none if it is absent."""
+        node = self.child(path)
+        if node is None:
+            return iter(())
+        return (Node(c) for c in node._element if _local(c.tag) == "item")
+
+
+def parse(body: bytes) -> Node:
+    """The root of an XML response; ``ValueError`` if it is not XML."""
+    try:
+        return Node(ET.fromstring(body))
+    except ET.ParseError as exc:
+        raise ValueError(f"not an XML document: {exc}") from None
+
+
+@dataclass(frozen=True)
+class ErrorDocument:
+    """The first error of an EC2 error response."""
+
+    code: str
+    message: str
+    request_id: str | None = None
+
+
+def parse_error(body: bytes) -> ErrorDocument | None:
+    """The error an EC2 error document holds, or ``None`` if ``body`` is not one."""
+    try:
+        root = parse(body)
+    except ValueError:
+        return None
+    error = root.child("Errors/Error") or (root if root.tag == "Error" else None)
+    if error is None:
+        return None
+    code = error.text("Code")
+    if not code:
+        return None
+    return ErrorDocument(code, error.text("Message") or "", root.text("RequestID"))
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]

@@ -9,6 +9,7 @@ import pytest
 
 from dctck import NotFound
 from dctck.kit import (
+    END,
     CredentialSet,
     Harness,
     Outcome,
@@ -56,7 +57,7 @@ def listed_problems(outcome: Outcome, hidden: str) -> list[Violation]:
 
 
 def _shown(state: str) -> str:
-    return "gone" if state == "end" else state.upper()
+    return "gone" if state == END else state.upper()
 
 
 @rule(RULE_NOT_LISTED)

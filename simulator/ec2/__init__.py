@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-from simulator._server import Ec2Server
 from simulator.ec2._actions import ACTIONS
 from simulator.ec2._app import MAX_BODY, Ec2App
 from simulator.ec2._control import CONTROL_PATH
@@ -23,6 +22,7 @@ from simulator.ec2._inprocess import (
     register_ec2,
     route_botocore,
 )
+from simulator.ec2._server import Ec2Server
 from simulator.ec2._shapes import EC2_STATE_NAMES
 from simulator.ec2._xml import API_VERSION
 

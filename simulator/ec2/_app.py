@@ -42,8 +42,8 @@ class Ec2App:
 
     `sim` defaults to a fresh `Simulator()`. Requests are signed with SigV4 by an account of
     the simulator (access key id = account name, secret = its secret), in the simulator's
-    region, for service `ec2`. `wall_clock` is what signature times are checked against
-    (default `time.time`). With `control=True` the control API answers under `/_sim/`.
+    region, for service `ec2`, within 15 minutes of `wall_clock()` (default `time.time`) or of
+    the simulator's clock. With `control=True` the control API answers under `/_sim/`.
     Thread-safe: serve it from as many threads as you like.
     """
 
@@ -111,7 +111,7 @@ class Ec2App:
 
         account = self._verifier.verify(
             SignedRequest(method, environ.get("PATH_INFO") or "/", query, header, body),
-            self._wall_clock(),
+            (self._wall_clock(), self.sim.clock.now()),
         )
         pairs = decode_pairs(query)
         if method == "POST" and body:

@@ -2,8 +2,9 @@
 
 Only the `Authorization` header form is accepted (what SDKs send); a presigned query string
 counts as a missing signature. The access key id is an account name and the secret the
-account's secret. The request time (`X-Amz-Date`) must be within 15 minutes of the wall clock,
-never the simulator's virtual clock, since clients sign with real time.
+account's secret. The request time (`X-Amz-Date`) must be within 15 minutes of one of the
+clocks the caller names: the app names the wall clock (what SDKs such as boto3 sign with) and
+the simulator's clock (what a client living on the simulator's virtual time signs with).
 """
 
 from __future__ import annotations
@@ -51,8 +52,8 @@ class Verifier:
         self._keys: dict[tuple[str, str], bytes] = {}
         self._lock = threading.Lock()
 
-    def verify(self, request: SignedRequest, now: float) -> str:
-        """The access key id that signed `request` at wall-clock time `now`.
+    def verify(self, request: SignedRequest, nows: tuple[float, ...]) -> str:
+        """The access key id that signed `request`, if signed within 15 minutes of one of `nows`.
 
         Raises `RequestError` (MissingAuthenticationToken, IncompleteSignature, RequestExpired)
         or `AuthFailure` (unknown key, wrong scope, wrong signature).
@@ -76,7 +77,7 @@ class Verifier:
         if stamp is None:
             raise _incomplete("Authorization header requires the 'X-Amz-Date' header")
         signed_at = _parse_stamp(stamp)
-        if abs(now - signed_at) > MAX_SKEW_SECONDS:
+        if all(abs(now - signed_at) > MAX_SKEW_SECONDS for now in nows):
             raise RequestError("RequestExpired", "Request has expired.")
         if day != stamp[:8]:
             raise AuthFailure(f"Date in Credential scope does not match {stamp[:8]} of X-Amz-Date")

@@ -1,0 +1,185 @@
+"""The `simulate` command: the EC2 API over a simulator, served on a local port.
+
+Registered as a `dctck.commands` entry point (`SIMULATE`): an object with `help`,
+`configure(parser)` and `run(args) -> int`. Usage errors are one line on stderr and exit 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import signal
+import sys
+from types import FrameType
+
+from simulator._clock import Clock, ManualClock, RealClock
+from simulator._config import SimulatorConfig, default_config, load_config
+from simulator._errors import ConfigError
+from simulator._simulator import Simulator
+from simulator.ec2._app import Ec2App
+from simulator.ec2._control import CONTROL_PATH
+from simulator.ec2._server import DEFAULT_HOST, DEFAULT_PORT, DEFAULT_THREADS, Ec2Server
+from simulator.ec2._xml import API_VERSION
+
+USAGE_ERROR = 2
+
+_EPILOG = f"""\
+clocks:
+  real    (default) simulated time is wall-clock time: instances boot after
+          --boot-seconds real seconds. For a local cloud to develop against.
+  manual  time stands still until the control API moves it: deterministic tests,
+          fast waiters (POST {CONTROL_PATH}/clock/tick {{"seconds": 40}}).
+
+control API (JSON, unauthenticated; see GET {CONTROL_PATH}/):
+  GET  {CONTROL_PATH}/state               region, clock, durations, accounts
+  GET  {CONTROL_PATH}/clock               {{"kind": ..., "now": ...}}
+  POST {CONTROL_PATH}/clock/tick          {{"seconds": S}}        (manual clock only)
+  POST {CONTROL_PATH}/clock/move_to       {{"when": EPOCH | ISO-8601}}
+  GET|POST {CONTROL_PATH}/durations       {{"boot_seconds": S, "stop_seconds": S}}
+  POST {CONTROL_PATH}/faults/fail_next    {{"operation": "RunInstances", "count": 1,
+                                   "code": "InternalError"}}
+  POST {CONTROL_PATH}/faults/fail_randomly | add_latency | throttle | eventual_consistency
+  DELETE {CONTROL_PATH}/faults            clear the faults
+  POST {CONTROL_PATH}/reset               drop instances, tags, audit log, faults
+  GET  {CONTROL_PATH}/audit?since=N       the audit log from entry N on
+"""
+
+
+class _UsageError(Exception):
+    """A one-line message for the user; exit code 2."""
+
+
+class SimulateCommand:
+    """`simulate`: serve the EC2 Query API over a simulator until SIGINT or SIGTERM."""
+
+    help = f"serve a simulated EC2 cloud (EC2 Query API {API_VERSION}) on a local port"
+
+    def __init__(self) -> None:
+        self._prog = "simulate"
+
+    def configure(self, parser: argparse.ArgumentParser) -> None:
+        """Add the command's options to `parser`."""
+        self._prog = parser.prog
+        parser.description = (
+            "Serve the EC2 Query API (the subset boto3 and the EC2 driver need) over an"
+            " in-memory simulated cloud, with SigV4 authentication against the simulator's"
+            " accounts (access key = account name, secret = its secret)."
+        )
+        parser.epilog = _EPILOG
+        parser.formatter_class = argparse.RawDescriptionHelpFormatter
+        parser.add_argument("--host", default=DEFAULT_HOST, help=f"default {DEFAULT_HOST}")
+        parser.add_argument(
+            "--port", default=str(DEFAULT_PORT), help=f"default {DEFAULT_PORT}; 0: any free port"
+        )
+        parser.add_argument("--config", metavar="FILE", help="a simulator config (.toml, .json)")
+        parser.add_argument(
+            "--boot-seconds", metavar="S", help="how long pending lasts (0: at once)"
+        )
+        parser.add_argument(
+            "--stop-seconds", metavar="S", help="how long stopping and shutting-down last"
+        )
+        parser.add_argument(
+            "--retention-seconds",
+            metavar="S",
+            help="how long terminated instances stay listed",
+        )
+        parser.add_argument("--clock", default="real", help="real (default) or manual")
+        parser.add_argument("--seed", default="0", help="seed of ids and random faults")
+        parser.add_argument(
+            "--threads",
+            default=str(DEFAULT_THREADS),
+            help=f"server threads (default {DEFAULT_THREADS})",
+        )
+
+    def run(self, args: argparse.Namespace) -> int:
+        """Serve until interrupted; 0 after a clean stop, 2 on a usage error."""
+        try:
+            server = _server(args)
+        except _UsageError as exc:
+            print(f"{self._prog}: error: {exc}", file=sys.stderr)
+            return USAGE_ERROR
+        sim = server.sim
+        config = sim.config
+        clock = "manual" if isinstance(sim.clock, ManualClock) else "real"
+        print(f"Serving the EC2 API ({API_VERSION}) at {server.url}/", flush=True)
+        print(
+            f"  region {sim.region}; accounts "
+            f"{', '.join(account.name for account in config.accounts)}; clock {clock}; "
+            f"boot {config.boot_seconds:g}s, stop {config.stop_seconds:g}s",
+            flush=True,
+        )
+        print(f"  control API at {server.url}{CONTROL_PATH}/ ; Ctrl-C stops", flush=True)
+
+        def stop(signum: int, frame: FrameType | None) -> None:
+            server.request_stop()
+
+        previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            server.serve_forever()
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+        print("Stopped.", flush=True)
+        return 0
+
+
+def _server(args: argparse.Namespace) -> Ec2Server:
+    config = _config(args)
+    clock: Clock
+    if args.clock == "real":
+        clock = RealClock()
+    elif args.clock == "manual":
+        clock = ManualClock()
+    else:
+        raise _UsageError(f"--clock must be real or manual, got {args.clock!r}")
+    sim = Simulator(config, clock, seed=_integer(args.seed, "--seed", 0, 2**63))
+    port = _integer(args.port, "--port", 0, 65535)
+    threads = _integer(args.threads, "--threads", 1, 512)
+    try:
+        return Ec2Server(Ec2App(sim), host=args.host, port=port, threads=threads)
+    except OSError as exc:
+        raise _UsageError(f"cannot listen on {args.host}:{port}: {exc.strerror or exc}") from None
+
+
+def _config(args: argparse.Namespace) -> SimulatorConfig:
+    try:
+        config = load_config(args.config) if args.config else default_config()
+    except ConfigError as exc:
+        raise _UsageError(exc.message) from None
+    boot = _seconds(args.boot_seconds, "--boot-seconds", config.boot_seconds)
+    stop = _seconds(args.stop_seconds, "--stop-seconds", config.stop_seconds)
+    retention = _seconds(
+        args.retention_seconds, "--retention-seconds", config.terminated_retention_seconds
+    )
+    try:
+        return dataclasses.replace(
+            config, boot_seconds=boot, stop_seconds=stop, terminated_retention_seconds=retention
+        )
+    except ConfigError as exc:
+        raise _UsageError(exc.message) from None
+
+
+def _seconds(text: str | None, option: str, default: float) -> float:
+    if text is None:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < float("inf"):
+        raise _UsageError(f"{option} must be a number of seconds >= 0, got {text!r}")
+    return value
+
+
+def _integer(text: str, option: str, low: int, high: int) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = low - 1
+    if not low <= value <= high:
+        raise _UsageError(f"{option} must be a whole number from {low} to {high}, got {text!r}")
+    return value
+
+
+SIMULATE = SimulateCommand()
+"""The `simulate` command object, for the `dctck.commands` entry point."""

@@ -81,13 +81,13 @@ class EC2Client:
         attempt = 0
         while True:
             attempt += 1
-            failure = self._attempt(access_key, secret_key, body)
-            if isinstance(failure, Node):
-                return failure
+            answer = self._attempt(access_key, secret_key, body)
+            if isinstance(answer, Node):
+                return answer
             delay = next(delays, None)
             if delay is None:
                 raise ProviderError(
-                    f"{failure.code}: {failure.message} ({action}: gave up after"
+                    f"{answer.code}: {answer.message} ({action}: gave up after"
                     f" {attempt} attempt{'s' if attempt > 1 else ''})"
                 )
             self.wait(delay)

@@ -1,0 +1,40 @@
+"""The Deltacloud REST front: the framework that serves a driver over HTTP, and its kit adapter.
+
+- :class:`RestApp`: the WSGI application (routes, JSON/XML, Basic auth, errors as statuses).
+- :class:`LoopbackServer`: any WSGI application on a background waitress server.
+- :class:`RestFront`: a driver behind a :class:`RestApp` on a loopback port, with the
+  :class:`RestDriver` in front: the SPI over HTTP, which is how ``--dctck-via-rest`` certifies
+  driver and framework together. Answers the SPI has no exception for raise
+  :class:`UnexpectedResponse`.
+- :class:`ServeCommand`: ``dctck serve``.
+"""
+
+from __future__ import annotations
+
+from dctck.rest._app import API_VERSION, RestApp, driver_name
+from dctck.rest._auth import CHALLENGE
+from dctck.rest._client import RestDriver, UnexpectedResponse
+from dctck.rest._http import MAX_BODY, MAX_PARAMETERS, MAX_VALUE, HttpError, Request, Response
+from dctck.rest._serve import DEFAULT_PORT, ServeCommand
+from dctck.rest._server import AppFactory, LoopbackServer, RestFront, load_app_factory
+
+__all__ = [
+    "API_VERSION",
+    "AppFactory",
+    "CHALLENGE",
+    "DEFAULT_PORT",
+    "HttpError",
+    "LoopbackServer",
+    "MAX_BODY",
+    "MAX_PARAMETERS",
+    "MAX_VALUE",
+    "Request",
+    "Response",
+    "RestApp",
+    "RestDriver",
+    "RestFront",
+    "ServeCommand",
+    "UnexpectedResponse",
+    "driver_name",
+    "load_app_factory",
+]

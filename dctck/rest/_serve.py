@@ -1,0 +1,151 @@
+"""``dctck serve``: a driver behind the Deltacloud REST API, until Ctrl-C.
+
+A driver on a virtual clock (SPEC 7) has its clock advanced with real time (``--clock-rate``
+times as fast), so instances boot and stop as a client watches; ``--clock-rate 0`` freezes it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+import time
+from importlib.metadata import entry_points
+from types import FrameType
+
+from dctck._clock import VirtualClock
+from dctck._errors import DriverLoadError
+from dctck._loader import load_driver
+from dctck.rest._app import RestApp
+from dctck.rest._server import server_options
+
+__all__ = ["DEFAULT_PORT", "ServeCommand"]
+
+DEFAULT_PORT = 3001
+_USAGE, _FAILED = 2, 1
+_TICK_EVERY = 0.1
+
+
+class ServeCommand:
+    """``dctck serve [--driver MODULE:ATTR] [--host H] [--port N] [--clock-rate R]``."""
+
+    help = "serve a driver through the Deltacloud REST API (JSON or XML, HTTP Basic auth)"
+
+    def configure(self, parser: argparse.ArgumentParser) -> None:
+        parser.description = (
+            "Serve a driver through the Deltacloud REST API at http://HOST:PORT/api."
+            " Without --driver, the mock reference driver."
+        )
+        parser.add_argument(
+            "--driver",
+            metavar="MODULE:ATTR",
+            help="the driver: a class or zero-argument factory (default: the mock reference)",
+        )
+        parser.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1)")
+        parser.add_argument(
+            "--port",
+            default=str(DEFAULT_PORT),
+            help=f"port, 0 for a free one (default {DEFAULT_PORT})",
+        )
+        parser.add_argument(
+            "--clock-rate",
+            metavar="FACTOR",
+            default="1",
+            help="virtual seconds per real second for a driver on a virtual clock"
+            " (default 1; 0 freezes it)",
+        )
+
+    def run(self, args: argparse.Namespace) -> int:
+        try:
+            port, rate = _port(args.port), _rate(args.clock_rate)
+            path = args.driver or _mock_driver_path()
+            driver = load_driver(path)
+        except (_Usage, DriverLoadError) as exc:
+            return _fail(str(exc), _USAGE)
+        from waitress import create_server
+
+        try:
+            server = create_server(RestApp(driver), host=args.host, port=port, **server_options())
+        except (OSError, ValueError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            return _fail(f"cannot listen on {args.host}:{port}: {reason}", _FAILED)
+        logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+        url = f"http://{_host(args.host)}:{server.effective_port}/api"
+        print(f"dctck serve: {path} at {url} (Ctrl-C to stop)", flush=True)
+        clock = getattr(driver, "clock", None)
+        ticker = _Ticker(clock, rate) if isinstance(clock, VirtualClock) and rate > 0 else None
+        previous = signal.signal(signal.SIGTERM, _exit)
+        try:
+            server.run()  # returns on KeyboardInterrupt or SystemExit
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+            if ticker is not None:
+                ticker.stop()
+            server.close()
+        print("dctck serve: stopped", flush=True)
+        return 0
+
+
+class _Usage(Exception):
+    """A bad argument; one line."""
+
+
+class _Ticker:
+    """Advances a virtual clock with real time, ``rate`` times as fast, on a daemon thread."""
+
+    def __init__(self, clock: VirtualClock, rate: float) -> None:
+        self.clock, self.rate = clock, rate
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="dctck-serve-clock", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        last = time.monotonic()
+        while not self._stop.wait(_TICK_EVERY):
+            now = time.monotonic()
+            self.clock.tick((now - last) * self.rate)
+            last = now
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def _exit(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(0)
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 0 <= int(text) <= 65535:
+        raise _Usage(f"--port must be a number from 0 to 65535, got {text!r}")
+    return int(text)
+
+
+def _rate(text: str) -> float:
+    try:
+        rate = float(text)
+    except ValueError:
+        rate = -1.0
+    if not 0 <= rate < float("inf"):
+        raise _Usage(f"--clock-rate must be a number >= 0, got {text!r}")
+    return rate
+
+
+def _host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+def _mock_driver_path() -> str:
+    """The mock reference driver, from the ``dctck.targets`` entry point named ``mock``."""
+    for entry in entry_points(group="dctck.targets", name="mock"):
+        driver = dict(entry.load()).get("driver")
+        if isinstance(driver, str):
+            return driver
+    raise _Usage("no --driver given and no mock reference driver is installed")
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"dctck serve: error: {message}", file=sys.stderr)
+    return code

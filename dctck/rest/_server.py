@@ -1,0 +1,188 @@
+"""Serving the REST front: a waitress server on a background thread, and the kit's loopback setup.
+
+:class:`LoopbackServer` serves any WSGI application until stopped; every socket and thread it
+started is gone when :meth:`~LoopbackServer.stop` returns. :class:`RestFront` puts a driver
+behind a REST application on a free loopback port and gives the HTTP client adapter in front.
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from types import TracebackType
+from typing import Any
+
+from waitress import create_server, wasyncore
+
+from dctck._clock import VirtualClock
+from dctck._errors import DriverLoadError
+from dctck._loader import split_driver_path
+from dctck.rest._app import RestApp
+from dctck.rest._client import RestDriver
+from dctck.rest._http import MAX_BODY
+
+__all__ = ["AppFactory", "LoopbackServer", "RestFront", "load_app_factory", "server_options"]
+
+WSGIApp = Callable[[Mapping[str, Any], Callable[..., Any]], Iterable[bytes]]
+#: Builds the REST application for a driver: :class:`RestApp` or a subclass, say.
+AppFactory = Callable[[Any], WSGIApp]
+
+_STOP_WAIT = 5.0
+
+
+def server_options() -> dict[str, Any]:
+    """waitress settings shared by ``dctck serve`` and the loopback server."""
+    return {
+        "ident": "dctck",
+        "threads": 8,
+        "max_request_body_size": 4 * MAX_BODY,
+        "max_request_header_size": 64 * 1024,
+        "expose_tracebacks": False,
+    }
+
+
+class LoopbackServer:
+    """``app`` served by waitress on ``host`` (a free port when ``port`` is 0), on a thread."""
+
+    def __init__(self, app: WSGIApp, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.app = app
+        self.host = host
+        self.port = port
+        self._server: Any = None
+        self._thread: threading.Thread | None = None
+        self._stopping = threading.Event()
+
+    @property
+    def url(self) -> str:
+        """``http://host:port`` of the running server."""
+        if self._server is None:
+            raise RuntimeError("the server is not running")
+        return f"http://{self.host}:{self._server.effective_port}"
+
+    def start(self) -> LoopbackServer:
+        """Listen and serve on a background thread."""
+        if self._server is not None:
+            raise RuntimeError("the server is already running")
+        self._server = create_server(self.app, host=self.host, port=self.port, **server_options())
+        self._stopping.clear()
+        self._thread = threading.Thread(
+            target=self._serve, name=f"dctck-rest-{self._server.effective_port}", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving; returns once the listening socket and the worker threads are closed."""
+        server, thread = self._server, self._thread
+        if server is None or thread is None:
+            return
+        self._stopping.set()
+        server.pull_trigger()
+        thread.join(_STOP_WAIT * 2)
+        self._server = self._thread = None
+
+    def _serve(self) -> None:
+        server = self._server
+        try:
+            while not self._stopping.is_set():
+                wasyncore.loop(timeout=1.0, map=server._map, count=1)
+        finally:
+            server.task_dispatcher.shutdown(timeout=_STOP_WAIT)
+            wasyncore.close_all(server._map)
+
+    def __enter__(self) -> LoopbackServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+class RestFront:
+    """A driver behind the REST front on a loopback port, and the HTTP client adapter in front.
+
+    ``served`` is the driver itself, ``app`` the application ``app_factory`` built for it,
+    ``client`` the :class:`RestDriver` talking to it (exposing the driver's clock, if any).
+    """
+
+    def __init__(
+        self,
+        driver: Any,
+        app_factory: AppFactory = RestApp,
+        *,
+        host: str = "127.0.0.1",
+        timeout: float = 60.0,
+    ) -> None:
+        self.served = driver
+        self.app = app_factory(driver)
+        self.server = LoopbackServer(self.app, host)
+        self.timeout = timeout
+        self._client: RestDriver | None = None
+
+    @property
+    def url(self) -> str:
+        """``http://127.0.0.1:port``; the API is at ``url + "/api"``."""
+        return self.server.url
+
+    @property
+    def client(self) -> RestDriver:
+        """The HTTP client adapter: the served driver as the SPI, over HTTP."""
+        if self._client is None:
+            raise RuntimeError("the REST front is not running")
+        return self._client
+
+    def start(self) -> RestFront:
+        self.server.start()
+        clock = getattr(self.served, "clock", None)
+        self._client = RestDriver(
+            self.server.url,
+            clock=clock if isinstance(clock, VirtualClock) else None,
+            timeout=self.timeout,
+        )
+        return self
+
+    def stop(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+        self.server.stop()
+
+    def __enter__(self) -> RestFront:
+        return self.start()
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+def load_app_factory(path: str) -> AppFactory:
+    """Import a REST application factory from ``MODULE:ATTR`` (called later, with the driver)."""
+    try:
+        module_name, attribute = split_driver_path(path)
+    except DriverLoadError:
+        raise DriverLoadError(f"REST app path {path!r} is not of the form MODULE:ATTR") from None
+    try:
+        target: Any = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name is not None and module_name.startswith(exc.name):
+            raise DriverLoadError(f"REST app module {module_name!r} not found") from None
+        raise DriverLoadError(f"importing {module_name!r} raised {exc!r:.200}") from None
+    except Exception as exc:
+        raise DriverLoadError(f"importing {module_name!r} raised {exc!r:.200}") from None
+    for part in attribute.split("."):
+        if not hasattr(target, part):
+            raise DriverLoadError(f"REST app path {path!r}: {module_name!r} has no {attribute!r}")
+        target = getattr(target, part)
+    if not callable(target):
+        raise DriverLoadError(f"REST app path {path!r} names a {type(target).__name__}")
+    factory: AppFactory = target
+    return factory

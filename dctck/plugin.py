@@ -27,6 +27,7 @@ from dctck.kit import (
     Subject,
     Unmet,
 )
+from dctck.kit._report import API_AREA
 
 SUITES_DIR = Path(suites.__file__).parent
 
@@ -44,6 +45,8 @@ class _Settings:
     report_path: str | None
     driver: Any = None
     report: Report | None = None
+    via_rest: bool = False
+    rest_app: Any = None
 
 
 _SETTINGS = pytest.StashKey[_Settings]()
@@ -79,10 +82,26 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         dest="dctck_enabled",
         help="run the conformance suites with the dctck_driver fixture of your conftest.py",
     )
+    group.addoption(
+        "--dctck-via-rest",
+        action="store_true",
+        dest="dctck_via_rest",
+        help="certify the driver behind the REST front: the suites run over HTTP against it on"
+        " a loopback port, and the api area checks the front itself",
+    )
+    parser.addini("dctck_via_rest", "default for --dctck-via-rest", type="bool", default=False)
+    group.addoption(
+        "--dctck-rest-app",
+        dest="dctck_rest_app",
+        metavar="MODULE:ATTR",
+        help="advanced, with --dctck-via-rest: the REST application factory, called with the"
+        " driver (default dctck.rest:RestApp)",
+    )
+    parser.addini("dctck_rest_app", "default for --dctck-rest-app")
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    for name in AREAS:
+    for name in (*AREAS, API_AREA):
         config.addinivalue_line("markers", f"{name}: dctck conformance checks of area {name}")
     config.addinivalue_line("markers", f"{RULE_MARKER}(text): the SPEC rule a dctck check verifies")
     settings = _read_settings(config)
@@ -96,7 +115,8 @@ def pytest_configure(config: pytest.Config) -> None:
             raise pytest.UsageError(f"dctck: {exc}") from None
     from dctck import __version__
 
-    settings.report = Report(settings.driver_path or "dctck_driver fixture", __version__)
+    areas = (*AREAS, API_AREA) if settings.via_rest else AREAS
+    settings.report = Report(settings.driver_path or "dctck_driver fixture", __version__, areas)
     config.pluginmanager.register(_Certification(settings), "dctck-certification")
     if config.args_source == pytest.Config.ArgsSource.ARGS:
         config.args.append(str(SUITES_DIR))
@@ -139,6 +159,7 @@ def _read_settings(config: pytest.Config) -> _Settings | None:
         ),
         timeout=timeout,
         report_path=value("dctck_report"),
+        **_rest_settings(config, value("dctck_rest_app")),
     )
 
 
@@ -164,6 +185,32 @@ def _settings(config: pytest.Config) -> _Settings | None:
     return config.stash.get(_SETTINGS, None)
 
 
+# -- via REST --------------------------------------------------------------------------------------
+
+#: Suites collected only when the driver is certified behind the REST front.
+_VIA_REST_SUITES = {"suite_api.py"}
+
+
+def _rest_settings(config: pytest.Config, app_path: str | None) -> dict[str, Any]:
+    """``via_rest`` and the REST application factory (``None``: the default ``RestApp``)."""
+    via_rest = bool(config.getoption("dctck_via_rest") or config.getini("dctck_via_rest"))
+    if app_path is None:
+        return {"via_rest": via_rest}
+    if not via_rest:
+        raise pytest.UsageError("dctck: --dctck-rest-app needs --dctck-via-rest")
+    from dctck.rest import load_app_factory
+
+    try:
+        return {"via_rest": True, "rest_app": load_app_factory(app_path)}
+    except DriverLoadError as exc:
+        raise pytest.UsageError(f"dctck: {exc}") from None
+
+
+def _via_rest(config: pytest.Config) -> bool:
+    settings = _settings(config)
+    return settings is not None and settings.via_rest
+
+
 # -- collection ------------------------------------------------------------------------------------
 
 
@@ -173,6 +220,7 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Mod
         and file_path.parent == SUITES_DIR
         and file_path.name.startswith("suite_")
         and file_path.suffix == ".py"
+        and (file_path.name not in _VIA_REST_SUITES or _via_rest(parent.config))
     ):
         return pytest.Module.from_parent(parent, path=file_path)
     return None
@@ -182,7 +230,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if _settings(config) is None:
         return
     for item in items:
-        area = next((m.name for m in item.iter_markers() if m.name in AREAS), None)
+        area = next((m.name for m in item.iter_markers() if m.name in (*AREAS, API_AREA)), None)
         if area is None:
             continue
         marker = item.get_closest_marker(RULE_MARKER)
@@ -233,14 +281,40 @@ def dctck_timeout(request: pytest.FixtureRequest) -> float:
 
 
 @pytest.fixture(scope="session")
+def dctck_rest(
+    request: pytest.FixtureRequest, dctck_driver: Any, dctck_timeout: float
+) -> Iterator[Any]:
+    """With ``--dctck-via-rest``: a ``dctck.rest.RestFront``, the driver behind the REST front
+    on a loopback port for the session, with the HTTP client adapter as ``.client``."""
+    settings = _required(request)
+    if not settings.via_rest:
+        pytest.skip("not applicable: the REST front is checked with --dctck-via-rest")
+    from dctck.rest import RestApp, RestFront
+
+    try:
+        front = RestFront(dctck_driver, settings.rest_app or RestApp, timeout=dctck_timeout)
+    except Exception as exc:
+        pytest.fail(f"dctck: building the REST application raised {exc!r:.200}", pytrace=False)
+    with front:
+        yield front
+
+
+@pytest.fixture(scope="session")
 def dctck_subject(
+    request: pytest.FixtureRequest,
     dctck_driver: Any,
     dctck_credentials: dict[str, str],
     dctck_other_credentials: dict[str, str] | None,
     dctck_timeout: float,
 ) -> Iterator[Subject]:
-    """The driver with its credentials and timeout, shared by every check of the session."""
-    subject = Subject(dctck_driver, dctck_credentials, dctck_other_credentials, dctck_timeout)
+    """The driver with its credentials and timeout, shared by every check of the session.
+
+    With ``--dctck-via-rest`` the checks call the HTTP client adapter in front of the driver.
+    """
+    driver = dctck_driver
+    if _via_rest(request.config):
+        driver = request.getfixturevalue("dctck_rest").client
+    subject = Subject(driver, dctck_credentials, dctck_other_credentials, dctck_timeout)
     yield subject
     subject.close()
 

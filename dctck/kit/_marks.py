@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dctck.kit._report import AREAS
+from dctck.kit._report import API_AREA, AREAS
 
 __all__ = ["RULE_MARKER", "area", "rule"]
 
@@ -13,8 +13,8 @@ RULE_MARKER = "dctck_rule"
 
 def area(name: str) -> pytest.MarkDecorator:
     """The marker of a report area: ``pytest -m filters`` selects that area's checks."""
-    if name not in AREAS and name != "api":
-        raise ValueError(f"unknown dctck area {name!r} (known: {', '.join(AREAS)}, api)")
+    if name not in AREAS and name != API_AREA:
+        raise ValueError(f"unknown dctck area {name!r} (known: {', '.join(AREAS)}, {API_AREA})")
     return getattr(pytest.mark, name)  # type: ignore[no-any-return]
 
 

@@ -8,10 +8,12 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-__all__ = ["AREAS", "CheckRecord", "Report"]
+__all__ = ["API_AREA", "AREAS", "CheckRecord", "Report"]
 
 #: The report areas, in the order they are shown.
 AREAS = ("models", "ids", "filters", "auth", "isolation", "fsm", "create")
+#: The area of the REST front's checks, reported after the others in ``--dctck-via-rest`` runs.
+API_AREA = "api"
 
 _OUTCOMES = ("passed", "failed", "skipped")
 

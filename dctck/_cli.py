@@ -18,6 +18,7 @@ import suites
 from dctck._errors import DriverLoadError
 from dctck._loader import load_driver, split_driver_path
 from dctck.kit import DEFAULT_TIMEOUT
+from dctck.rest import ServeCommand
 
 __all__ = ["Command", "main"]
 
@@ -69,6 +70,12 @@ class Certify:
         )
         parser.add_argument("--report", metavar="PATH", help="write the JSON report there")
         parser.add_argument("--junitxml", metavar="PATH", help="write a JUnit XML report there")
+        parser.add_argument(
+            "--via-rest",
+            action="store_true",
+            help="certify the driver behind the REST front, over HTTP on a loopback port; adds"
+            " the api area",
+        )
         parser.epilog = "Arguments after -- go to pytest, e.g. dctck certify -- -k filters -n 2"
 
     def run(self, args: argparse.Namespace) -> int:
@@ -109,6 +116,8 @@ class Certify:
             pytest_args.append(f"--dctck-report={args.report}")
         if args.junitxml:
             pytest_args.append(f"--junitxml={args.junitxml}")
+        if args.via_rest:
+            pytest_args.append("--dctck-via-rest")
         return _run_pytest(pytest_args + list(args.passthrough))
 
 
@@ -132,7 +141,7 @@ def _default_target() -> dict[str, Any]:
 
 
 def _commands() -> dict[str, Command]:
-    commands: dict[str, Command] = {"certify": Certify()}
+    commands: dict[str, Command] = {"certify": Certify(), "serve": ServeCommand()}
     for entry in entry_points(group="dctck.commands"):
         if entry.name not in commands:
             commands[entry.name] = entry.load()

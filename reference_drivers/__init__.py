@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from reference_drivers.mock import MockDriver
 
-__all__ = ["DEFAULT_TARGET", "MockDriver"]
+__all__ = ["DEFAULT_TARGET", "MOCK_TARGET", "MockDriver"]
 
 #: What ``dctck certify`` certifies when given no driver (the ``dctck.targets`` entry point).
 DEFAULT_TARGET = {
+    "driver": "reference_drivers.mock:MockDriver",
+    "credentials": "mockuser:mockpassword",
+    "other_credentials": "otheruser:otherpassword",
+}
+
+#: The mock reference driver: what ``dctck serve`` serves when given no driver.
+MOCK_TARGET = {
     "driver": "reference_drivers.mock:MockDriver",
     "credentials": "mockuser:mockpassword",
     "other_credentials": "otheruser:otherpassword",

@@ -13,6 +13,7 @@ from typing import Any, Self
 
 from waitress import wasyncore
 from waitress.server import create_server
+from waitress.task import ThreadedTaskDispatcher
 
 from simulator._simulator import Simulator
 from simulator.ec2._app import Ec2App
@@ -40,17 +41,26 @@ class Ec2Server:
         threads: int = DEFAULT_THREADS,
     ) -> None:
         self.app = app if isinstance(app, Ec2App) else Ec2App(app)
-        self._server: Any = create_server(
-            self.app,
-            host=host,
-            port=port,
-            threads=threads,
-            ident="AmazonEC2",
-            asyncore_use_poll=True,
-            connection_limit=1000,
-            max_request_body_size=MAX_WAITRESS_BODY,
-            channel_timeout=60,
-        )
+        sockets: dict[int, Any] = {}
+        dispatcher = ThreadedTaskDispatcher()  # threads start once the port is bound
+        try:
+            self._server: Any = create_server(
+                self.app,
+                map=sockets,
+                _dispatcher=dispatcher,
+                host=host,
+                port=port,
+                threads=threads,
+                ident="AmazonEC2",
+                asyncore_use_poll=True,
+                connection_limit=1000,
+                max_request_body_size=MAX_WAITRESS_BODY,
+                channel_timeout=60,
+            )
+        except BaseException:
+            wasyncore.close_all(sockets, ignore_all=True)  # the socket and wake-up pipe made
+            raise
+        dispatcher.set_thread_count(threads)
         self.host = str(self._server.effective_host)
         self.port = int(self._server.effective_port)
         self._thread: threading.Thread | None = None

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, Protocol
 
 import suites
+from dctck import _recording
 from dctck._errors import DriverLoadError
 from dctck._loader import load_driver, split_driver_path
 from dctck.kit import DEFAULT_TIMEOUT
@@ -76,9 +77,27 @@ class Certify:
             help="certify the driver behind the REST front, over HTTP on a loopback port; adds"
             " the api area",
         )
+        traffic = parser.add_mutually_exclusive_group()
+        traffic.add_argument(
+            "--record",
+            metavar="PATH",
+            help="record every HTTP exchange of the run (requests traffic) to PATH, secrets"
+            " scrubbed",
+        )
+        traffic.add_argument(
+            "--replay",
+            metavar="PATH",
+            help="rerun offline, answering HTTP requests from the recording at PATH; a request"
+            " it does not hold fails the run",
+        )
         parser.epilog = "Arguments after -- go to pytest, e.g. dctck certify -- -k filters -n 2"
 
     def run(self, args: argparse.Namespace) -> int:
+        if args.record is None and args.replay is None:
+            return self._certify(args)
+        return _with_traffic(args, self._certify)
+
+    def _certify(self, args: argparse.Namespace) -> int:
         target = _default_target() if args.driver is None else {}
         driver = args.driver or target.get("driver")
         if not driver:
@@ -119,6 +138,44 @@ class Certify:
         if args.via_rest:
             pytest_args.append("--dctck-via-rest")
         return _run_pytest(pytest_args + list(args.passthrough))
+
+
+def _with_traffic(args: argparse.Namespace, certify: Callable[[argparse.Namespace], int]) -> int:
+    """Run ``certify`` recording its HTTP traffic (``--record``) or replaying it (``--replay``)."""
+    if any(arg.startswith(("-n", "--numprocesses", "--dist")) for arg in args.passthrough):
+        raise _UsageError("--record and --replay see this process only: do not pass -n to pytest")
+    target = _default_target() if args.driver is None else {}
+    secrets = [
+        text.partition(":")[2]
+        for text in (
+            args.credentials or target.get("credentials"),
+            args.other_credentials or target.get("other_credentials"),
+        )
+        if text
+    ]
+    if args.record is not None:
+        if not Path(args.record).parent.is_dir():
+            raise _UsageError(f"--record: no directory {str(Path(args.record).parent)!r}")
+        with _recording.Recorder() as recorder:
+            code = certify(args)
+        count = recorder.save(args.record, secrets)
+        print(f"dctck certify: recorded {count} HTTP exchanges to {args.record}")
+        return code
+    try:
+        replayer = _recording.load(args.replay, secrets)
+    except ValueError as exc:
+        raise _UsageError(f"--replay: {exc}") from None
+    with replayer:
+        code = certify(args)
+    misses = list(dict.fromkeys(replayer.misses))
+    for miss in misses[:10]:
+        print(f"dctck certify: request not in the recording: {miss}", file=sys.stderr)
+    if len(misses) > 10:
+        print(f"dctck certify: ... and {len(misses) - 10} more", file=sys.stderr)
+    if misses:
+        print("dctck certify: the run left the recording: not certified", file=sys.stderr)
+        return code or 1
+    return code
 
 
 def _run_pytest(args: list[str]) -> int:

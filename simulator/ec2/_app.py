@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
 MAX_BODY = 1024 * 1024
-"""The largest request body accepted (bytes); larger ones get RequestEntityTooLarge."""
+"""The largest request body (bytes) or query string accepted; more is RequestEntityTooLarge."""
 
 _LOG = logging.getLogger("simulator.ec2")
 
@@ -101,6 +101,11 @@ class Ec2App:
             )
         body = _read_body(environ)
         query = environ.get("QUERY_STRING", "")
+        if len(query) > MAX_BODY:
+            raise RequestError(
+                "RequestEntityTooLarge",
+                f"The query string ({len(query)} characters) is longer than {MAX_BODY}",
+            )
 
         def header(name: str) -> str | None:
             key = name.upper().replace("-", "_")

@@ -30,10 +30,9 @@ def decode_pairs(raw: bytes | str) -> list[tuple[str, str]]:
     behind the escapes, or a field without `=`.
     """
     if isinstance(raw, bytes):
-        try:
-            raw = raw.decode("ascii")
-        except UnicodeDecodeError:
-            raise _malformed("it holds bytes that are not ASCII") from None
+        raw = raw.decode("latin-1")  # WSGI's reading of bytes, as for QUERY_STRING
+    if not raw.isascii():
+        raise _malformed("it holds bytes that are not ASCII")
     if not raw:
         return []
     if _BAD_PERCENT.search(raw):

@@ -21,7 +21,8 @@ from simulator.ec2._app import Ec2App
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8773
 DEFAULT_THREADS = 8
-MAX_WAITRESS_BODY = 16 * 1024 * 1024
+MAX_WAITRESS_BODY = 16 * 1024 * 1024  # above the app's own limits, so that the app answers
+MAX_WAITRESS_HEADER = 4 * 1024 * 1024  # (with an EC2 error document) for what is too large
 
 
 class Ec2Server:
@@ -55,6 +56,7 @@ class Ec2Server:
                 asyncore_use_poll=True,
                 connection_limit=1000,
                 max_request_body_size=MAX_WAITRESS_BODY,
+                max_request_header_size=MAX_WAITRESS_HEADER,
                 channel_timeout=60,
             )
         except BaseException:

@@ -108,6 +108,17 @@ def test_a_body_over_the_limit_is_request_entity_too_large_413(app):
     assert (status, error_of(content)[0]) == (413, "RequestEntityTooLarge")
 
 
+def test_a_query_string_over_the_limit_is_request_entity_too_large_413(app):
+    url = (
+        "https://ec2.simulator.invalid/?"
+        + form("DescribeRegions", {"Pad": "x" * MAX_BODY}).decode()
+    )
+    status, content = send(
+        app, b"", signed_headers(b"", url=url, method="GET"), method="GET", url=url
+    )
+    assert (status, error_of(content)[0]) == (413, "RequestEntityTooLarge")
+
+
 @pytest.mark.parametrize(
     ("body", "why"),
     [

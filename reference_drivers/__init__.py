@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from reference_drivers.ec2 import EC2Driver
 from reference_drivers.mock import MockDriver
 
-__all__ = ["DEFAULT_TARGET", "MOCK_TARGET", "MockDriver"]
+__all__ = ["DEFAULT_TARGET", "EC2Driver", "MOCK_TARGET", "MockDriver"]
 
-#: What ``dctck certify`` certifies when given no driver (the ``dctck.targets`` entry point).
+#: What ``dctck certify`` certifies when given no driver (the ``dctck.targets`` entry point):
+#: EC2Driver over the embedded simulator, in-process.
 DEFAULT_TARGET = {
-    "driver": "reference_drivers.mock:MockDriver",
+    "driver": "reference_drivers.ec2:EC2Driver",
     "credentials": "mockuser:mockpassword",
     "other_credentials": "otheruser:otherpassword",
 }

@@ -154,7 +154,7 @@ class EC2Driver(BaseDriver):
         wanted = (opts or {}).get("id")
         ids = [wanted] if isinstance(wanted, str) else wanted
         if isinstance(ids, list | tuple | set) and 0 < len(ids) <= 200 and all(map(_literal, ids)):
-            filters["instance-id"] = list(ids)  # fewer to fetch; filter_on keeps exact matching
+            filters["instance-id"] = sorted(set(ids))  # fewer to fetch; filter_on stays exact
         reservations = self._describe(
             credentials, "DescribeInstances", "reservationSet", _filter_params(filters)
         )

@@ -1,0 +1,175 @@
+"""EC2Driver certified by the kit: in-process, and against live ``dctck simulate`` servers."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from dctck._recording import Recorder
+from reference_drivers import DEFAULT_TARGET
+
+CREDENTIALS = ["--credentials", "mockuser:mockpassword"]
+OTHER = ["--other-credentials", "otheruser:otherpassword"]
+
+
+def dctck(*args, env=None, cwd=None):
+    return subprocess.run(
+        [sys.executable, "-m", "dctck", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        cwd=cwd,
+        timeout=300,
+        check=False,
+    )
+
+
+SIMULATE = [sys.executable, "-m", "dctck", "simulate", "--host", "127.0.0.1", "--port", "0"]
+
+
+class SimulateServer:
+    """``dctck simulate`` in a subprocess on a free port of 127.0.0.1, stopped by the test."""
+
+    def __init__(self, *options):
+        self.process = subprocess.Popen(
+            [*SIMULATE, *options],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        first = self.process.stdout.readline()
+        match = re.search(r" at (http://\S+?)/?$", first)
+        if match is None:
+            self.stop()
+            raise RuntimeError(f"dctck simulate did not start: {first!r}")
+        self.url = match.group(1)
+
+    @property
+    def env(self):
+        return {"DCTCK_EC2_ENDPOINT": self.url + "/", "DCTCK_EC2_REGION": "us-east-1"}
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(10)
+        self.process.stdout.close()
+
+
+@pytest.fixture
+def manual_server():
+    server = SimulateServer("--clock", "manual")
+    yield server
+    server.stop()
+
+
+def summary(report):
+    outcomes = {}
+    for check in report["checks"]:
+        outcomes[check["outcome"]] = outcomes.get(check["outcome"], 0) + 1
+    return outcomes
+
+
+def test_the_bundled_default_target_is_ec2_driver_in_process():
+    assert DEFAULT_TARGET == {
+        "driver": "reference_drivers.ec2:EC2Driver",
+        "credentials": "mockuser:mockpassword",
+        "other_credentials": "otheruser:otherpassword",
+    }
+
+
+def test_ec2_driver_in_process_is_certified_by_the_plugin(pytester):
+    result = pytester.runpytest_inprocess(
+        "--dctck-driver=reference_drivers.ec2:EC2Driver",
+        "--dctck-credentials=mockuser:mockpassword",
+        "--dctck-other-credentials=otheruser:otherpassword",
+        "--dctck-report=report.json",
+        "-p",
+        "no:cacheprovider",
+    )
+    assert result.ret == 0, result.stdout.str()
+    report = json.loads((pytester.path / "report.json").read_text())
+    assert report["certified"] is True
+    assert summary(report) == {"passed": len(report["checks"])}
+    result.stdout.fnmatch_lines(
+        ["CERTIFIED: reference_drivers.ec2:EC2Driver passed all * checks that apply"]
+    )
+
+
+@pytest.mark.live
+def test_ec2_driver_is_certified_live_on_a_manual_clock_through_the_control_api(
+    manual_server, tmp_path
+):
+    env = {**manual_server.env, "DCTCK_EC2_CONTROL": manual_server.url + "/_sim"}
+    result = dctck(
+        "certify",
+        "reference_drivers.ec2:from_environment",
+        *CREDENTIALS,
+        *OTHER,
+        "--report",
+        str(tmp_path / "report.json"),
+        env=env,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert summary(report) == {"passed": len(report["checks"])}
+    assert "CERTIFIED: reference_drivers.ec2:from_environment passed all" in result.stdout
+
+
+@pytest.mark.live
+def test_ec2_driver_is_certified_live_on_real_time_without_a_clock(tmp_path):
+    server = SimulateServer("--clock", "real", "--boot-seconds", "0", "--stop-seconds", "0")
+    try:
+        result = dctck(
+            "certify",
+            "reference_drivers.ec2:from_environment",
+            *CREDENTIALS,
+            *OTHER,
+            "--timeout",
+            "10",
+            env=server.env,
+            cwd=tmp_path,
+        )
+    finally:
+        server.stop()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "CERTIFIED: reference_drivers.ec2:from_environment passed all" in result.stdout
+
+
+@pytest.mark.live
+def test_remote_clock_moves_the_servers_virtual_time(manual_server, monkeypatch):
+    from reference_drivers.ec2 import from_environment
+
+    for name, value in manual_server.env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("DCTCK_EC2_CONTROL", manual_server.url + "/_sim")
+    driver = from_environment()
+    credentials = {"name": "mockuser", "password": "mockpassword"}
+    instance = driver.create_instance(credentials, "ami-0a1b2c3d4e5f60718")
+    before = driver.clock.now()
+    driver.clock.tick(40)
+    assert driver.clock.now() == before + 40
+    assert driver.instance(credentials, instance.id).state == "RUNNING"
+    with Recorder() as recorder:
+        driver.destroy_instance(credentials, instance.id)
+    assert {exchange.url for exchange in recorder.exchanges} == {manual_server.url + "/"}
+
+
+def test_from_environment_needs_an_endpoint(monkeypatch):
+    from reference_drivers.ec2 import from_environment
+
+    monkeypatch.delenv("DCTCK_EC2_ENDPOINT", raising=False)
+    with pytest.raises(ValueError, match=r"^set DCTCK_EC2_ENDPOINT to the URL of an EC2"):
+        from_environment()
+
+
+def test_certify_from_environment_without_an_endpoint_is_a_usage_error(tmp_path):
+    env = {"DCTCK_EC2_ENDPOINT": ""}
+    result = dctck("certify", "reference_drivers.ec2:from_environment", *CREDENTIALS, env=env)
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "dctck certify: error: constructing reference_drivers.ec2:from_environment raised"
+        " ValueError: set DCTCK_EC2_ENDPOINT to the URL of an EC2-compatible endpoint"
+    )

@@ -15,25 +15,32 @@ Two modes:
 
 ``EC2Driver(endpoint=URL, region="us-east-1", clock=None)``
     Any EC2-compatible endpoint: a ``dctck simulate`` server, moto's server, in principle AWS.
-    Without a ``clock`` the driver runs on real time; with one (e.g. :class:`RemoteClock` on a
-    ``dctck simulate`` control URL) waits and retry back-offs advance that clock instead.
+    Without a ``clock`` the driver has no ``clock`` attribute and runs on real time; with one
+    (e.g. :class:`RemoteClock` on a ``dctck simulate`` control URL) it exposes it as ``clock``,
+    and retry back-offs advance it instead of sleeping.
+
+Both take ``retry=RetryPolicy(...)`` and ``timeout=`` (seconds per HTTP request, default 30).
+Requests are signed with wall-clock time, whatever the clock.
 
 For ``dctck certify``, :func:`from_environment` is the zero-argument factory of the second mode,
 configured by environment variables:
 
-``DCTCK_EC2_ENDPOINT``   the endpoint URL (required), e.g. ``http://127.0.0.1:8000/``
+``DCTCK_EC2_ENDPOINT``   the endpoint URL (required), e.g. ``http://127.0.0.1:8773/``
 ``DCTCK_EC2_REGION``     the region requests are signed for (default ``us-east-1``)
 ``DCTCK_EC2_CONTROL``    optional: the control URL of a ``dctck simulate`` server on a manual
                          clock; the driver then exposes that server's virtual clock as ``clock``
 
-    DCTCK_EC2_ENDPOINT=http://127.0.0.1:8000/ DCTCK_EC2_CONTROL=http://127.0.0.1:8000/_control \\
+    dctck simulate --clock manual &        # serves http://127.0.0.1:8773/, control at /_sim
+    DCTCK_EC2_ENDPOINT=http://127.0.0.1:8773/ DCTCK_EC2_CONTROL=http://127.0.0.1:8773/_sim \\
         dctck certify reference_drivers.ec2:from_environment \\
         --credentials mockuser:mockpassword --other-credentials otheruser:otherpassword
 
 State mapping: ``pending`` is ``PENDING``, ``running`` ``RUNNING``, ``stopping`` and
 ``shutting-down`` are ``SHUTTING_DOWN``, ``stopped`` is ``STOPPED``; ``terminated`` instances are
-not listed (``end``), and actions on them raise ``NotFound``. Error mapping: ``_ec2_errors``.
-Retries: ``_ec2_client``.
+not listed (``end``), and actions on them raise ``NotFound``. EC2 terminates a stopped instance
+through ``shutting-down``, so the declared machine has ``stopped --stop--> shutting_down``: the
+stop edge SPEC 5 lets ``destroy`` pass through first (stopping a stopped instance itself changes
+nothing, which SPEC 4 allows). Error mapping: ``_ec2_errors``. Retries: ``_ec2_client``.
 """
 
 from __future__ import annotations
@@ -84,6 +91,8 @@ _Keys = tuple[str, str]
 class EC2Driver(BaseDriver):
     """A driver speaking the EC2 Query API; with no ``endpoint``, to an embedded simulator."""
 
+    clock: VirtualClock
+
     def __init__(
         self,
         endpoint: str | None = None,
@@ -110,7 +119,8 @@ class EC2Driver(BaseDriver):
             session = requests.Session()
         self.endpoint = endpoint
         self.region = region or DEFAULT_REGION
-        self.clock: VirtualClock | None = clock
+        if clock is not None:
+            self.clock = clock  # only then: a driver without a clock has no clock attribute
         self._client = EC2Client(
             endpoint,
             self.region,

@@ -72,13 +72,15 @@ class ServeCommand:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             return _fail(f"cannot listen on {args.host}:{port}: {reason}", _FAILED)
         logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-        url = f"http://{_host(args.host)}:{server.effective_port}/api"
-        print(f"dctck serve: {path} at {url} (Ctrl-C to stop)", flush=True)
         clock = getattr(driver, "clock", None)
         ticker = _Ticker(clock, rate) if isinstance(clock, VirtualClock) and rate > 0 else None
+        url = f"http://{_host(args.host)}:{server.effective_port}/api"
         previous = signal.signal(signal.SIGTERM, _exit)
         try:
+            print(f"dctck serve: {path} at {url} (Ctrl-C to stop)", flush=True)
             server.run()  # returns on KeyboardInterrupt or SystemExit
+        except (KeyboardInterrupt, SystemExit):
+            pass  # the signal came before the loop started
         finally:
             signal.signal(signal.SIGTERM, previous)
             if ticker is not None:

@@ -19,12 +19,20 @@ from urllib.parse import urlencode
 import pytest
 import requests
 
-from dctck import AUTO, AuthException, NotFound
+from dctck import (
+    AUTO,
+    ActionNotAllowed,
+    AuthException,
+    NotFound,
+    ProviderError,
+    ValidationError,
+)
 from dctck.kit import (
     END,
     CredentialSet,
     Harness,
     InstanceWatch,
+    Outcome,
     Subject,
     Unmet,
     Violation,
@@ -676,43 +684,77 @@ def test_forbidden_action_answers_405(
     require(problems)
 
 
+#: The status of each error a driver raises on purpose (the framework's documented table).
+DRIVER_ERROR_STATUS: tuple[tuple[type[Exception], int], ...] = (
+    (AuthException, 401),
+    (NotFound, 404),
+    (ValidationError, 400),
+    (ActionNotAllowed, 409),
+    (ProviderError, 502),
+)
+UNKNOWN_IMAGE = "dctck-unknown-image"
+UNKNOWN_HWP = "dctck-unknown-hwp"
+
+
+def driver_error_status(outcome: Outcome) -> int | None:
+    """The status a driver's exception answers (``None``: it returned, or raised something else)."""
+    return next((status for kind, status in DRIVER_ERROR_STATUS if outcome.raised(kind)), None)
+
+
 @rule(RULE_ERRORS)
 @pytest.mark.parametrize(
-    "case", ["unknown_instance_action", "missing_image_id", "non_string_parameter", "unknown_image"]
+    "case",
+    [
+        "unknown_instance_action",
+        "unknown_image",
+        "unknown_hwp_id",
+        "missing_image_id",
+        "non_string_parameter",
+    ],
 )
 def test_errors_answer_documented_statuses(
     http: Http, direct: Subject, dctck_harness: Harness, case: str
 ) -> None:
     subject = dctck_harness.subject
     before = dctck_harness.instance_ids() or []
+    try:
+        exchange, status, parameter = _error_case(http, direct, dctck_harness, case)
+    finally:
+        for added in set(dctck_harness.instance_ids() or []) - set(before):
+            dctck_harness.follow(added)
+    problem = status_problem(exchange, RULE_ERRORS, status)
+    if problem is not None:
+        require([problem])
+    problems = error_document_problems(exchange, RULE_ERRORS, _secrets(subject))
+    named = (exchange.json() or {}).get("error", {}).get("parameter")
+    if parameter is not None and named != parameter:
+        happened = f"answered {status} naming parameter {named!r}"
+        problems.append(Violation(exchange.request, RULE_ERRORS, happened, repr(parameter)))
+    require(problems)
+
+
+def _error_case(
+    http: Http, direct: Subject, harness: Harness, case: str
+) -> tuple[Exchange, int, str | None]:
+    """The request of ``case``, the status it must answer, and the parameter it must name."""
+    if case == "missing_image_id":
+        return http("POST", "/api/instances", data={"name": "x"}), 400, "image_id"
+    image_id = harness.default_image_id()
+    if case == "non_string_parameter":
+        body = {"image_id": image_id, "hwp_id": 5}
+        return http("POST", "/api/instances", json_body=body), 400, "hwp_id"
     if case == "unknown_instance_action":
         outcome = direct.call("reboot_instance", direct.valid, UNKNOWN_ID)
-        if not outcome.raised(NotFound):
-            pytest.skip(f"not applicable: the driver's own {outcome}")
-        exchange, statuses = http("POST", f"/api/instances/{UNKNOWN_ID}/reboot"), [404]
-    elif case == "missing_image_id":
-        exchange, statuses = http("POST", "/api/instances", data={"name": "x"}), [400]
-    elif case == "non_string_parameter":
-        body = {"image_id": dctck_harness.default_image_id(), "hwp_id": 5}
-        exchange, statuses = http("POST", "/api/instances", json_body=body), [400]
+        target, form = f"/api/instances/{UNKNOWN_ID}/reboot", None
     else:
-        form = {"image_id": "dctck-unknown-image"}
-        exchange, statuses = http("POST", "/api/instances", data=form), [400, 404]
-    for added in set(dctck_harness.instance_ids() or []) - set(before):
-        dctck_harness.follow(added)
-    problem = status_problem(exchange, RULE_ERRORS, *statuses)
-    problems = (
-        [problem] if problem else error_document_problems(exchange, RULE_ERRORS, _secrets(subject))
-    )
-    if not problem and case in ("missing_image_id", "non_string_parameter"):
-        parameter = (exchange.json() or {}).get("error", {}).get("parameter")
-        wanted_parameter = "image_id" if case == "missing_image_id" else "hwp_id"
-        if parameter != wanted_parameter:
-            happened = f"answered 400 naming parameter {parameter!r}"
-            problems.append(
-                Violation(exchange.request, RULE_ERRORS, happened, repr(wanted_parameter))
-            )
-    require(problems)
+        opts = {"hwp_id": UNKNOWN_HWP} if case == "unknown_hwp_id" else None
+        chosen = UNKNOWN_IMAGE if case == "unknown_image" else image_id
+        outcome = direct.call("create_instance", direct.valid, chosen, opts)
+        target, form = "/api/instances", {"image_id": chosen, **(opts or {})}
+    status = driver_error_status(outcome)
+    if status is None:
+        pytest.skip(f"not applicable: the driver's own {outcome}")
+    return http("POST", target, data=form), status, None
 
 
 # -- the state machine and the rest ---------------------------------------------------------------

@@ -1,0 +1,55 @@
+"""dctck.rest's public API is exactly the documented set."""
+
+import dctck.rest
+
+DOCUMENTED = {
+    "API_VERSION",
+    "AppFactory",
+    "CHALLENGE",
+    "DEFAULT_PORT",
+    "HttpError",
+    "LoopbackServer",
+    "MAX_BODY",
+    "MAX_PARAMETERS",
+    "MAX_VALUE",
+    "Request",
+    "Response",
+    "RestApp",
+    "RestDriver",
+    "RestFront",
+    "ServeCommand",
+    "UnexpectedResponse",
+    "driver_name",
+    "load_app_factory",
+}
+
+
+def test_all_is_exactly_the_documented_set():
+    assert set(dctck.rest.__all__) == DOCUMENTED
+
+
+def test_all_is_sorted_and_every_name_resolves():
+    assert dctck.rest.__all__ == sorted(dctck.rest.__all__)
+    for name in dctck.rest.__all__:
+        assert getattr(dctck.rest, name) is not None
+
+
+def test_public_classes_have_docstrings():
+    for name in dctck.rest.__all__:
+        value = getattr(dctck.rest, name)
+        if isinstance(value, type):
+            assert value.__doc__, name
+
+
+def test_dctck_does_not_import_the_simulator_or_the_reference_drivers():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, dctck, dctck.rest, dctck.plugin, dctck._cli;"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'simulator', 'reference_drivers'}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout == "[]\n"

@@ -93,10 +93,15 @@ class Request:
     @classmethod
     def from_environ(cls, environ: Mapping[str, Any]) -> Request:
         """Read method, path and query; a path or query that cannot be decoded is a 400."""
+        try:
+            segments = _segments(environ)
+            query = str(environ.get("QUERY_STRING", "")).encode("latin-1")
+        except UnicodeEncodeError:  # not a WSGI string: the server broke PEP 3333
+            raise HttpError(400, "bad_request", "the request target cannot be read") from None
         return cls(
             method=str(environ.get("REQUEST_METHOD", "GET")).upper(),
-            segments=_segments(environ),
-            query=tuple(_pairs(str(environ.get("QUERY_STRING", "")).encode("latin-1"), "query")),
+            segments=segments,
+            query=tuple(_pairs(query, "query")),
             base_url=_base_url(environ),
             environ=environ,
         )

@@ -804,3 +804,14 @@ def test_a_failing_front_answers_500_without_details(driver, caplog):
         "message": "the REST front failed",
     }
     assert b"s3cret" not in answer.body
+
+
+def test_a_target_that_is_not_a_wsgi_string_is_400(app, driver):
+    answer = request(app, "GET", "/api/realms/\u20ac", raw_uri=False)
+    assert answer.status == 400
+    assert answer.error == {
+        "status": 400,
+        "code": "bad_request",
+        "message": "the request target cannot be read",
+    }
+    assert driver.calls == []

@@ -1,0 +1,144 @@
+"""The api area's judgements as plain code: exchanges in, violations out."""
+
+import json
+
+import pytest
+
+from dctck import ActionNotAllowed, AuthException, NotFound, ProviderError, ValidationError
+from dctck.kit import Call, Outcome
+from suites.suite_api import (
+    RULE_CHALLENGE,
+    RULE_ERRORS,
+    RULE_LISTING,
+    Exchange,
+    basic,
+    challenge_problems,
+    declaration_of,
+    declaration_of_xml,
+    driver_error_status,
+    error_document_problems,
+    listing_problem,
+    status_problem,
+)
+
+JSON = {"Content-Type": "application/json"}
+
+
+def exchange(status, document=None, headers=None, request="GET /api/images"):
+    body = json.dumps(document).encode() if document is not None else b""
+    return Exchange(request, status, {**JSON, **(headers or {})}, body)
+
+
+def error(status, code="x", message="m"):
+    return {"error": {"status": status, "code": code, "message": message}}
+
+
+def test_an_exchange_describes_its_answer():
+    assert exchange(200, {"images": []}).describe() == (
+        "answered 200 application/json '{\"images\": []}'"
+    )
+    assert Exchange("GET /api", 204).describe() == "answered 204 no body"
+    assert Exchange("GET /api", error="ConnectionError").describe() == (
+        "got no answer (ConnectionError)"
+    )
+
+
+def test_status_problem_names_the_request_rule_and_both_statuses():
+    assert status_problem(exchange(404, error(404)), RULE_ERRORS, 404) is None
+    problem = status_problem(exchange(500, error(500)), RULE_ERRORS, 400, 404)
+    assert str(problem) == (
+        "GET /api/images [REST: errors answer their documented status with an error document]"
+        ' answered 500 application/json \'{"error": {"status": 500, "code": "x", "message":'
+        ' "m"}}\', expected status 400 or 404'
+    )
+
+
+@pytest.mark.parametrize(
+    ("answer", "problems"),
+    [
+        (exchange(404, error(404)), []),
+        (exchange(404, error(400)), ["error document"]),
+        (exchange(404, {"error": "no"}), ["error document"]),
+        (
+            Exchange("GET /x", 404, {"Content-Type": "text/html"}, b"<h1>404</h1>"),
+            ["error document"],
+        ),
+        (exchange(500, error(500, message="Traceback (most recent call last)")), ["traceback"]),
+        (exchange(401, error(401, message="bad s3cret")), ["password"]),
+    ],
+)
+def test_error_documents_carry_status_code_and_message_and_no_secret(answer, problems):
+    found = error_document_problems(answer, RULE_ERRORS, ["s3cret"])
+    kinds = [
+        "traceback"
+        if "traceback" in v.happened
+        else "password"
+        if "password" in v.happened
+        else "error document"
+        for v in found
+    ]
+    assert kinds == problems
+
+
+def test_a_challenge_needs_401_and_basic_realm():
+    good = exchange(401, error(401), {"WWW-Authenticate": 'Basic realm="x"'})
+    assert challenge_problems(good) == []
+    (missing,) = challenge_problems(exchange(401, error(401)))
+    assert missing.rule == RULE_CHALLENGE
+    assert missing.happened.endswith(", WWW-Authenticate: none")
+    (wrong_status,) = challenge_problems(
+        exchange(403, error(403), {"WWW-Authenticate": 'Basic realm="x"'})
+    )
+    assert wrong_status.expected == '401 with WWW-Authenticate: Basic realm="..."'
+
+
+def test_listing_problem_compares_ids_in_order():
+    answer = exchange(200, {"images": [{"id": "a"}, {"id": "b"}]})
+    assert listing_problem(answer, "images", ["a", "b"], RULE_LISTING, "as listed") is None
+    problem = listing_problem(answer, "images", ["b", "a"], RULE_LISTING, "as listed")
+    assert (problem.happened, problem.expected) == ("answered ['a', 'b']", "['b', 'a'], as listed")
+    not_a_listing = listing_problem(exchange(200, {"x": 1}), "images", [], RULE_LISTING, "h")
+    assert not_a_listing.happened.startswith("answered 200 application/json")
+
+
+def test_declarations_read_back_from_json_and_xml():
+    import xml.etree.ElementTree as ET
+
+    document = {
+        "instance_states": [
+            {"name": "begin", "transitions": [{"to": "pending", "action": "create"}]},
+            {"name": "pending", "transitions": [{"to": "running", "auto": True}]},
+        ]
+    }
+    expected = [("begin", {"pending": "create"}), ("pending", {"running": "_auto_"})]
+    assert declaration_of(document) == expected
+    assert declaration_of({"instance_states": [{"name": "x"}]}) is None
+    root = ET.fromstring(
+        '<instance_states><state name="begin"><transitions><transition to="pending"'
+        ' action="create"/></transitions></state><state name="pending"><transitions>'
+        '<transition to="running" auto="true"/></transitions></state></instance_states>'
+    )
+    assert declaration_of_xml(root) == expected
+
+
+@pytest.mark.parametrize(
+    ("error", "status"),
+    [
+        (AuthException("a"), 401),
+        (NotFound("n"), 404),
+        (ValidationError("v"), 400),
+        (ActionNotAllowed("x"), 409),
+        (ProviderError("p"), 502),
+        (KeyError("k"), None),
+        (None, None),
+    ],
+)
+def test_driver_error_status_is_the_documented_table(error, status):
+    outcome = Outcome(Call("images", ()), value=[] if error is None else None, error=error)
+    assert driver_error_status(outcome) == status
+
+
+def test_basic_encodes_utf8_and_nothing_for_no_credentials():
+    assert basic({"name": "alice", "password": "s3cret"}) == "Basic YWxpY2U6czNjcmV0"
+    assert basic({"name": "élè", "password": "päss"}) == "Basic w6lsw6g6cMOkc3M="
+    assert basic({}) is None

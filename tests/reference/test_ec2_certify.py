@@ -71,6 +71,18 @@ def summary(report):
     return outcomes
 
 
+def test_reference_drivers_export_both_drivers_and_the_targets():
+    import reference_drivers
+
+    assert reference_drivers.__all__ == [
+        "DEFAULT_TARGET",
+        "EC2Driver",
+        "MOCK_TARGET",
+        "MockDriver",
+    ]
+    assert reference_drivers.EC2Driver.__module__ == "reference_drivers.ec2"
+
+
 def test_the_bundled_default_target_is_ec2_driver_in_process():
     assert DEFAULT_TARGET == {
         "driver": "reference_drivers.ec2:EC2Driver",

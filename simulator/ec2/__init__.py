@@ -1,11 +1,24 @@
 """The EC2 Query API (version 2016-11-15) over the simulator: in-process or on a port.
 
-- `Ec2App(sim)`: the WSGI application (EC2 actions, SigV4, EC2 error documents, and the
-  control API under `/_sim/`).
-- In-process, no socket: `in_process()` / `register_ec2(mock, app)` for `requests` clients,
-  `route_botocore(client, app)` for boto3 clients.
-- On a port: `Ec2Server(app, host=..., port=0).start()` ... `.stop()` (or `with`), and the
-  `simulate` command.
+`Ec2App(sim)` is the WSGI application: the twelve actions of `ACTIONS`, SigV4 against the
+simulator's accounts (access key id = account name, secret = its secret; region = the
+simulator's; service `ec2`), EC2 XML documents and error codes, and the control API under
+`CONTROL_PATH` (`/_sim/`, see `simulator.ec2._control`). In-process, with no socket::
+
+    with in_process(sim) as ec2:              # requests-based clients, at ec2.endpoint
+        requests.post(ec2.endpoint + "/", data=body, headers=sigv4_headers)
+
+    mock = responses.RequestsMock(assert_all_requests_are_fired=False)
+    register_ec2(mock, Ec2App(sim), DEFAULT_ENDPOINT)   # on a mock of your own
+
+    route_botocore(boto3_client, Ec2App(sim))           # boto3 (it does not use requests)
+
+On a real port, from a test (waitress, threads, one simulator)::
+
+    with Ec2Server(Ec2App(sim), port=0) as server:      # 127.0.0.1, a free port
+        boto3.client("ec2", endpoint_url=server.url, ...)
+
+or from the shell: `dctck simulate --port 8773 --clock manual`.
 """
 
 from __future__ import annotations

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TypeVar
 
@@ -29,31 +28,66 @@ Attribute = Callable[[T], Iterable[str]]
 
 Matcher = Callable[[str], bool]
 
+MAX_FILTERS = 50
 MAX_FILTER_VALUES = 200
+MAX_FILTER_VALUE_LENGTH = 1024
+
+
+_STAR = -1
+_ONE = -2
 
 
 def value_matcher(value: str) -> Matcher:
-    """A test for one filter value: exact, or with `*` and `?` wildcards."""
+    """A test for one filter value: exact, or with `*` and `?` wildcards.
+
+    Wildcards are matched without regular expressions, in time proportional to the lengths of
+    the pattern and the text multiplied, whatever the pattern (no catastrophic backtracking).
+    """
     if not any(char in value for char in "*?\\"):
         return value.__eq__
-    parts = []
+    tokens: list[str | int] = []
     escaped = False
     for char in value:
         if escaped:
-            parts.append(re.escape(char))
+            tokens.append(char)
             escaped = False
         elif char == "\\":
             escaped = True
         elif char == "*":
-            parts.append(".*")
-        elif char == "?":
-            parts.append(".")
+            if not tokens or tokens[-1] != _STAR:
+                tokens.append(_STAR)
         else:
-            parts.append(re.escape(char))
+            tokens.append(_ONE if char == "?" else char)
     if escaped:
-        parts.append(re.escape("\\"))
-    pattern = re.compile("".join(parts), re.DOTALL)
-    return lambda candidate: pattern.fullmatch(candidate) is not None
+        tokens.append("\\")
+    return lambda candidate: _glob(tokens, candidate)
+
+
+def _glob(tokens: list[str | int], text: str) -> bool:
+    """Whether `text` matches `tokens` (characters, `_ONE` and `_STAR`), backtracking to the
+    last star only."""
+    position = 0
+    index = 0
+    star = -1
+    resume = 0
+    while position < len(text):
+        token = tokens[index] if index < len(tokens) else None
+        if token == _ONE or token == text[position]:
+            index += 1
+            position += 1
+        elif token == _STAR:
+            star = index
+            resume = position
+            index += 1
+        elif star >= 0:
+            index = star + 1
+            resume += 1
+            position = resume
+        else:
+            return False
+    while index < len(tokens) and tokens[index] == _STAR:
+        index += 1
+    return index == len(tokens)
 
 
 def parse_filters(
@@ -68,7 +102,12 @@ def parse_filters(
     a filter without values is `InvalidParameterValue`.
     """
     checks: list[tuple[Attribute[T], list[Matcher]]] = []
-    for spec in params.structs("Filter"):
+    specs = params.structs("Filter")
+    if len(specs) > MAX_FILTERS:
+        raise RequestError(
+            "InvalidParameterValue", f"{len(specs)} filters given; at most {MAX_FILTERS}"
+        )
+    for spec in specs:
         name = spec.string("Name", required=True)
         assert name is not None
         values = spec.strings("Value")
@@ -78,6 +117,11 @@ def parse_filters(
             raise RequestError(
                 "InvalidParameterValue",
                 f"The filter '{name}' has {len(values)} values; at most {MAX_FILTER_VALUES}",
+            )
+        if any(len(value) > MAX_FILTER_VALUE_LENGTH for value in values):
+            raise RequestError(
+                "InvalidParameterValue",
+                f"A value of filter '{name}' is longer than {MAX_FILTER_VALUE_LENGTH} characters",
             )
         checks.append((_attribute(name, attributes, tags), [value_matcher(v) for v in values]))
     if not checks:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from simulator.ec2 import RequestError
-from simulator.ec2._filters import page, value_matcher
+from simulator.ec2._filters import page, parse_filters, value_matcher
+from simulator.ec2._query import Params
 
 
 @pytest.mark.parametrize(
@@ -17,6 +18,8 @@ from simulator.ec2._filters import page, value_matcher
         (r"a\*b", ["a*b"], ["aXb", "a\\*b"]),
         (r"a\?", ["a?"], ["ab"]),
         ("*", ["", "anything"], []),
+        ("a*b*c", ["abc", "aXbYc", "abbc", "acbc"], ["ab", "acb", "abcd"]),
+        ("**", ["", "x"], []),
     ],
 )
 def test_filter_values_match_whole_strings_with_star_and_question_mark(pattern, matches, misses):
@@ -24,6 +27,33 @@ def test_filter_values_match_whole_strings_with_star_and_question_mark(pattern, 
     assert [matcher(text) for text in matches + misses] == [True] * len(matches) + [False] * len(
         misses
     )
+
+
+def test_a_pattern_of_many_stars_fails_fast_instead_of_backtracking():
+    matcher = value_matcher("*a" * 40 + "b")
+    assert matcher("a" * 300) is False
+    assert matcher("a" * 300 + "b") is True
+
+
+def filters_of(count, values=("x",)):
+    params = {}
+    for n in range(1, count + 1):
+        params[f"Filter.{n}.Name"] = "image-id"
+        params |= {f"Filter.{n}.Value.{m}": value for m, value in enumerate(values, 1)}
+    return Params(params)
+
+
+def test_fifty_filters_are_accepted_and_fifty_one_refused():
+    assert parse_filters(filters_of(50), {"image-id": lambda item: (item,)}) is not None
+    with pytest.raises(RequestError) as excinfo:
+        parse_filters(filters_of(51), {"image-id": lambda item: (item,)})
+    assert excinfo.value.message == "51 filters given; at most 50"
+
+
+def test_a_filter_value_over_1024_characters_is_refused():
+    with pytest.raises(RequestError) as excinfo:
+        parse_filters(filters_of(1, ["x" * 1025]), {"image-id": lambda item: (item,)})
+    assert excinfo.value.code == "InvalidParameterValue"
 
 
 ITEMS = [f"item-{n}" for n in range(12)]

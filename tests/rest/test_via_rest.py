@@ -22,6 +22,7 @@ def certification(pytester):
     return Certification(pytester)
 
 
+@pytest.mark.slow
 def test_mock_driver_via_rest_passes_every_area_and_the_api(certification):
     result, report = certification.run(MOCK, "--dctck-via-rest")
     assert result.ret == 0, result.stdout.str()
@@ -122,6 +123,7 @@ def test_a_conftest_driver_is_served_too(pytester):
     assert report["areas"]["api"] == API_ON_MOCK
 
 
+@pytest.mark.slow
 def test_ec2_driver_via_rest_is_certified_by_the_cli(tmp_path):
     result = subprocess.run(
         [

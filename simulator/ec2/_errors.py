@@ -16,9 +16,10 @@ from simulator._errors import SimulatorError
 from simulator.ec2._xml import text
 
 STATUS: dict[str, int] = {
-    # Authentication: EC2 answers 401 for credentials it cannot validate.
+    # Authentication: EC2 answers 401 for credentials it cannot validate; AWS documents 403
+    # for a request with no credentials at all.
     "AuthFailure": 401,
-    "MissingAuthenticationToken": 401,
+    "MissingAuthenticationToken": 403,
     "IncompleteSignature": 400,
     "RequestExpired": 400,
     # The request itself.

@@ -178,7 +178,7 @@ def test_a_body_that_is_not_a_json_object_is_400(app):
 def test_an_app_without_control_answers_the_path_as_ec2(sim):
     app = Ec2App(sim, control=False)
     status, _, content = call_wsgi(app, "POST", f"{URL}/reset", [], b"")
-    assert (status, error_of(content)[0]) == (401, "MissingAuthenticationToken")
+    assert (status, error_of(content)[0]) == (403, "MissingAuthenticationToken")
 
 
 @pytest.mark.live

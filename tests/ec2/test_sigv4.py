@@ -27,10 +27,10 @@ def test_a_request_signed_by_an_account_is_answered_as_that_account(app, sim):
     assert b"<ownerId>otheruser</ownerId>" in content
 
 
-def test_no_authorization_header_is_missing_authentication_token_401(app):
+def test_no_authorization_header_is_missing_authentication_token_403(app):
     headers = {"Content-Type": "application/x-www-form-urlencoded"}
     assert outcome(app, headers) == (
-        401,
+        403,
         "MissingAuthenticationToken",
         "The request must contain either a valid (registered) AWS access key ID or X.509 "
         "certificate.",

@@ -8,8 +8,34 @@ A check gets a :class:`Harness` (pytest fixture ``dctck_harness``), calls the dr
 from __future__ import annotations
 
 from dctck.kit._calls import Call, CallRunner, CredentialSet, Outcome
+from dctck.kit._collection import declared_machine
 from dctck.kit._describe import describe_error, describe_value
-from dctck.kit._harness import END, Harness, InstanceWatch
+from dctck.kit._fsm import (
+    INSTANCE_ACTIONS,
+    RULE_DESTROY,
+    RULE_GENERATED,
+    Expectation,
+    FsmCases,
+    await_gone,
+    bring_to,
+    entering_transition,
+    expectation_for,
+    explore,
+    fsm_cases,
+    fsm_violations,
+    judge_answer,
+    leave_alone,
+    quiet_period,
+)
+from dctck.kit._harness import (
+    END,
+    RULE_ACTIONS_SUBSET,
+    RULE_AUTOMATIC,
+    RULE_DECLARED_STATE,
+    RULE_LEGAL_CHANGE,
+    Harness,
+    InstanceWatch,
+)
 from dctck.kit._marks import RULE_MARKER, area, rule
 from dctck.kit._report import AREAS, CheckRecord, Report
 from dctck.kit._subject import DEFAULT_TIMEOUT, SPI_PARAMETERS, Subject, virtual_clock_of
@@ -19,12 +45,21 @@ __all__ = [
     "AREAS",
     "DEFAULT_TIMEOUT",
     "END",
+    "INSTANCE_ACTIONS",
+    "RULE_ACTIONS_SUBSET",
+    "RULE_AUTOMATIC",
+    "RULE_DECLARED_STATE",
+    "RULE_DESTROY",
+    "RULE_GENERATED",
+    "RULE_LEGAL_CHANGE",
     "RULE_MARKER",
     "SPI_PARAMETERS",
     "Call",
     "CallRunner",
     "CheckRecord",
     "CredentialSet",
+    "Expectation",
+    "FsmCases",
     "Harness",
     "InstanceWatch",
     "Outcome",
@@ -33,9 +68,20 @@ __all__ = [
     "Unmet",
     "Violation",
     "area",
+    "await_gone",
+    "bring_to",
+    "declared_machine",
     "describe_error",
     "describe_value",
+    "entering_transition",
+    "expectation_for",
+    "explore",
     "format_violations",
+    "fsm_cases",
+    "fsm_violations",
+    "judge_answer",
+    "leave_alone",
+    "quiet_period",
     "require",
     "rule",
     "virtual_clock_of",

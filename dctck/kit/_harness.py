@@ -392,6 +392,8 @@ class Harness:
             if watch.state == END:
                 continue
             outcome = self.call("destroy_instance", watch.credentials, watch.id)
+            if outcome.raised(ActionNotAllowed) and self._towards_destroy(watch):
+                outcome = self.call("destroy_instance", watch.credentials, watch.id)
             if not outcome.returned and not outcome.raised(NotFound):
                 if outcome.raised(ActionNotAllowed) and self._gone(watch):
                     continue
@@ -403,6 +405,13 @@ class Harness:
                     f" {watch.state.upper()} {self.subject.timeout:g} s after destroy_instance"
                 )
         return leaks
+
+    def _towards_destroy(self, watch: InstanceWatch) -> bool:
+        """Bring a refused instance to where its machine allows destroy (e.g. stopped first)."""
+        machine = self.subject.machine
+        if watch.observe() == END or machine.directly_allows(watch.state, "destroy"):
+            return False
+        return watch.reach(lambda state: machine.directly_allows(state, "destroy"))
 
     def _gone(self, watch: InstanceWatch) -> bool:
         watch.seen_listed = True

@@ -1,0 +1,333 @@
+"""A generated exploration of the declared machine, with Hypothesis' stateful testing (SPEC 5).
+
+A :class:`~hypothesis.stateful.RuleBasedStateMachine` creates an instance through a harness, then
+takes actions the declared machine allows or forbids where the instance rests, waits, and now and
+then takes two actions at once (the second mid-transition). Each answer and each observed change
+is judged as the fixed fsm checks judge them; Hypothesis shrinks a failing sequence to a minimal
+one, which the violations' messages show.
+
+The settings suit a kit run inside someone else's project: derandomized (the same outcome in every
+run and every xdist worker), no example database, no deadline, a small budget, quiet. Hypothesis'
+storage directory is moved to a temporary one meanwhile: Hypothesis caches constants of the code
+under test there, and nothing may land in the user's project.
+
+Shrinking is bounded (in runs, and in wall time for slow drivers); a call that did not return
+within the timeout, or any failure of a driver on real time, is reported unshrunk, since a replay
+could not repeat it cheaply or exactly.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from hypothesis import HealthCheck, Phase, Verbosity, settings
+from hypothesis import strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir, storage_directory
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
+
+from dctck.kit._calls import Outcome
+from dctck.kit._fsm import (
+    INSTANCE_ACTIONS,
+    RULE_GENERATED,
+    Expectation,
+    await_gone,
+    expectation_for,
+    fsm_violations,
+    judge_answer,
+)
+from dctck.kit._harness import END, Harness, InstanceWatch
+from dctck.kit._subject import Subject
+from dctck.kit._violations import Violation
+
+__all__ = ["run_exploration"]
+
+#: (sequences, steps per sequence). Long sequences find more (the third reboot of an instance,
+#: say) at little cost on virtual time; on real time every wait is spent, so few and short.
+VIRTUAL_TIME_BUDGET = (10, 30)
+REAL_TIME_BUDGET = (3, 6)
+#: Shrinking stops after this many runs, or this many wall seconds, past the first failure.
+SHRINK_RUNS, SHRINK_SECONDS = 600, 10.0
+#: Leaked instances listed one by one when nothing else failed; more are counted.
+_LEAKS_SHOWN = 3
+
+_LEDGER = "kit leak ledger: the kit destroys what it creates"
+_ACTION_METHODS = frozenset(f"{action}_instance" for action in INSTANCE_ACTIONS)
+
+
+class _Found(Exception):
+    """The violations of one generated sequence and its steps (a failure, to Hypothesis)."""
+
+    def __init__(self, violations: list[Violation], steps: list[str]) -> None:
+        super().__init__(f"{len(violations)} violation(s) after {len(steps)} steps")
+        self.violations = violations
+        self.steps = steps
+
+
+class _Stop(BaseException):
+    """Ends the exploration at once: Hypothesis lets it through, so nothing is replayed."""
+
+    def __init__(self, found: _Found, how: str) -> None:
+        super().__init__(how)
+        self.found = found
+        self.how = how
+
+
+class _RecordingHarness(Harness):
+    """A harness that remembers the calls that did not return within the timeout."""
+
+    def __init__(self, subject: Subject) -> None:
+        super().__init__(subject)
+        self.timed_out: list[Outcome] = []
+
+    def call(self, method: str, *args: Any) -> Outcome:
+        outcome = super().call(method, *args)
+        if outcome.timed_out:
+            self.timed_out.append(outcome)
+        return outcome
+
+
+class _Run:
+    """What outlives one sequence: the subject, the smallest failure so far, the leaks."""
+
+    def __init__(self, subject: Subject) -> None:
+        self.subject = subject
+        self.sequences = 0
+        self.smallest: _Found | None = None
+        self.first_failure = (0, 0.0)  # (sequence number, wall time)
+        self.leaks: list[str] = []
+
+    def begin(self) -> None:
+        """A new sequence starts; end the shrinking if its budget is spent."""
+        self.sequences += 1
+        if self.smallest is None:
+            return
+        runs, since = self.first_failure
+        if self.sequences - runs > SHRINK_RUNS or time.monotonic() - since > SHRINK_SECONDS:
+            raise _Stop(self.smallest, "the smallest sequence found before shrinking stopped")
+
+    def failed(self, found: _Found) -> None:
+        if self.smallest is None:
+            self.first_failure = (self.sequences, time.monotonic())
+        if self.smallest is None or len(found.steps) < len(self.smallest.steps):
+            self.smallest = found
+
+
+class _Explorer(RuleBasedStateMachine):
+    """One generated sequence on one instance at a time (a new one after destroy).
+
+    One rule per action, so that Hypothesis' swarm testing leaves some out of whole sequences
+    (long runs of reboots when destroy and stop are off, say). An action is enabled where the
+    declared machine allows or forbids it, and the instance settles after it; ``at_once`` takes
+    any two actions without waiting between them.
+    """
+
+    def __init__(self, run: _Run) -> None:
+        super().__init__()
+        run.begin()
+        self.run = run
+        self.machine = run.subject.machine
+        self.harness = _RecordingHarness(run.subject)
+        self.watch: InstanceWatch | None = None
+        self.steps: list[str] = []
+        self.problems: list[Violation] = []
+
+    @precondition(lambda self: not self.live())
+    @rule()
+    def create(self) -> None:
+        outcome, self.watch = self.harness.create()
+        if self.watch is None:
+            self.steps.append(f"create: {outcome.describe()}")
+            self.problems.append(
+                Violation(
+                    str(outcome.call),
+                    "SPEC 4: create_instance returns the new Instance",
+                    outcome.describe(),
+                    "an Instance with a string id, to explore with",
+                )
+            )
+            raise _Stop(self._found(), "the sequence")
+        self.steps.append(f"create: {self._shown()}")
+
+    @precondition(lambda self: self.live())
+    @rule()
+    def await_automatic(self) -> None:
+        self._settle()
+        self.steps.append(f"wait: {self._shown()}")
+
+    @precondition(lambda self: self.decided("start"))
+    @rule()
+    def start(self) -> None:
+        self._step("start")
+
+    @precondition(lambda self: self.decided("stop"))
+    @rule()
+    def stop(self) -> None:
+        self._step("stop")
+
+    @precondition(lambda self: self.decided("reboot"))
+    @rule()
+    def reboot(self) -> None:
+        self._step("reboot")
+
+    @precondition(lambda self: self.decided("destroy"))
+    @rule()
+    def destroy(self) -> None:
+        self._step("destroy")
+
+    @precondition(lambda self: self.live())
+    @rule(first=st.sampled_from(INSTANCE_ACTIONS), second=st.sampled_from(INSTANCE_ACTIONS))
+    def at_once(self, first: str, second: str) -> None:
+        self._step(first, second)
+
+    @invariant()
+    def follows_the_machine(self) -> None:
+        hung = self.harness.timed_out
+        self.problems.extend(
+            Violation(str(o.call), RULE_GENERATED, o.describe(), "an answer within the timeout")
+            for o in hung
+            if o.call.method not in _ACTION_METHODS  # actions are judged with their own rule
+        )
+        found = self._found()
+        if not found.violations:
+            return
+        self.run.failed(found)
+        if hung:
+            raise _Stop(found, "the sequence (not shrunk: a call did not return in time)")
+        if self.run.subject.clock is None:
+            raise _Stop(found, "the sequence (not shrunk: on real time a replay may differ)")
+        raise found
+
+    def teardown(self) -> None:
+        self.run.leaks.extend(self.harness.cleanup())
+
+    # -- helpers ---------------------------------------------------------------------------------
+
+    def live(self) -> bool:
+        return self.watch is not None and self.watch.state != END
+
+    def decided(self, action: str) -> bool:
+        """The declared machine allows or forbids ``action`` where the instance rests."""
+        if not self.live():
+            return False
+        answer = expectation_for(self.machine, self._watch().state, action)
+        return answer is not Expectation.EITHER
+
+    def _step(self, *actions: str) -> None:
+        answers = [self._act(action) for action in actions if self.live()]
+        self._settle()
+        self.steps.append(f"{' and at once '.join(actions)}: {', '.join(answers)}, {self._shown()}")
+
+    def _act(self, action: str) -> str:
+        """Take ``action`` and judge the answer; say how it was answered."""
+        watch = self._watch()
+        if not watch.tracker.completed:
+            watch.observe()  # judge this action alone, not with the last one's late effects
+            if not watch.tracker.completed:
+                watch.settle()
+        state = watch.state
+        if state == END:
+            return "gone"
+        expectation = expectation_for(self.machine, state, action)
+        outcome = watch.act(action)
+        self.problems.extend(judge_answer(self.machine, outcome, expectation, state, action))
+        if action == "destroy" and outcome.returned:
+            self.problems.extend(await_gone(watch, str(outcome.call)))
+        if outcome.returned:
+            return "accepted"
+        return "no answer" if outcome.timed_out else type(outcome.error).__name__
+
+    def _settle(self) -> None:
+        if self.live():
+            self._watch().settle()
+
+    def _found(self) -> _Found:
+        watched = (v for w in self.harness.watches for v in fsm_violations(w))
+        return _Found(list(dict.fromkeys([*self.problems, *watched])), list(self.steps))
+
+    def _watch(self) -> InstanceWatch:
+        assert self.watch is not None  # the rules' preconditions
+        return self.watch
+
+    def _shown(self) -> str:
+        state = self._watch().state
+        return "gone" if state == END else state.upper()
+
+
+def _settings(max_examples: int, steps: int) -> settings:
+    return settings(
+        max_examples=max_examples,
+        stateful_step_count=steps,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        phases=(Phase.explicit, Phase.generate, Phase.shrink),
+        suppress_health_check=list(HealthCheck),
+        verbosity=Verbosity.quiet,
+        report_multiple_bugs=False,
+        print_blob=False,
+        backend="hypothesis",
+    )
+
+
+@contextmanager
+def _storage_outside_the_project() -> Iterator[None]:
+    """Point Hypothesis' storage directory at a temporary one, then back."""
+    previous = storage_directory(intent_to_write=False).home_directory
+    with tempfile.TemporaryDirectory(prefix="dctck-hypothesis-") as directory:
+        set_hypothesis_home_dir(directory)
+        try:
+            yield
+        finally:
+            set_hypothesis_home_dir(previous)
+
+
+def run_exploration(harness: Harness, max_examples: int | None = None) -> list[Violation | str]:
+    """Explore the declared machine; return the violations of a minimal failing sequence and any
+    leaked instances (both empty when the driver follows its machine)."""
+    subject = harness.subject
+    examples, steps = VIRTUAL_TIME_BUDGET if subject.clock is not None else REAL_TIME_BUDGET
+    run = _Run(subject)
+
+    class Exploration(_Explorer):
+        def __init__(self) -> None:
+            super().__init__(run)
+
+    found: _Found | None = None
+    try:
+        with _storage_outside_the_project():
+            run_state_machine_as_test(
+                Exploration, settings=_settings(max_examples or examples, steps)
+            )
+    except _Stop as stop:
+        found, how = stop.found, stop.how
+    except _Found as failure:
+        found, how = failure, "the minimal sequence Hypothesis found"
+    except Exception:
+        if run.smallest is None:
+            raise  # a defect of the kit, not of the driver
+        found, how = run.smallest, "the smallest sequence found (Hypothesis could not replay it)"
+    if found is None:
+        shown = [f"{leak} [{_LEDGER}]" for leak in run.leaks]
+        if len(shown) > _LEAKS_SHOWN:
+            shown[_LEAKS_SHOWN:] = [f"... {len(shown)} instances left behind in all"]
+        return list(shown)
+    sequence = "; ".join(found.steps)
+    problems: list[Violation | str] = [
+        Violation(v.call, v.rule, f"after {how} ({sequence}): {v.happened}", v.expected)
+        for v in found.violations
+    ]
+    if run.leaks:
+        problems.append(
+            f"{len(run.leaks)} instances the exploration created were left behind [{_LEDGER}]"
+        )
+    return problems

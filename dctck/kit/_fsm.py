@@ -1,0 +1,241 @@
+"""Building blocks of the fsm checks: what an action may answer, the cases to generate, idling.
+
+For an instance last seen in a state, the declared machine says what an action may answer
+(:class:`Expectation`): it must be accepted, it must be refused with ``ActionNotAllowed``, or either
+is legal. :func:`judge_answer` turns a driver's answer into violations, the same way for the fixed
+checks and for the generated exploration.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import TYPE_CHECKING
+
+from dctck._errors import ActionNotAllowed, NotFound
+from dctck._models import INSTANCE_STATES
+from dctck._states import AUTO, StateMachine, Transition, TransitionTracker, normalize_state
+from dctck.kit._calls import Outcome
+from dctck.kit._harness import END, InstanceWatch, _first_action_towards
+from dctck.kit._violations import Violation
+
+if TYPE_CHECKING:
+    from dctck.kit._harness import Harness
+
+__all__ = [
+    "INSTANCE_ACTIONS",
+    "RULE_DESTROY",
+    "RULE_GENERATED",
+    "Expectation",
+    "FsmCases",
+    "await_gone",
+    "bring_to",
+    "entering_transition",
+    "explore",
+    "expectation_for",
+    "fsm_cases",
+    "fsm_violations",
+    "judge_answer",
+    "leave_alone",
+    "quiet_period",
+]
+
+#: The actions taken on an existing instance (SPEC 4), in the order checks are generated.
+INSTANCE_ACTIONS = ("start", "stop", "reboot", "destroy")
+
+RULE_GENERATED = "SPEC 5: generated action sequences follow the declared machine"
+RULE_DESTROY = "SPEC 4: destroy_instance from every stable state ends with the instance gone"
+
+#: How long, in real seconds, a driver on real time is watched for changes nobody asked for.
+_REAL_TIME_QUIET_PERIOD = 0.3
+
+
+class Expectation(Enum):
+    """What a driver may answer to an action, by the declared machine."""
+
+    ACCEPT = "accept"
+    REFUSE = "refuse"
+    EITHER = "either"
+
+    @property
+    def rule(self) -> str:
+        """The SPEC rule an answer breaks when it does not fit this expectation."""
+        return _RULES[self]
+
+
+_RULES = {
+    Expectation.ACCEPT: "SPEC 4: an action the machine allows in the current state is accepted",
+    Expectation.REFUSE: "SPEC 4: an action the machine does not allow raises ActionNotAllowed",
+    Expectation.EITHER: (
+        "SPEC 4: an action allowed only later, or already satisfied, is accepted or raises"
+        " ActionNotAllowed"
+    ),
+}
+
+
+def expectation_for(machine: StateMachine, state: str, action: str) -> Expectation:
+    """What an instance last seen in ``state`` may answer to ``action``.
+
+    The instance may have taken ``_auto_`` transitions since it was seen, so an answer is required
+    only when every state it may be in requires it.
+    """
+    possible = machine.auto_closure({state})
+    if END in possible:
+        return Expectation.EITHER
+    if all(machine.directly_allows(s, action) for s in possible):
+        return Expectation.ACCEPT
+    if all(machine.forbids(s, action) for s in possible):
+        return Expectation.REFUSE
+    return Expectation.EITHER
+
+
+def judge_answer(
+    machine: StateMachine, outcome: Outcome, expectation: Expectation, state: str, action: str
+) -> list[Violation]:
+    """Violations in the answer to ``action`` on an instance last seen in ``state``.
+
+    ``NotFound`` is legal too where ``_auto_`` transitions may have ended the instance.
+    """
+    shown = state.upper()
+    if expectation is Expectation.ACCEPT:
+        if outcome.returned:
+            return []
+        expected = f"acceptance: instance_states() declares {action} from {shown}"
+    elif expectation is Expectation.REFUSE:
+        if outcome.raised(ActionNotAllowed):
+            return []
+        expected = f"ActionNotAllowed: instance_states() declares no {action} from {shown}"
+    else:
+        gone_possible = outcome.raised(NotFound) and END in machine.auto_closure({state})
+        if outcome.returned or outcome.raised(ActionNotAllowed) or gone_possible:
+            return []
+        expected = f"acceptance or ActionNotAllowed for {action} from {shown}"
+    happened = outcome.describe()
+    if outcome.returned:
+        happened = f"accepted it: {happened}"
+    return [Violation(str(outcome.call), expectation.rule, happened, expected)]
+
+
+@dataclass(frozen=True)
+class FsmCases:
+    """The parameters of the generated fsm checks, read from a declared machine.
+
+    ``from_declaration`` is false when the machine was unknown at collection: then every SPEC
+    state and action is listed, and each check finds out when it runs whether it applies.
+    """
+
+    stable_states: list[str]
+    transient_states: list[str]
+    actions: dict[Expectation, list[tuple[str, str]]] = field(default_factory=dict)
+    from_declaration: bool = True
+
+
+def fsm_cases(machine: StateMachine | None) -> FsmCases:
+    """The cases of a declared machine; none for a malformed one; all of them for ``None``."""
+    if machine is None:
+        states = [normalize_state(s) for s in INSTANCE_STATES]
+        pairs = [(s, a) for s in states for a in INSTANCE_ACTIONS]
+        return FsmCases(states, states, dict.fromkeys(Expectation, pairs), from_declaration=False)
+    if not machine.is_well_formed:
+        return FsmCases([], [], {e: [] for e in Expectation})
+    stable = machine.stable_states()
+    transient = [s for s in machine.states if s not in (*stable, "begin", END)]
+    actions: dict[Expectation, list[tuple[str, str]]] = {e: [] for e in Expectation}
+    for state in stable:
+        for action in INSTANCE_ACTIONS:
+            actions[expectation_for(machine, state, action)].append((state, action))
+    return FsmCases(stable, transient, actions)
+
+
+def entering_transition(machine: StateMachine, state: str) -> Transition | None:
+    """An edge taken by an action that leads into ``state`` (perhaps through ``_auto_`` edges):
+    from ``begin`` (create) if any, else from a stable state."""
+    stable = machine.stable_states()
+    entering = [
+        edge
+        for edge in machine.transitions
+        if edge.action != AUTO
+        and edge.origin in ("begin", *stable)
+        and state in machine.auto_closure({edge.destination})
+    ]
+    entering.sort(key=lambda edge: edge.origin != "begin")
+    return entering[0] if entering else None
+
+
+def fsm_violations(watch: InstanceWatch) -> list[Violation]:
+    """The watch's violations of SPEC 5 (a bad ``Instance.state`` value is the models area's)."""
+    return [v for v in watch.violations if v.rule.startswith("SPEC 5")]
+
+
+def quiet_period(harness: Harness) -> float:
+    """How long to watch an instance nobody acts on: the timeout in virtual time, else briefly."""
+    timeout = harness.subject.timeout
+    return timeout if harness.subject.clock is not None else min(timeout, _REAL_TIME_QUIET_PERIOD)
+
+
+def leave_alone(watch: InstanceWatch, duration: float) -> None:
+    """Poll ``watch`` for ``duration`` of driver time without acting: only ``_auto_`` changes are
+    legal from now on (call it on a settled instance)."""
+    watch.tracker = TransitionTracker(watch.harness.subject.machine, watch.state, None)
+    watch.harness.wait_until(lambda: True if watch.observe() == END else None, timeout=duration)
+
+
+def await_gone(watch: InstanceWatch, call: str) -> list[Violation]:
+    """After ``call`` (an accepted destroy) poll until the instance is no longer listed; a
+    violation if it still is when the timeout has passed."""
+    watch.seen_listed = True  # from now on, not listed means gone
+    harness = watch.harness
+    if harness.wait_until(lambda: True if watch.observe() == END else None) is not None:
+        return []
+    return [
+        Violation(
+            call,
+            RULE_DESTROY,
+            f"left the instance listed as {watch.state.upper()} for {harness.subject.timeout:g} s",
+            "the instance gone (end): no longer listed",
+        )
+    ]
+
+
+def bring_to(watch: InstanceWatch, wanted: Callable[[str], bool]) -> list[Violation] | None:
+    """Take declared actions until the instance rests in a state ``wanted``.
+
+    Returns ``[]`` once there, the violations that stopped it, or ``None`` when the declared
+    machine has no route from where the instance rests.
+    """
+    machine = watch.harness.subject.machine
+    for _ in range(len(machine.states) + 2):
+        if not watch.settle():
+            return list(watch.violations)
+        if wanted(watch.state):
+            return []
+        action = _first_action_towards(machine, watch.state, wanted)
+        if action is None:
+            return None
+        state = watch.state
+        outcome = watch.act(action)
+        expectation = expectation_for(machine, state, action)
+        problems = judge_answer(machine, outcome, expectation, state, action)
+        if problems:
+            return [*problems, *watch.violations]
+        if not outcome.returned:
+            return None  # a legal refusal (the route needs a later state): no way from here
+    return [
+        Violation(
+            f"instances(opts={{'id': {watch.id!r}}})",
+            "SPEC 5: observed changes follow the declared transitions",
+            f"showed the instance {watch.state.upper()} after following the declared route",
+            "the state the route leads to",
+        )
+    ]
+
+
+def explore(harness: Harness, max_examples: int | None = None) -> list[Violation | str]:
+    """Hypothesis' stateful exploration of the declared machine; see :mod:`._exploration`.
+
+    Imported on first use, so loading the kit does not load Hypothesis.
+    """
+    from dctck.kit._exploration import run_exploration
+
+    return run_exploration(harness, max_examples)

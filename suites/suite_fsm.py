@@ -1,0 +1,354 @@
+"""Area ``fsm``: the declared state machine is well-formed, and instances follow it (SPEC 4, 5).
+
+Most checks are generated from the driver's declaration, read at collection: one per stable
+state, one per (stable state, action) pair under what the machine says of it (allowed, forbidden,
+or either answer legal), one per transient state. A Hypothesis exploration then drives random
+sequences of actions and shrinks any failure to a minimal sequence.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from dctck import INSTANCE_STATES, ActionNotAllowed, StateMachine
+from dctck.kit import (
+    RULE_ACTIONS_SUBSET,
+    RULE_AUTOMATIC,
+    RULE_DECLARED_STATE,
+    RULE_DESTROY,
+    RULE_GENERATED,
+    Expectation,
+    Harness,
+    InstanceWatch,
+    Violation,
+    area,
+    await_gone,
+    bring_to,
+    declared_machine,
+    entering_transition,
+    expectation_for,
+    explore,
+    fsm_cases,
+    fsm_violations,
+    judge_answer,
+    leave_alone,
+    quiet_period,
+    require,
+    rule,
+)
+
+pytestmark = area("fsm")
+
+RULE_WELL_FORMED = "SPEC 5: the declared machine is well-formed"
+RULE_SAME_MACHINE = (
+    "SPEC 4: instance_states() needs no credentials and gives the same machine on every call"
+)
+RULE_ACTIONS_FOR = (
+    "SPEC 4: instance_actions_for(state) gives the non-automatic actions leaving the state"
+)
+RULE_NO_ACTION = "SPEC 5: with no action taken, only _auto_ transitions happen"
+
+#: The generated action checks, by what the machine says of their (state, action) pairs.
+_ACTION_CHECKS = {
+    "test_allowed_action_is_accepted": Expectation.ACCEPT,
+    "test_forbidden_action_is_refused": Expectation.REFUSE,
+    "test_optional_action_is_answered_legally": Expectation.EITHER,
+}
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Parametrize from the declared machine (the same in every xdist worker)."""
+    if not {"stable_state", "transient_state", "action"} & set(metafunc.fixturenames):
+        return
+    cases = fsm_cases(declared_machine(metafunc.config))
+    if "stable_state" in metafunc.fixturenames:
+        metafunc.parametrize("stable_state", cases.stable_states)
+    if "transient_state" in metafunc.fixturenames:
+        metafunc.parametrize("transient_state", cases.transient_states)
+    expectation = _ACTION_CHECKS.get(metafunc.function.__name__)
+    if expectation is not None:
+        metafunc.parametrize(("state", "action"), cases.actions[expectation])
+
+
+# -- helpers ---------------------------------------------------------------------------------------
+
+
+def _machine(harness: Harness) -> StateMachine:
+    machine = harness.subject.machine
+    if not machine.is_well_formed:
+        pytest.skip("not applicable: the declared machine is malformed (see its well-formed check)")
+    return machine
+
+
+def _stable(machine: StateMachine, state: str) -> None:
+    if state not in machine.stable_states():
+        pytest.skip(f"not applicable: {state.upper()} is not a stable state of the machine")
+
+
+def _instance_in(harness: Harness, state: str) -> InstanceWatch:
+    """A new instance settled in ``state``, brought there by declared actions."""
+    watch = harness.running_instance()
+    problems = bring_to(watch, lambda s: s == state)
+    if problems is None:
+        pytest.skip(
+            f"not applicable: no declared route from {watch.state.upper()} to {state.upper()}"
+        )
+    require(problems)
+    return watch
+
+
+def _after_answer(watch: InstanceWatch, call: str, action: str, accepted: bool) -> list[Violation]:
+    """Follow what an answer leads to: the effect of an accepted action, or nothing at all."""
+    if not accepted:
+        leave_alone(watch, quiet_period(watch.harness))
+        return []
+    if action == "destroy":
+        return await_gone(watch, call)
+    watch.settle()
+    return []
+
+
+# -- the declaration -------------------------------------------------------------------------------
+
+
+@rule(RULE_WELL_FORMED)
+def test_declared_machine_is_well_formed(dctck_harness: Harness) -> None:
+    outcome = dctck_harness.call("instance_states")
+    if not outcome.returned:
+        require(
+            [
+                Violation(
+                    str(outcome.call),
+                    RULE_WELL_FORMED,
+                    outcome.describe(),
+                    "a list of (state, {destination: action}) pairs",
+                )
+            ]
+        )
+    require(
+        Violation(str(outcome.call), RULE_WELL_FORMED, problem, "a well-formed machine")
+        for problem in StateMachine(outcome.value).problems
+    )
+
+
+@rule(RULE_SAME_MACHINE)
+def test_instance_states_is_the_same_on_every_call(
+    dctck_harness: Harness, request: pytest.FixtureRequest
+) -> None:
+    first = dctck_harness.subject.machine
+    readings: list[tuple[str, StateMachine]] = []
+    collected = declared_machine(request.config)
+    if collected is not None:
+        readings.append(("instance_states() at collection", collected))
+    problems = []
+    for _ in range(2):
+        outcome = dctck_harness.call("instance_states")
+        if outcome.returned:
+            readings.append((str(outcome.call), StateMachine(outcome.value)))
+        else:
+            problems.append(
+                Violation(
+                    str(outcome.call),
+                    RULE_SAME_MACHINE,
+                    outcome.describe(),
+                    "the declared machine, without credentials",
+                )
+            )
+    expected = set(first.transitions)
+    for call, machine in readings:
+        missing = sorted(str(t) for t in expected - set(machine.transitions))
+        extra = sorted(str(t) for t in set(machine.transitions) - expected)
+        if missing or extra:
+            problems.append(
+                Violation(
+                    call,
+                    RULE_SAME_MACHINE,
+                    f"gave a machine without {missing} and with {extra}",
+                    "the machine of the first call",
+                )
+            )
+    require(problems)
+
+
+@rule(RULE_ACTIONS_FOR)
+@pytest.mark.parametrize("instance_state", [s.lower() for s in INSTANCE_STATES])
+def test_instance_actions_for_gives_the_declared_actions(
+    dctck_harness: Harness, instance_state: str
+) -> None:
+    if not callable(getattr(dctck_harness.subject.driver, "instance_actions_for", None)):
+        pytest.skip("not applicable: the driver has no instance_actions_for() (not a BaseDriver)")
+    expected = dctck_harness.subject.machine.actions_from(instance_state)
+    problems = []
+    for form in (instance_state, instance_state.upper()):
+        outcome = dctck_harness.call("instance_actions_for", form)
+        value: Any = outcome.value
+        fits = (
+            outcome.returned
+            and isinstance(value, list)
+            and all(isinstance(a, str) for a in value)
+            and sorted(value) == sorted(expected)
+        )
+        if not fits:
+            problems.append(
+                Violation(
+                    str(outcome.call),
+                    RULE_ACTIONS_FOR,
+                    outcome.describe(),
+                    f"{expected!r} (in any order)",
+                )
+            )
+    require(problems)
+
+
+# -- observations ----------------------------------------------------------------------------------
+
+
+@rule(RULE_AUTOMATIC)
+def test_new_instance_settles_within_the_timeout(dctck_harness: Harness) -> None:
+    _machine(dctck_harness)
+    require(fsm_violations(dctck_harness.running_instance()))
+
+
+@rule(RULE_AUTOMATIC)
+def test_automatic_transitions_complete_within_the_timeout(
+    dctck_harness: Harness, transient_state: str
+) -> None:
+    machine = _machine(dctck_harness)
+    if transient_state in machine.stable_states() or transient_state not in machine.states:
+        pytest.skip(f"not applicable: {transient_state.upper()} is not a transient state")
+    edge = entering_transition(machine, transient_state)
+    if edge is None:
+        pytest.skip(f"not applicable: no action from a stable state leads to {transient_state}")
+    if edge.action == "create":
+        watch = dctck_harness.running_instance()
+        require(fsm_violations(watch))
+        return
+    watch = _instance_in(dctck_harness, edge.origin)
+    outcome = watch.act(edge.action)
+    problems = judge_answer(machine, outcome, Expectation.ACCEPT, edge.origin, edge.action)
+    problems += _after_answer(watch, str(outcome.call), edge.action, outcome.returned)
+    require([*problems, *fsm_violations(watch)])
+
+
+@rule(RULE_NO_ACTION)
+def test_stable_state_holds_without_action(dctck_harness: Harness, stable_state: str) -> None:
+    machine = _machine(dctck_harness)
+    _stable(machine, stable_state)
+    watch = _instance_in(dctck_harness, stable_state)
+    leave_alone(watch, quiet_period(dctck_harness))
+    require(fsm_violations(watch))
+
+
+def _tour(harness: Harness) -> InstanceWatch:
+    """An instance taken through every stable state, observed all the way."""
+    machine = _machine(harness)
+    watch = harness.running_instance()
+    for state in [*machine.stable_states(), watch.state]:
+        bring_to(watch, lambda s, wanted=state: s == wanted)  # type: ignore[misc]
+    return watch
+
+
+@rule(RULE_DECLARED_STATE)
+def test_every_observed_state_is_declared(dctck_harness: Harness) -> None:
+    watch = _tour(dctck_harness)
+    require(v for v in watch.violations if v.rule == RULE_DECLARED_STATE)
+
+
+@rule(RULE_ACTIONS_SUBSET)
+def test_instance_actions_are_declared(dctck_harness: Harness) -> None:
+    watch = _tour(dctck_harness)
+    require(v for v in watch.violations if v.rule == RULE_ACTIONS_SUBSET)
+
+
+# -- actions ---------------------------------------------------------------------------------------
+
+
+def _action_check(harness: Harness, state: str, action: str, expectation: Expectation) -> None:
+    machine = _machine(harness)
+    _stable(machine, state)
+    if expectation_for(machine, state, action) is not expectation:
+        pytest.skip(f"not applicable: the machine does not {expectation.value} {action} here")
+    watch = _instance_in(harness, state)
+    outcome = watch.act(action)
+    problems = judge_answer(machine, outcome, expectation, state, action)
+    if expectation is Expectation.REFUSE and outcome.returned:
+        watch.observe()  # accepted though forbidden: reported as such, its effect not awaited
+    else:
+        problems += _after_answer(watch, str(outcome.call), action, outcome.returned)
+    require([*problems, *fsm_violations(watch)])
+
+
+@rule(Expectation.ACCEPT.rule)
+def test_allowed_action_is_accepted(dctck_harness: Harness, state: str, action: str) -> None:
+    _action_check(dctck_harness, state, action, Expectation.ACCEPT)
+
+
+@rule(Expectation.REFUSE.rule)
+def test_forbidden_action_is_refused(dctck_harness: Harness, state: str, action: str) -> None:
+    _action_check(dctck_harness, state, action, Expectation.REFUSE)
+
+
+@rule(Expectation.EITHER.rule)
+def test_optional_action_is_answered_legally(
+    dctck_harness: Harness, state: str, action: str
+) -> None:
+    _action_check(dctck_harness, state, action, Expectation.EITHER)
+
+
+@rule(RULE_DESTROY)
+def test_destroy_ends_with_the_instance_gone(dctck_harness: Harness, stable_state: str) -> None:
+    machine = _machine(dctck_harness)
+    _stable(machine, stable_state)
+    watch = _instance_in(dctck_harness, stable_state)
+    expectation = expectation_for(machine, stable_state, "destroy")
+    outcome = watch.act("destroy")
+    problems = judge_answer(machine, outcome, expectation, stable_state, "destroy")
+    if outcome.raised(ActionNotAllowed) and expectation is not Expectation.ACCEPT:
+        # a legal refusal: take the declared route to where destroy is allowed, then destroy
+        route = bring_to(watch, lambda s: machine.directly_allows(s, "destroy"))
+        if route is None:
+            problems.append(
+                Violation(
+                    str(outcome.call),
+                    RULE_DESTROY,
+                    f"raised ActionNotAllowed, and no declared route from {stable_state.upper()}"
+                    " leads to a state allowing destroy",
+                    "a way to destroy the instance",
+                )
+            )
+        problems.extend(route or [])
+        if route == []:
+            state = watch.state
+            outcome = watch.act("destroy")
+            problems.extend(judge_answer(machine, outcome, Expectation.ACCEPT, state, "destroy"))
+    if outcome.returned:
+        gone = await_gone(watch, str(outcome.call))
+        problems.extend(gone or _still_listed(dctck_harness, watch, str(outcome.call)))
+    require([*problems, *fsm_violations(watch)])
+
+
+def _still_listed(harness: Harness, watch: InstanceWatch, call: str) -> list[Violation]:
+    """A violation if the whole listing still has the instance its id no longer finds."""
+    listing = harness.call("instances", harness.subject.valid, None)
+    listed = listing.value if listing.returned and isinstance(listing.value, list) else []
+    if not any(getattr(i, "id", None) == watch.id for i in listed):
+        return []
+    return [
+        Violation(
+            str(listing.call),
+            RULE_DESTROY,
+            f"still lists {watch.id!r} after {call}",
+            "the instance no longer listed",
+        )
+    ]
+
+
+# -- generated exploration -------------------------------------------------------------------------
+
+
+@rule(RULE_GENERATED)
+def test_generated_action_sequences_follow_the_machine(dctck_harness: Harness) -> None:
+    _machine(dctck_harness)
+    require(explore(dctck_harness))

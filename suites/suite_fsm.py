@@ -32,6 +32,7 @@ from dctck.kit import (
     explore,
     fsm_cases,
     fsm_violations,
+    instance_states_at_collection,
     judge_answer,
     leave_alone,
     quiet_period,
@@ -55,6 +56,12 @@ _ACTION_CHECKS = {
     "test_allowed_action_is_accepted": Expectation.ACCEPT,
     "test_forbidden_action_is_refused": Expectation.REFUSE,
     "test_optional_action_is_answered_legally": Expectation.EITHER,
+}
+
+_ANSWERS = {
+    Expectation.ACCEPT: "must be accepted",
+    Expectation.REFUSE: "must be refused",
+    Expectation.EITHER: "may be accepted or refused",
 }
 
 
@@ -137,38 +144,29 @@ def test_declared_machine_is_well_formed(dctck_harness: Harness) -> None:
 def test_instance_states_is_the_same_on_every_call(
     dctck_harness: Harness, request: pytest.FixtureRequest
 ) -> None:
-    first = dctck_harness.subject.machine
-    readings: list[tuple[str, StateMachine]] = []
-    collected = declared_machine(request.config)
-    if collected is not None:
-        readings.append(("instance_states() at collection", collected))
+    """Read at collection (before any credentials were used), for the session, and twice now."""
+    outcomes = [dctck_harness.call("instance_states") for _ in range(2)]
+    collected = instance_states_at_collection(request.config)
+    readings = [("instance_states() at collection", collected)] if collected else []
+    readings += [(str(outcome.call), outcome) for outcome in outcomes]
+    expected = set(dctck_harness.subject.machine.transitions)
     problems = []
-    for _ in range(2):
-        outcome = dctck_harness.call("instance_states")
-        if outcome.returned:
-            readings.append((str(outcome.call), StateMachine(outcome.value)))
+    for call, outcome in readings:
+        if not outcome.returned:
+            happened, wanted = outcome.describe(), "the declared machine, without credentials"
         else:
-            problems.append(
-                Violation(
-                    str(outcome.call),
-                    RULE_SAME_MACHINE,
-                    outcome.describe(),
-                    "the declared machine, without credentials",
-                )
+            transitions = set(StateMachine(outcome.value).transitions)
+            missing = sorted(str(t) for t in expected - transitions)
+            extra = sorted(str(t) for t in transitions - expected)
+            if not missing and not extra:
+                continue
+            happened = "gave a different machine: " + "; ".join(
+                f"{label} {edges}"
+                for label, edges in (("without", missing), ("with", extra))
+                if edges
             )
-    expected = set(first.transitions)
-    for call, machine in readings:
-        missing = sorted(str(t) for t in expected - set(machine.transitions))
-        extra = sorted(str(t) for t in set(machine.transitions) - expected)
-        if missing or extra:
-            problems.append(
-                Violation(
-                    call,
-                    RULE_SAME_MACHINE,
-                    f"gave a machine without {missing} and with {extra}",
-                    "the machine of the first call",
-                )
-            )
+            wanted = "the machine of the session's first call"
+        problems.append(Violation(call, RULE_SAME_MACHINE, happened, wanted))
     require(problems)
 
 
@@ -268,8 +266,9 @@ def test_instance_actions_are_declared(dctck_harness: Harness) -> None:
 def _action_check(harness: Harness, state: str, action: str, expectation: Expectation) -> None:
     machine = _machine(harness)
     _stable(machine, state)
-    if expectation_for(machine, state, action) is not expectation:
-        pytest.skip(f"not applicable: the machine does not {expectation.value} {action} here")
+    actual = expectation_for(machine, state, action)
+    if actual is not expectation:
+        pytest.skip(f"not applicable: {action} from {state.upper()} {_ANSWERS[actual]}")
     watch = _instance_in(harness, state)
     outcome = watch.act(action)
     problems = judge_answer(machine, outcome, expectation, state, action)

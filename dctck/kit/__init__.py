@@ -8,7 +8,7 @@ A check gets a :class:`Harness` (pytest fixture ``dctck_harness``), calls the dr
 from __future__ import annotations
 
 from dctck.kit._calls import Call, CallRunner, CredentialSet, Outcome
-from dctck.kit._collection import declared_machine
+from dctck.kit._collection import declared_machine, instance_states_at_collection
 from dctck.kit._describe import describe_error, describe_value
 from dctck.kit._fsm import (
     INSTANCE_ACTIONS,
@@ -79,6 +79,7 @@ __all__ = [
     "format_violations",
     "fsm_cases",
     "fsm_violations",
+    "instance_states_at_collection",
     "judge_answer",
     "leave_alone",
     "quiet_period",

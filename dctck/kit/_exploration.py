@@ -156,13 +156,13 @@ class _Explorer(RuleBasedStateMachine):
                 )
             )
             raise _Stop(self._found(), "the sequence")
-        self.steps.append(f"create: {self._shown()}")
+        self.steps.append(f"create -> {self._shown()}")
 
     @precondition(lambda self: self.live())
     @rule()
     def await_automatic(self) -> None:
         self._settle()
-        self.steps.append(f"wait: {self._shown()}")
+        self.steps.append(f"wait -> {self._shown()}")
 
     @precondition(lambda self: self.decided("start"))
     @rule()
@@ -202,9 +202,9 @@ class _Explorer(RuleBasedStateMachine):
             return
         self.run.failed(found)
         if hung:
-            raise _Stop(found, "the sequence (not shrunk: a call did not return in time)")
+            raise _Stop(found, "the sequence, not shrunk since a call did not return in time")
         if self.run.subject.clock is None:
-            raise _Stop(found, "the sequence (not shrunk: on real time a replay may differ)")
+            raise _Stop(found, "the sequence, not shrunk since on real time a replay may differ")
         raise found
 
     def teardown(self) -> None:
@@ -225,7 +225,8 @@ class _Explorer(RuleBasedStateMachine):
     def _step(self, *actions: str) -> None:
         answers = [self._act(action) for action in actions if self.live()]
         self._settle()
-        self.steps.append(f"{' and at once '.join(actions)}: {', '.join(answers)}, {self._shown()}")
+        done = f"{' and at once '.join(actions)}: {', '.join(answers)}"
+        self.steps.append(f"{done} -> {self._shown()}")
 
     def _act(self, action: str) -> str:
         """Take ``action`` and judge the answer; say how it was answered."""
@@ -315,7 +316,7 @@ def run_exploration(harness: Harness, max_examples: int | None = None) -> list[V
     except Exception:
         if run.smallest is None:
             raise  # a defect of the kit, not of the driver
-        found, how = run.smallest, "the smallest sequence found (Hypothesis could not replay it)"
+        found, how = run.smallest, "the smallest sequence found, which Hypothesis could not replay"
     if found is None:
         shown = [f"{leak} [{_LEDGER}]" for leak in run.leaks]
         if len(shown) > _LEAKS_SHOWN:

@@ -67,7 +67,11 @@ class Ec2App:
         return f"<Ec2App {self.sim!r}>"
 
     def reset(self) -> None:
-        """Reset the simulator (`Simulator.reset`) and what this layer remembers of it."""
+        """Reset the simulator (`Simulator.reset`) and what this layer remembers of it.
+
+        Prefer this (or `POST /_sim/reset`) to `sim.reset()` alone, after which reservation
+        ids and client tokens remembered here would outlive their instances.
+        """
         self.launches.clear()
         self.sim.reset()
 

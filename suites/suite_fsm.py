@@ -8,6 +8,8 @@ sequences of actions and shrinks any failure to a minimal sequence.
 
 from __future__ import annotations
 
+import functools
+import operator
 from typing import Any
 
 import pytest
@@ -244,7 +246,7 @@ def _tour(harness: Harness) -> InstanceWatch:
     machine = _machine(harness)
     watch = harness.running_instance()
     for state in [*machine.stable_states(), watch.state]:
-        bring_to(watch, lambda s, wanted=state: s == wanted)  # type: ignore[misc]
+        bring_to(watch, functools.partial(operator.eq, state))
     return watch
 
 

@@ -11,17 +11,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import TYPE_CHECKING
 
 from dctck._errors import ActionNotAllowed, NotFound
 from dctck._models import INSTANCE_STATES
 from dctck._states import AUTO, StateMachine, Transition, TransitionTracker, normalize_state
 from dctck.kit._calls import Outcome
-from dctck.kit._harness import END, InstanceWatch, _first_action_towards
+from dctck.kit._harness import (
+    END,
+    RULE_LEGAL_CHANGE,
+    Harness,
+    InstanceWatch,
+    _first_action_towards,
+)
 from dctck.kit._violations import Violation
-
-if TYPE_CHECKING:
-    from dctck.kit._harness import Harness
 
 __all__ = [
     "INSTANCE_ACTIONS",
@@ -224,7 +226,7 @@ def bring_to(watch: InstanceWatch, wanted: Callable[[str], bool]) -> list[Violat
     return [
         Violation(
             f"instances(opts={{'id': {watch.id!r}}})",
-            "SPEC 5: observed changes follow the declared transitions",
+            RULE_LEGAL_CHANGE,
             f"showed the instance {watch.state.upper()} after following the declared route",
             "the state the route leads to",
         )

@@ -72,6 +72,8 @@ class ServeCommand:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             return _fail(f"cannot listen on {args.host}:{port}: {reason}", _FAILED)
         logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+        # "Task queue depth is N" only says that every worker thread was busy for a moment
+        logging.getLogger("waitress.queue").setLevel(logging.ERROR)
         clock = getattr(driver, "clock", None)
         ticker = _Ticker(clock, rate) if isinstance(clock, VirtualClock) and rate > 0 else None
         url = f"http://{_host(args.host)}:{server.effective_port}/api"

@@ -7,6 +7,7 @@ behind a REST application on a free loopback port and gives the HTTP client adap
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import threading
 from collections.abc import Callable, Iterable, Mapping
@@ -78,7 +79,9 @@ class LoopbackServer:
         if server is None or thread is None:
             return
         self._stopping.set()
-        server.pull_trigger()
+        # wake the loop now rather than at its next timeout; it may have closed the pipe already
+        with contextlib.suppress(OSError):
+            server.pull_trigger()
         thread.join(_STOP_WAIT * 2)
         self._server = self._thread = None
 

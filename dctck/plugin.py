@@ -23,6 +23,7 @@ from dctck.kit import (
     RULE_MARKER,
     CheckRecord,
     Harness,
+    NotApplicable,
     Report,
     Subject,
     Unmet,
@@ -340,6 +341,13 @@ class _Certification:
     def __init__(self, settings: _Settings) -> None:
         self.settings = settings
         self.phases: dict[str, list[pytest.TestReport]] = {}
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_call(self, item: pytest.Item) -> Generator[None, None, None]:
+        try:
+            return (yield)
+        except NotApplicable as exc:
+            pytest.skip(f"not applicable: {exc}")
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(

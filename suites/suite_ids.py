@@ -25,6 +25,7 @@ from dctck.kit import (
     describe_value,
     require,
     rule,
+    spread,
 )
 
 pytestmark = area("ids")
@@ -91,14 +92,6 @@ def duplicate_ids(ids: Iterable[Any]) -> list[tuple[Any, int]]:
     counts = Counter(repr(i) for i in given)
     first = {repr(i): i for i in reversed(given)}
     return [(first[key], count) for key, count in counts.items() if count > 1]
-
-
-def spread(items: Sequence[Any], size: int = SAMPLE_SIZE) -> list[Any]:
-    """At most ``size`` of ``items``, evenly spread and always including the first and last."""
-    if len(items) <= size:
-        return list(items)
-    last = len(items) - 1
-    return [items[round(i * last / (size - 1))] for i in range(size)]
 
 
 def _id(item: Any) -> Any:
@@ -234,7 +227,7 @@ def test_lookup_returns_the_object_with_that_id(dctck_harness: Harness, collecti
     if not ids:
         pytest.skip(f"not applicable: {collection}() lists nothing to look up")
     violations = []
-    for wanted in spread(ids):
+    for wanted in spread(ids, SAMPLE_SIZE):
         outcome = dctck_harness.call(SINGULAR[collection], dctck_harness.subject.valid, wanted)
         if not outcome.returned or _id(outcome.value) != wanted:
             violations.append(

@@ -38,14 +38,25 @@ from dctck.kit._harness import (
 )
 from dctck.kit._marks import RULE_MARKER, area, rule
 from dctck.kit._report import AREAS, CheckRecord, Report
+from dctck.kit._sampling import spread
 from dctck.kit._subject import DEFAULT_TIMEOUT, SPI_PARAMETERS, Subject, virtual_clock_of
-from dctck.kit._violations import Unmet, Violation, format_violations, require
+from dctck.kit._violations import NotApplicable, Unmet, Violation, format_violations, require
 
 __all__ = [
     "AREAS",
+    "Call",
+    "CallRunner",
+    "CheckRecord",
+    "CredentialSet",
     "DEFAULT_TIMEOUT",
     "END",
+    "Expectation",
+    "FsmCases",
+    "Harness",
     "INSTANCE_ACTIONS",
+    "InstanceWatch",
+    "NotApplicable",
+    "Outcome",
     "RULE_ACTIONS_SUBSET",
     "RULE_AUTOMATIC",
     "RULE_DECLARED_STATE",
@@ -53,17 +64,8 @@ __all__ = [
     "RULE_GENERATED",
     "RULE_LEGAL_CHANGE",
     "RULE_MARKER",
-    "SPI_PARAMETERS",
-    "Call",
-    "CallRunner",
-    "CheckRecord",
-    "CredentialSet",
-    "Expectation",
-    "FsmCases",
-    "Harness",
-    "InstanceWatch",
-    "Outcome",
     "Report",
+    "SPI_PARAMETERS",
     "Subject",
     "Unmet",
     "Violation",
@@ -85,5 +87,6 @@ __all__ = [
     "quiet_period",
     "require",
     "rule",
+    "spread",
     "virtual_clock_of",
 ]

@@ -16,7 +16,7 @@ from dctck._models import INSTANCE_STATES, Instance
 from dctck._states import StateMachine, TransitionTracker, normalize_state
 from dctck.kit._calls import CredentialSet, Outcome
 from dctck.kit._subject import Subject
-from dctck.kit._violations import Unmet, Violation
+from dctck.kit._violations import NotApplicable, Unmet, Violation
 
 __all__ = ["END", "Harness", "InstanceWatch"]
 
@@ -257,17 +257,20 @@ class Harness:
         """
         limit = self.subject.timeout if timeout is None else timeout
         clock = self.subject.clock
-        wall_start, start = time.monotonic(), self.subject.now()
+        wall_start = time.monotonic()
+        ticked = 0.0  # virtual time the kit let pass; reading a remote clock would cost a call
         step = _VIRTUAL_FIRST_STEP if clock is not None else _REAL_FIRST_STEP
         while True:
             result = poll()
             if result is not None:
                 return result
-            waited = self.subject.now() - start
-            if waited >= limit or time.monotonic() - wall_start >= limit:
+            wall = time.monotonic() - wall_start
+            waited = ticked if clock is not None else wall
+            if waited >= limit or wall >= limit:
                 return None
             if clock is not None:
                 clock.tick(step)
+                ticked += step
                 step = min(step * 2, _VIRTUAL_MAX_STEP)
             else:
                 time.sleep(min(step, max(limit - waited, 0.0)))
@@ -352,6 +355,20 @@ class Harness:
             self, instance_id, credentials or self.subject.valid, first, created_by
         )
         self.watches.append(watch)
+        return watch
+
+    def instance_ready_for(self, action: str) -> InstanceWatch:
+        """A settled instance in a state that declares ``action``; :class:`NotApplicable` if none.
+
+        Not applicable when the declared machine has no ``action`` at all, or when no state
+        declaring it can be reached through declared actions.
+        """
+        machine = self.subject.machine
+        if not any(edge.action == action for edge in machine.transitions):
+            raise NotApplicable(f"the declared machine has no {action} action")
+        watch = self.running_instance()
+        if not watch.reach(lambda state: machine.directly_allows(state, action)):
+            raise NotApplicable(f"no state allowing {action} could be reached")
         return watch
 
     def running_instance(self, opts: dict[str, Any] | None = None) -> InstanceWatch:

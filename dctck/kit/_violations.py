@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["Unmet", "Violation", "format_violations", "require"]
+__all__ = ["NotApplicable", "Unmet", "Violation", "format_violations", "require"]
 
 
 @dataclass(frozen=True)
@@ -52,3 +52,10 @@ def require(violations: Iterable[Violation | str]) -> None:
     found = list(violations)
     if found:
         raise Unmet(found)
+
+
+class NotApplicable(Exception):
+    """Raised by a check that cannot apply to this driver; the kit reports it as skipped.
+
+    The message says why, e.g. ``the declared machine has no start action``.
+    """

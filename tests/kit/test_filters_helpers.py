@@ -63,13 +63,6 @@ def test_distinct_values_keep_first_appearance_and_drop_none():
 
 
 @pytest.mark.parametrize(
-    ("size", "wanted"), [(3, [0, 4, 9]), (10, list(range(10))), (4, [0, 3, 6, 9])]
-)
-def test_spread_keeps_first_and_last(size, wanted):
-    assert filters.spread(list(range(10)), size) == wanted
-
-
-@pytest.mark.parametrize(
     ("value", "wanted"),
     [("x86_64", ["x86_6", "86_64", "x86_644"]), ("a", ["", "aa"]), ("", [])],
 )

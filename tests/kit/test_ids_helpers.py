@@ -40,7 +40,3 @@ def test_duplicate_ids_are_counted_in_first_appearance_order():
 
 def test_duplicate_ids_cope_with_unhashable_ids():
     assert ids.duplicate_ids([["x"], ["x"], "y"]) == [(["x"], 2)]
-
-
-def test_spread_samples_evenly():
-    assert ids.spread(list(range(20)), 5) == [0, 5, 10, 14, 19]

@@ -19,6 +19,7 @@ from dctck.kit import (
     describe_value,
     format_violations,
     require,
+    spread,
     virtual_clock_of,
 )
 from reference_drivers import MockDriver
@@ -208,3 +209,61 @@ def test_report_counts_areas_and_decides_certification(tmp_path):
     assert json.loads(path.read_text())["checks"][2]["message"] == "boom"
     with pytest.raises(ValueError, match="outcome must be one of"):
         report.add(CheckRecord("x", "models", "maybe", "", ""))
+
+
+@pytest.mark.parametrize(
+    ("items", "size", "wanted"),
+    [
+        (list(range(10)), 3, [0, 4, 9]),
+        (list(range(10)), 10, list(range(10))),
+        (list(range(10)), 4, [0, 3, 6, 9]),
+        (list(range(20)), 5, [0, 5, 10, 14, 19]),
+        (list(range(5)), 1, [0]),
+        ([], 3, []),
+    ],
+)
+def test_spread_samples_evenly_keeping_first_and_last(items, size, wanted):
+    assert spread(items, size) == wanted
+
+
+def test_not_applicable_check_is_reported_as_skipped(pytester):
+    """A check raising NotApplicable is skipped with its reason, not failed."""
+    pytester.makeconftest(
+        "import pytest\n"
+        "from reference_drivers import MockDriver\n\n"
+        "class NoStart(MockDriver):\n"
+        "    def instance_states(self):\n"
+        "        return [(o, {d: a for d, a in e.items() if a != 'start'})\n"
+        "                for o, e in super().instance_states()]\n\n"
+        "@pytest.fixture(scope='session')\n"
+        "def dctck_driver():\n"
+        "    return NoStart()\n"
+    )
+    result = pytester.runpytest_inprocess(
+        "--dctck-credentials=mockuser:mockpassword",
+        "-k",
+        "test_action_returns_an_instance and start",
+        "-rs",
+    )
+    result.assert_outcomes(skipped=1, deselected=result.parseoutcomes()["deselected"])
+    result.stdout.fnmatch_lines(["*not applicable: the declared machine has no start action*"])
+
+
+def test_instance_ready_for_an_undeclared_action_is_not_applicable():
+    from dctck.kit import NotApplicable
+
+    class NoStart(MockDriver):
+        def instance_states(self):
+            return [
+                (origin, {dest: action for dest, action in edges.items() if action != "start"})
+                for origin, edges in super().instance_states()
+                if origin != "stopped"
+            ] + [("stopped", {"end": "destroy"})]
+
+    harness = Harness(Subject(NoStart(), VALID))
+    with pytest.raises(NotApplicable) as excinfo:
+        harness.instance_ready_for("start")
+    assert excinfo.value.args == ("the declared machine has no start action",)
+    watch = harness.instance_ready_for("stop")
+    assert watch.state == "running"
+    assert harness.cleanup() == []

@@ -53,7 +53,10 @@ __all__ = ["run_exploration"]
 
 #: (sequences, steps per sequence). Long sequences find more (the third reboot of an instance,
 #: say) at little cost on virtual time; on real time every wait is spent, so few and short.
-VIRTUAL_TIME_BUDGET = (10, 30)
+#: With 30 sequences, 30 of 30 random seeds caught the bank's every-third-reboot defect (10
+#: sequences: 25 of 30), so the derandomized run does not hang on one lucky seed; MockDriver
+#: pays about 0.45 s more for it.
+VIRTUAL_TIME_BUDGET = (30, 30)
 REAL_TIME_BUDGET = (3, 6)
 #: Shrinking stops after this many runs, or this many wall seconds, past the first failure.
 SHRINK_RUNS, SHRINK_SECONDS = 600, 10.0

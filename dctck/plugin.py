@@ -18,6 +18,7 @@ import suites
 from dctck._errors import DriverLoadError
 from dctck._loader import load_driver
 from dctck.kit import (
+    API_AREA,
     AREAS,
     DEFAULT_TIMEOUT,
     RULE_MARKER,
@@ -27,8 +28,8 @@ from dctck.kit import (
     Report,
     Subject,
     Unmet,
+    remember_driver,
 )
-from dctck.kit._report import API_AREA
 
 SUITES_DIR = Path(suites.__file__).parent
 
@@ -114,6 +115,7 @@ def pytest_configure(config: pytest.Config) -> None:
             settings.driver = load_driver(settings.driver_path)
         except DriverLoadError as exc:
             raise pytest.UsageError(f"dctck: {exc}") from None
+        remember_driver(config, settings.driver, settings.timeout)
     from dctck import __version__
 
     areas = (*AREAS, API_AREA) if settings.via_rest else AREAS

@@ -8,7 +8,11 @@ A check gets a :class:`Harness` (pytest fixture ``dctck_harness``), calls the dr
 from __future__ import annotations
 
 from dctck.kit._calls import Call, CallRunner, CredentialSet, Outcome
-from dctck.kit._collection import declared_machine, instance_states_at_collection
+from dctck.kit._collection import (
+    declared_machine,
+    instance_states_at_collection,
+    remember_driver,
+)
 from dctck.kit._describe import describe_error, describe_value
 from dctck.kit._fsm import (
     INSTANCE_ACTIONS,
@@ -37,12 +41,13 @@ from dctck.kit._harness import (
     InstanceWatch,
 )
 from dctck.kit._marks import RULE_MARKER, area, rule
-from dctck.kit._report import AREAS, CheckRecord, Report
+from dctck.kit._report import API_AREA, AREAS, CheckRecord, Report
 from dctck.kit._sampling import spread
 from dctck.kit._subject import DEFAULT_TIMEOUT, SPI_PARAMETERS, Subject, virtual_clock_of
 from dctck.kit._violations import NotApplicable, Unmet, Violation, format_violations, require
 
 __all__ = [
+    "API_AREA",
     "AREAS",
     "Call",
     "CallRunner",
@@ -85,6 +90,7 @@ __all__ = [
     "judge_answer",
     "leave_alone",
     "quiet_period",
+    "remember_driver",
     "require",
     "rule",
     "spread",

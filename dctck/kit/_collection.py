@@ -7,16 +7,23 @@ any call with credentials.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from dctck._states import StateMachine
 from dctck.kit._calls import Outcome
-from dctck.kit._subject import DEFAULT_TIMEOUT, Subject
+from dctck.kit._subject import Subject
 
-__all__ = ["declared_machine", "instance_states_at_collection"]
+__all__ = ["declared_machine", "instance_states_at_collection", "remember_driver"]
 
-_PLUGIN_NAME = "dctck-certification"
+_DRIVER = pytest.StashKey[tuple[Any, float]]()
 _READING = pytest.StashKey[tuple[Outcome, StateMachine] | None]()
+
+
+def remember_driver(config: pytest.Config, driver: Any, timeout: float) -> None:
+    """Make ``driver`` known at collection (the plugin calls this once it loaded the driver)."""
+    config.stash[_DRIVER] = (driver, timeout)
 
 
 def instance_states_at_collection(config: pytest.Config) -> Outcome | None:
@@ -40,14 +47,11 @@ def _reading(config: pytest.Config) -> tuple[Outcome, StateMachine] | None:
 
 
 def _read(config: pytest.Config) -> tuple[Outcome, StateMachine] | None:
-    settings = getattr(config.pluginmanager.get_plugin(_PLUGIN_NAME), "settings", None)
-    driver = getattr(settings, "driver", None)
-    if driver is None:
+    remembered = config.stash.get(_DRIVER, None)
+    if remembered is None:
         return None
-    timeout = getattr(settings, "timeout", None)
-    subject = Subject(
-        driver, {}, timeout=timeout if isinstance(timeout, float) else DEFAULT_TIMEOUT
-    )
+    driver, timeout = remembered
+    subject = Subject(driver, {}, timeout=timeout)
     try:
         outcome = subject.call("instance_states")
     finally:

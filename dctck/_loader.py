@@ -5,51 +5,58 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+from collections.abc import Callable
 from types import ModuleType
-from typing import Any
+from typing import Any, cast
 
 from dctck._errors import DriverLoadError
 
-__all__ = ["load_driver", "split_driver_path"]
+__all__ = ["load_callable", "load_driver", "split_driver_path"]
 
 
-def split_driver_path(path: str) -> tuple[str, str]:
+def split_driver_path(path: str, what: str = "driver") -> tuple[str, str]:
     """Split ``"package.module:Attr"`` into its two parts, or raise :class:`DriverLoadError`."""
     module, sep, attribute = path.partition(":")
     if not sep or not module or not attribute or ":" in attribute:
         raise DriverLoadError(
-            f"driver path {path!r} is not of the form MODULE:ATTR (e.g. mypackage.driver:MyDriver)"
+            f"{what} path {path!r} is not of the form MODULE:ATTR (e.g. mypackage.driver:MyDriver)"
         )
     return module, attribute
 
 
-def load_driver(path: str) -> Any:
-    """Import ``MODULE``, take ``ATTR`` (a class or a zero-argument factory) and call it.
+def load_callable(path: str, what: str = "driver") -> Callable[..., Any]:
+    """Import ``MODULE`` and return its callable ``ATTR`` (dotted attributes are followed).
 
-    The current directory is searched too, as ``python -m`` would, so a driver module beside the
-    user's project needs no installation.
+    ``what`` names the thing in error messages ("driver", "REST app"). The current directory is
+    searched too, as ``python -m`` would, so a module beside the user's project needs no
+    installation.
     """
-    module_name, attribute = split_driver_path(path)
-    module = _import(module_name)
-    target: Any = module
+    module_name, attribute = split_driver_path(path, what)
+    target: Any = _import(module_name, what)
     for part in attribute.split("."):
         try:
             target = getattr(target, part)
         except AttributeError:
             raise DriverLoadError(
-                f"driver path {path!r}: module {module_name!r} has no attribute {attribute!r}"
+                f"{what} path {path!r}: module {module_name!r} has no attribute {attribute!r}"
             ) from None
     if not callable(target):
         raise DriverLoadError(
-            f"driver path {path!r} names a {type(target).__name__}, not a class or a factory"
+            f"{what} path {path!r} names a {type(target).__name__}, not a class or a factory"
         )
+    return cast("Callable[..., Any]", target)
+
+
+def load_driver(path: str) -> Any:
+    """Import ``MODULE``, take ``ATTR`` (a class or a zero-argument factory) and call it."""
+    factory = load_callable(path)
     try:
-        return target()
+        return factory()
     except Exception as exc:
         raise DriverLoadError(f"constructing {path} raised {_one_line(exc)}") from None
 
 
-def _import(module_name: str) -> ModuleType:
+def _import(module_name: str, what: str) -> ModuleType:
     cwd = os.getcwd()
     if cwd not in sys.path:
         sys.path.append(cwd)
@@ -57,7 +64,7 @@ def _import(module_name: str) -> ModuleType:
         return importlib.import_module(module_name)
     except ModuleNotFoundError as exc:
         if exc.name is not None and module_name.startswith(exc.name):
-            raise DriverLoadError(f"driver module {module_name!r} not found") from None
+            raise DriverLoadError(f"{what} module {module_name!r} not found") from None
         raise DriverLoadError(f"importing {module_name!r} raised {_one_line(exc)}") from None
     except Exception as exc:
         raise DriverLoadError(f"importing {module_name!r} raised {_one_line(exc)}") from None

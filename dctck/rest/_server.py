@@ -8,7 +8,6 @@ behind a REST application on a free loopback port and gives the HTTP client adap
 from __future__ import annotations
 
 import contextlib
-import importlib
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from types import TracebackType
@@ -17,8 +16,7 @@ from typing import Any
 from waitress import create_server, wasyncore
 
 from dctck._clock import VirtualClock
-from dctck._errors import DriverLoadError
-from dctck._loader import split_driver_path
+from dctck._loader import load_callable
 from dctck.rest._app import RestApp
 from dctck.rest._client import RestDriver
 from dctck.rest._http import MAX_BODY
@@ -169,23 +167,5 @@ class RestFront:
 
 def load_app_factory(path: str) -> AppFactory:
     """Import a REST application factory from ``MODULE:ATTR`` (called later, with the driver)."""
-    try:
-        module_name, attribute = split_driver_path(path)
-    except DriverLoadError:
-        raise DriverLoadError(f"REST app path {path!r} is not of the form MODULE:ATTR") from None
-    try:
-        target: Any = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name is not None and module_name.startswith(exc.name):
-            raise DriverLoadError(f"REST app module {module_name!r} not found") from None
-        raise DriverLoadError(f"importing {module_name!r} raised {exc!r:.200}") from None
-    except Exception as exc:
-        raise DriverLoadError(f"importing {module_name!r} raised {exc!r:.200}") from None
-    for part in attribute.split("."):
-        if not hasattr(target, part):
-            raise DriverLoadError(f"REST app path {path!r}: {module_name!r} has no {attribute!r}")
-        target = getattr(target, part)
-    if not callable(target):
-        raise DriverLoadError(f"REST app path {path!r} names a {type(target).__name__}")
-    factory: AppFactory = target
+    factory: AppFactory = load_callable(path, "REST app")
     return factory

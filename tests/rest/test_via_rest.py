@@ -77,11 +77,13 @@ def test_a_broken_front_fails_only_in_the_api_area_when_the_driver_is_sound(cert
         ),
         (
             ["--dctck-via-rest", "--dctck-rest-app=dctck.rest:NoSuchApp"],
-            "ERROR: dctck: REST app path 'dctck.rest:NoSuchApp': 'dctck.rest' has no 'NoSuchApp'",
+            "ERROR: dctck: REST app path 'dctck.rest:NoSuchApp': module 'dctck.rest' has no"
+            " attribute 'NoSuchApp'",
         ),
         (
             ["--dctck-via-rest", "--dctck-rest-app=nocolon"],
-            "ERROR: dctck: REST app path 'nocolon' is not of the form MODULE:ATTR",
+            "ERROR: dctck: REST app path 'nocolon' is not of the form MODULE:ATTR"
+            " (e.g. mypackage.driver:MyDriver)",
         ),
     ],
 )

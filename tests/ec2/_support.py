@@ -99,7 +99,8 @@ def error_of(content: bytes) -> tuple[str, str]:
     """(Code, Message) of an EC2 error document; fails if it is not one."""
     root = ET.fromstring(content)
     assert root.tag == "Response", content
-    (error,) = root.find("Errors") or []
+    errors = root.find("Errors")
+    (error,) = list(errors) if errors is not None else []
     return error.findtext("Code") or "", error.findtext("Message") or ""
 
 

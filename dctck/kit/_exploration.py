@@ -24,9 +24,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from hypothesis import HealthCheck, Phase, Verbosity, settings
+from hypothesis import HealthCheck, Phase, Verbosity, seed, settings
 from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir, storage_directory
+from hypothesis.internal.conjecture import providers as _providers
+from hypothesis.internal.constants_ast import Constants
 from hypothesis.stateful import (
     RuleBasedStateMachine,
     invariant,
@@ -58,6 +60,9 @@ __all__ = ["run_exploration"]
 #: pays about 0.45 s more for it.
 VIRTUAL_TIME_BUDGET = (30, 30)
 REAL_TIME_BUDGET = (3, 6)
+#: A fixed seed: the same sequences in every run, process and xdist worker, wherever the kit
+#: is imported from (``derandomize`` alone seeds from a digest of the code).
+SEED = 20261127
 #: Shrinking stops after this many runs, or this many wall seconds, past the first failure.
 SHRINK_RUNS, SHRINK_SECONDS = 600, 10.0
 #: Leaked instances listed one by one when nothing else failed; more are counted.
@@ -284,6 +289,31 @@ def _settings(max_examples: int, steps: int) -> settings:
 
 
 @contextmanager
+def _no_constants_from_local_code() -> Iterator[None]:
+    """Keep Hypothesis from mixing literals of "local" modules into its draws.
+
+    Hypothesis biases generation with constants found in modules outside site-packages: the
+    user's project, or dctck itself in a checkout. The same driver would then be explored
+    differently depending on where the kit runs from, and a run recorded from a checkout could
+    not be replayed from an installed package. This reaches into Hypothesis' internals, so it
+    does nothing if they change.
+    """
+    original = getattr(_providers, "_get_local_constants", None)
+    cache: Any = getattr(getattr(_providers, "CONSTANTS_CACHE", None), "cache", None)
+    if original is None or not hasattr(cache, "clear"):
+        yield
+        return
+    nothing = Constants()
+    _providers._get_local_constants = lambda: nothing
+    cache.clear()
+    try:
+        yield
+    finally:
+        _providers._get_local_constants = original
+        cache.clear()
+
+
+@contextmanager
 def _storage_outside_the_project() -> Iterator[None]:
     """Point Hypothesis' storage directory at a temporary one, then back."""
     previous = storage_directory(intent_to_write=False).home_directory
@@ -302,13 +332,14 @@ def run_exploration(harness: Harness, max_examples: int | None = None) -> list[V
     examples, steps = VIRTUAL_TIME_BUDGET if subject.clock is not None else REAL_TIME_BUDGET
     run = _Run(subject)
 
+    @seed(SEED)
     class Exploration(_Explorer):
         def __init__(self) -> None:
             super().__init__(run)
 
     found: _Found | None = None
     try:
-        with _storage_outside_the_project():
+        with _storage_outside_the_project(), _no_constants_from_local_code():
             run_state_machine_as_test(
                 Exploration, settings=_settings(max_examples or examples, steps)
             )

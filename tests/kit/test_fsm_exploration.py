@@ -31,12 +31,13 @@ def test_mock_driver_explores_cleanly_without_writing_into_the_project(tmp_path,
 
 @pytest.mark.slow
 def test_every_third_reboot_is_found_and_shrunk_to_a_minimal_sequence():
-    """The same minimal sequence every run: generation is derandomized, shrinking bounded."""
+    """The same minimal sequence every run: generation is seeded, shrinking bounded."""
     (violation,) = _explore(EveryThirdRebootStops())
     assert _without_ids(str(violation)) == (
         "reboot_instance(id='i-X') [SPEC 5: observed changes follow the declared transitions]"
         " after the minimal sequence Hypothesis found (create -> PENDING; wait -> RUNNING;"
-        " reboot: accepted -> RUNNING; reboot: accepted -> RUNNING; reboot: accepted -> STOPPED):"
+        " start and at once reboot: accepted, accepted -> RUNNING; reboot and at once reboot:"
+        " accepted, accepted -> STOPPED):"
         " observed RUNNING -> SHUTTING_DOWN (path so far: RUNNING -> SHUTTING_DOWN), which no"
         " declared path allows; after reboot: _auto_ transitions, one reboot, _auto_"
         " transitions, expected a change along declared transitions"
@@ -126,3 +127,17 @@ def test_a_driver_from_a_fixture_gets_every_spec_case_judged_when_run(pytester):
     )
     result = pytester.runpytest_inprocess("--dctck", "-m", "fsm", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=24, skipped=46)
+
+
+def test_exploration_draws_no_constants_from_local_modules():
+    """Hypothesis mixes literals of modules outside site-packages into its draws; the kit's
+    exploration must not, or it would explore differently in a checkout and an install."""
+    from hypothesis.internal.conjecture import providers
+
+    from dctck.kit._exploration import _no_constants_from_local_code
+
+    assert len(providers._get_local_constants()) > 0  # this checkout's modules are local
+    with _no_constants_from_local_code():
+        assert len(providers._get_local_constants()) == 0
+        assert len(providers.CONSTANTS_CACHE.cache) == 0
+    assert len(providers._get_local_constants()) > 0

@@ -122,25 +122,34 @@ class InstanceWatch:
         if done:
             return True
         action = self.tracker.action
-        if action is not None and not self.tracker.completed:
+        timeout = f"{self.harness.subject.timeout:g} s"
+        listing = f"instances(opts={{'id': {self.id!r}}})"
+        if not self.seen_listed and self.state != END:
             self.violations.append(
                 Violation(
-                    f"{action}_instance({self.id!r})",
+                    listing,
+                    RULE_LISTED,
+                    f"never listed the instance in {timeout}",
+                    f"the instance {self.id!r} that create_instance returned",
+                )
+            )
+        elif action is not None and not self.tracker.completed:
+            self.violations.append(
+                Violation(
+                    f"{action}_instance(id={self.id!r})",
                     RULE_ACTION_TAKES_EFFECT,
-                    f"was accepted but the instance stayed {self.state.upper()}"
-                    f" for {self.harness.subject.timeout:g} s",
+                    f"was accepted but the instance stayed {self.state.upper()} for {timeout}",
                     f"a {action} transition of the declared machine",
                 )
             )
         else:
+            stable = ", ".join(s.upper() for s in self.harness.subject.machine.stable_states())
             self.violations.append(
                 Violation(
-                    f"instances(opts={{'id': {self.id!r}}})",
+                    listing,
                     RULE_AUTOMATIC,
-                    f"showed the instance still {self.state.upper()}"
-                    f" after {self.harness.subject.timeout:g} s",
-                    "a stable state: "
-                    + ", ".join(s.upper() for s in self.harness.subject.machine.stable_states()),
+                    f"showed the instance still {self.state.upper()} after {timeout}",
+                    f"a stable state: {stable}",
                 )
             )
         return False

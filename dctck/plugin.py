@@ -21,6 +21,7 @@ from dctck.kit import (
     API_AREA,
     AREAS,
     DEFAULT_TIMEOUT,
+    RULE_LEDGER,
     RULE_MARKER,
     CheckRecord,
     Harness,
@@ -329,9 +330,7 @@ def dctck_harness(dctck_subject: Subject) -> Iterator[Harness]:
     yield harness
     leaks = harness.cleanup()
     if leaks:
-        raise Unmet(
-            [f"{leak} [kit leak ledger: the kit destroys what it creates]" for leak in leaks]
-        )
+        raise Unmet([f"{leak} [{RULE_LEDGER}]" for leak in leaks])
 
 
 # -- outcomes and the report -----------------------------------------------------------------------

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from dctck import INSTANCE_STATES, HardwareProfile, Image, Instance, Realm
-from dctck.kit import Harness, Violation, area, require, rule
+from dctck.kit import RULE_CREATE_RETURNS, Harness, Violation, area, require, rule
 
 pytestmark = area("models")
 
@@ -111,7 +111,7 @@ def test_model_attributes_have_spec_types(dctck_harness: Harness, collection: st
     )
 
 
-@rule("SPEC 4: create_instance returns the new Instance")
+@rule(RULE_CREATE_RETURNS)
 def test_create_instance_returns_an_instance(dctck_harness: Harness) -> None:
     outcome, _ = dctck_harness.create()
     problems = []
@@ -119,7 +119,7 @@ def test_create_instance_returns_an_instance(dctck_harness: Harness) -> None:
         problems.append(
             Violation(
                 str(outcome.call),
-                "SPEC 4: create_instance returns the new Instance",
+                RULE_CREATE_RETURNS,
                 outcome.describe(),
                 "an Instance",
             )

@@ -14,20 +14,17 @@ from dctck.kit._collection import (
     remember_driver,
 )
 from dctck.kit._describe import describe_error, describe_value
+from dctck.kit._expectations import Expectation, expectation_for, judge_answer
 from dctck.kit._fsm import (
     INSTANCE_ACTIONS,
-    RULE_DESTROY,
     RULE_GENERATED,
-    Expectation,
     FsmCases,
     await_gone,
     bring_to,
     entering_transition,
-    expectation_for,
     explore,
     fsm_cases,
     fsm_violations,
-    judge_answer,
     leave_alone,
     quiet_period,
 )
@@ -35,8 +32,12 @@ from dctck.kit._harness import (
     END,
     RULE_ACTIONS_SUBSET,
     RULE_AUTOMATIC,
+    RULE_CREATE_RETURNS,
     RULE_DECLARED_STATE,
+    RULE_DESTROY,
+    RULE_LEDGER,
     RULE_LEGAL_CHANGE,
+    RULE_LISTED,
     Harness,
     InstanceWatch,
 )
@@ -64,10 +65,13 @@ __all__ = [
     "Outcome",
     "RULE_ACTIONS_SUBSET",
     "RULE_AUTOMATIC",
+    "RULE_CREATE_RETURNS",
     "RULE_DECLARED_STATE",
     "RULE_DESTROY",
     "RULE_GENERATED",
+    "RULE_LEDGER",
     "RULE_LEGAL_CHANGE",
+    "RULE_LISTED",
     "RULE_MARKER",
     "Report",
     "SPI_PARAMETERS",

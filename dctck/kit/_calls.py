@@ -9,7 +9,7 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from dctck.kit._describe import describe_error, describe_value
@@ -49,7 +49,6 @@ class Outcome:
     error: BaseException | None = None
     timed_out: bool = False
     timeout: float = 0.0
-    elapsed: float = field(default=0.0, compare=False)
 
     @property
     def returned(self) -> bool:

@@ -6,10 +6,10 @@ then takes two actions at once (the second mid-transition). Each answer and each
 is judged as the fixed fsm checks judge them; Hypothesis shrinks a failing sequence to a minimal
 one, which the violations' messages show.
 
-The settings suit a kit run inside someone else's project: derandomized (the same outcome in every
-run and every xdist worker), no example database, no deadline, a small budget, quiet. Hypothesis'
-storage directory is moved to a temporary one meanwhile: Hypothesis caches constants of the code
-under test there, and nothing may land in the user's project.
+The settings suit a kit run inside someone else's project: a fixed seed and no constants taken
+from the project's modules (the same sequences in every run, every xdist worker, a checkout or an
+install), no example database, no deadline, a small budget, quiet. Hypothesis' storage directory
+is moved to a temporary one meanwhile, so nothing lands in the user's project.
 
 Shrinking is bounded (in runs, and in wall time for slow drivers); a call that did not return
 within the timeout, or any failure of a driver on real time, is reported unshrunk, since a replay
@@ -38,16 +38,9 @@ from hypothesis.stateful import (
 )
 
 from dctck.kit._calls import Outcome
-from dctck.kit._fsm import (
-    INSTANCE_ACTIONS,
-    RULE_GENERATED,
-    Expectation,
-    await_gone,
-    expectation_for,
-    fsm_violations,
-    judge_answer,
-)
-from dctck.kit._harness import END, Harness, InstanceWatch
+from dctck.kit._expectations import Expectation, expectation_for, judge_answer
+from dctck.kit._fsm import INSTANCE_ACTIONS, RULE_GENERATED, await_gone, fsm_violations
+from dctck.kit._harness import END, RULE_CREATE_RETURNS, RULE_LEDGER, Harness, InstanceWatch
 from dctck.kit._subject import Subject
 from dctck.kit._violations import Violation
 
@@ -68,7 +61,6 @@ SHRINK_RUNS, SHRINK_SECONDS = 600, 10.0
 #: Leaked instances listed one by one when nothing else failed; more are counted.
 _LEAKS_SHOWN = 3
 
-_LEDGER = "kit leak ledger: the kit destroys what it creates"
 _ACTION_METHODS = frozenset(f"{action}_instance" for action in INSTANCE_ACTIONS)
 
 
@@ -158,7 +150,7 @@ class _Explorer(RuleBasedStateMachine):
             self.problems.append(
                 Violation(
                     str(outcome.call),
-                    "SPEC 4: create_instance returns the new Instance",
+                    RULE_CREATE_RETURNS,
                     outcome.describe(),
                     "an Instance with a string id, to explore with",
                 )
@@ -352,7 +344,7 @@ def run_exploration(harness: Harness, max_examples: int | None = None) -> list[V
             raise  # a defect of the kit, not of the driver
         found, how = run.smallest, "the smallest sequence found, which Hypothesis could not replay"
     if found is None:
-        shown = [f"{leak} [{_LEDGER}]" for leak in run.leaks]
+        shown = [f"{leak} [{RULE_LEDGER}]" for leak in run.leaks]
         if len(shown) > _LEAKS_SHOWN:
             shown[_LEAKS_SHOWN:] = [f"... {len(shown)} instances left behind in all"]
         return list(shown)
@@ -363,6 +355,6 @@ def run_exploration(harness: Harness, max_examples: int | None = None) -> list[V
     ]
     if run.leaks:
         problems.append(
-            f"{len(run.leaks)} instances the exploration created were left behind [{_LEDGER}]"
+            f"{len(run.leaks)} instances the exploration created were left behind [{RULE_LEDGER}]"
         )
     return problems

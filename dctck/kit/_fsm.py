@@ -10,19 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from enum import Enum
 
-from dctck._errors import ActionNotAllowed, NotFound
 from dctck._models import INSTANCE_STATES
-from dctck._states import AUTO, StateMachine, Transition, TransitionTracker, normalize_state
-from dctck.kit._calls import Outcome
-from dctck.kit._harness import (
-    END,
-    RULE_LEGAL_CHANGE,
-    Harness,
-    InstanceWatch,
-    _first_action_towards,
-)
+from dctck._states import AUTO, END, StateMachine, Transition, TransitionTracker, normalize_state
+from dctck.kit._expectations import Expectation, expectation_for, judge_answer
+from dctck.kit._harness import RULE_DESTROY, Harness, InstanceWatch
 from dctck.kit._violations import Violation
 
 __all__ = [
@@ -47,76 +39,9 @@ __all__ = [
 INSTANCE_ACTIONS = ("start", "stop", "reboot", "destroy")
 
 RULE_GENERATED = "SPEC 5: generated action sequences follow the declared machine"
-RULE_DESTROY = "SPEC 4: destroy_instance from every stable state ends with the instance gone"
 
 #: How long, in real seconds, a driver on real time is watched for changes nobody asked for.
 _REAL_TIME_QUIET_PERIOD = 0.3
-
-
-class Expectation(Enum):
-    """What a driver may answer to an action, by the declared machine."""
-
-    ACCEPT = "accept"
-    REFUSE = "refuse"
-    EITHER = "either"
-
-    @property
-    def rule(self) -> str:
-        """The SPEC rule an answer breaks when it does not fit this expectation."""
-        return _RULES[self]
-
-
-_RULES = {
-    Expectation.ACCEPT: "SPEC 4: an action the machine allows in the current state is accepted",
-    Expectation.REFUSE: "SPEC 4: an action the machine does not allow raises ActionNotAllowed",
-    Expectation.EITHER: (
-        "SPEC 4: an action allowed only later, or already satisfied, is accepted or raises"
-        " ActionNotAllowed"
-    ),
-}
-
-
-def expectation_for(machine: StateMachine, state: str, action: str) -> Expectation:
-    """What an instance last seen in ``state`` may answer to ``action``.
-
-    The instance may have taken ``_auto_`` transitions since it was seen, so an answer is required
-    only when every state it may be in requires it.
-    """
-    possible = machine.auto_closure({state})
-    if END in possible:
-        return Expectation.EITHER
-    if all(machine.directly_allows(s, action) for s in possible):
-        return Expectation.ACCEPT
-    if all(machine.forbids(s, action) for s in possible):
-        return Expectation.REFUSE
-    return Expectation.EITHER
-
-
-def judge_answer(
-    machine: StateMachine, outcome: Outcome, expectation: Expectation, state: str, action: str
-) -> list[Violation]:
-    """Violations in the answer to ``action`` on an instance last seen in ``state``.
-
-    ``NotFound`` is legal too where ``_auto_`` transitions may have ended the instance.
-    """
-    shown = state.upper()
-    if expectation is Expectation.ACCEPT:
-        if outcome.returned:
-            return []
-        expected = f"acceptance: instance_states() declares {action} from {shown}"
-    elif expectation is Expectation.REFUSE:
-        if outcome.raised(ActionNotAllowed):
-            return []
-        expected = f"ActionNotAllowed: instance_states() declares no {action} from {shown}"
-    else:
-        gone_possible = outcome.raised(NotFound) and END in machine.auto_closure({state})
-        if outcome.returned or outcome.raised(ActionNotAllowed) or gone_possible:
-            return []
-        expected = f"acceptance or ActionNotAllowed for {action} from {shown}"
-    happened = outcome.describe()
-    if outcome.returned:
-        happened = f"accepted it: {happened}"
-    return [Violation(str(outcome.call), expectation.rule, happened, expected)]
 
 
 @dataclass(frozen=True)
@@ -186,51 +111,22 @@ def leave_alone(watch: InstanceWatch, duration: float) -> None:
 def await_gone(watch: InstanceWatch, call: str) -> list[Violation]:
     """After ``call`` (an accepted destroy) poll until the instance is no longer listed; a
     violation if it still is when the timeout has passed."""
-    watch.seen_listed = True  # from now on, not listed means gone
-    harness = watch.harness
-    if harness.wait_until(lambda: True if watch.observe() == END else None) is not None:
+    if watch.wait_gone():
         return []
     return [
         Violation(
             call,
             RULE_DESTROY,
-            f"left the instance listed as {watch.state.upper()} for {harness.subject.timeout:g} s",
+            f"left the instance listed as {watch.state.upper()}"
+            f" for {watch.harness.subject.timeout:g} s",
             "the instance gone (end): no longer listed",
         )
     ]
 
 
 def bring_to(watch: InstanceWatch, wanted: Callable[[str], bool]) -> list[Violation] | None:
-    """Take declared actions until the instance rests in a state ``wanted``.
-
-    Returns ``[]`` once there, the violations that stopped it, or ``None`` when the declared
-    machine has no route from where the instance rests.
-    """
-    machine = watch.harness.subject.machine
-    for _ in range(len(machine.states) + 2):
-        if not watch.settle():
-            return list(watch.violations)
-        if wanted(watch.state):
-            return []
-        action = _first_action_towards(machine, watch.state, wanted)
-        if action is None:
-            return None
-        state = watch.state
-        outcome = watch.act(action)
-        expectation = expectation_for(machine, state, action)
-        problems = judge_answer(machine, outcome, expectation, state, action)
-        if problems:
-            return [*problems, *watch.violations]
-        if not outcome.returned:
-            return None  # a legal refusal (the route needs a later state): no way from here
-    return [
-        Violation(
-            f"instances(opts={{'id': {watch.id!r}}})",
-            RULE_LEGAL_CHANGE,
-            f"showed the instance {watch.state.upper()} after following the declared route",
-            "the state the route leads to",
-        )
-    ]
+    """See :meth:`InstanceWatch.route_to`."""
+    return watch.route_to(wanted)
 
 
 def explore(harness: Harness, max_examples: int | None = None) -> list[Violation | str]:

@@ -13,16 +13,16 @@ from typing import Any, TypeVar
 
 from dctck._errors import ActionNotAllowed, NotFound
 from dctck._models import INSTANCE_STATES, Instance
-from dctck._states import StateMachine, TransitionTracker, normalize_state
+from dctck._states import END, StateMachine, TransitionTracker, normalize_state
 from dctck.kit._calls import CredentialSet, Outcome
+from dctck.kit._expectations import expectation_for, judge_answer
 from dctck.kit._subject import Subject
 from dctck.kit._violations import NotApplicable, Unmet, Violation
 
-__all__ = ["END", "Harness", "InstanceWatch"]
+__all__ = ["END", "Harness", "InstanceWatch"]  # END: the state of a destroyed instance
 
 _T = TypeVar("_T")
 
-END = "end"
 _VIRTUAL_FIRST_STEP, _VIRTUAL_MAX_STEP = 1.0, 8.0
 _REAL_FIRST_STEP, _REAL_MAX_STEP = 0.05, 1.0
 
@@ -32,6 +32,9 @@ RULE_ACTIONS_SUBSET = "SPEC 5: Instance.actions is a subset of instance_actions_
 RULE_AUTOMATIC = "SPEC 5: automatic transitions complete within the timeout"
 RULE_ACTION_TAKES_EFFECT = "SPEC 5: an accepted action takes its declared transition"
 RULE_LISTED = "SPEC 4: instances() lists the caller's instances"
+RULE_CREATE_RETURNS = "SPEC 4: create_instance returns the new Instance"
+RULE_DESTROY = "SPEC 4: destroy_instance from every stable state ends with the instance gone"
+RULE_LEDGER = "kit leak ledger: the kit destroys what it creates"
 
 
 class InstanceWatch:
@@ -64,6 +67,11 @@ class InstanceWatch:
         """The state observed last: a machine state in lower case, or ``"end"``."""
         return self.tracker.current
 
+    @property
+    def listing(self) -> str:
+        """The call that observes this instance, as messages show it."""
+        return f"instances(opts={{'id': {self.id!r}}})"
+
     def observe(self) -> str | None:
         """Poll the instance once; return its state (``"end"`` once gone), ``None`` if unknown."""
         outcome = self.harness.call("instances", self.credentials, {"id": self.id})
@@ -88,7 +96,7 @@ class InstanceWatch:
             raise Unmet(
                 [
                     Violation(
-                        f"instances(opts={{'id': {self.id!r}}})",
+                        self.listing,
                         RULE_LISTED,
                         f"did not list instance {self.id!r}"
                         f" within {self.harness.subject.timeout:g} s",
@@ -123,11 +131,10 @@ class InstanceWatch:
             return True
         action = self.tracker.action
         timeout = f"{self.harness.subject.timeout:g} s"
-        listing = f"instances(opts={{'id': {self.id!r}}})"
         if not self.seen_listed and self.state != END:
             self.violations.append(
                 Violation(
-                    listing,
+                    self.listing,
                     RULE_LISTED,
                     f"never listed the instance in {timeout}",
                     f"the instance {self.id!r} that create_instance returned",
@@ -146,7 +153,7 @@ class InstanceWatch:
             stable = ", ".join(s.upper() for s in self.harness.subject.machine.stable_states())
             self.violations.append(
                 Violation(
-                    listing,
+                    self.listing,
                     RULE_AUTOMATIC,
                     f"showed the instance still {self.state.upper()} after {timeout}",
                     f"a stable state: {stable}",
@@ -154,25 +161,50 @@ class InstanceWatch:
             )
         return False
 
-    def reach(self, wanted: Callable[[str], bool], max_steps: int = 8) -> bool:
+    def reach(self, wanted: Callable[[str], bool]) -> bool:
+        """Take declared actions until settled in a state ``wanted``; whether it got there."""
+        return self.route_to(wanted) == []
+
+    def route_to(self, wanted: Callable[[str], bool]) -> list[Violation] | None:
         """Take declared actions (never create or destroy) until settled in a state ``wanted``.
 
         The route is planned on the declared machine and replanned after every step, so a
-        provider that takes another declared path still gets there.
+        provider that takes another declared path still gets there; every answer is judged as
+        the fsm checks judge it. Returns ``[]`` once there, the violations that stopped it, or
+        ``None`` when the machine has no route from where the instance rests (or a legal
+        refusal closes the only one).
         """
         machine = self.harness.subject.machine
-        for _ in range(max_steps):
+        for _ in range(len(machine.states) + 2):
             if not self.settle():
-                return False
+                return list(self.violations)
             if wanted(self.state):
-                return True
+                return []
             action = _first_action_towards(machine, self.state, wanted)
             if action is None:
-                return False
+                return None
+            state = self.state
             outcome = self.act(action)
+            problems = judge_answer(
+                machine, outcome, expectation_for(machine, state, action), state, action
+            )
+            if problems:
+                return [*problems, *self.violations]
             if not outcome.returned:
-                return False
-        return self.settle() and wanted(self.state)
+                return None
+        return [
+            Violation(
+                self.listing,
+                RULE_LEGAL_CHANGE,
+                f"showed the instance {self.state.upper()} after following the declared route",
+                "the state the route leads to",
+            )
+        ]
+
+    def wait_gone(self) -> bool:
+        """Poll until the instance is no longer listed (it was destroyed), within the timeout."""
+        self.seen_listed = True  # from now on, not listed means gone
+        return self.harness.wait_until(lambda: True if self.observe() == END else None) is not None
 
     def _record(self, instance: Instance, call: str) -> str:
         state = instance.state
@@ -288,12 +320,19 @@ class Harness:
     # -- instances -------------------------------------------------------------------------------
 
     def default_image_id(self) -> str:
-        """An image to create instances from: the first one listed with valid credentials."""
+        """An image to create instances from: the first one listed with valid credentials.
+
+        Found once per session (every check creating an instance needs it); a failure to find
+        one is not remembered, so each check that needs an image reports it.
+        """
+        if self.subject.default_image_id is not None:
+            return self.subject.default_image_id
         outcome = self.call("images", self.subject.valid, None)
         if outcome.returned and isinstance(outcome.value, list):
             for image in outcome.value:
                 if isinstance(getattr(image, "id", None), str):
-                    return str(image.id)
+                    self.subject.default_image_id = str(image.id)
+                    return self.subject.default_image_id
         raise Unmet(
             [
                 Violation(
@@ -401,7 +440,7 @@ class Harness:
                 [
                     Violation(
                         str(outcome.call),
-                        "SPEC 4: create_instance returns the new Instance",
+                        RULE_CREATE_RETURNS,
                         outcome.describe(),
                         "an Instance with a string id, to run this check on",
                     )
@@ -421,11 +460,11 @@ class Harness:
             if outcome.raised(ActionNotAllowed) and self._towards_destroy(watch):
                 outcome = self.call("destroy_instance", watch.credentials, watch.id)
             if not outcome.returned and not outcome.raised(NotFound):
-                if outcome.raised(ActionNotAllowed) and self._gone(watch):
+                if outcome.raised(ActionNotAllowed) and watch.wait_gone():
                     continue
                 leaks.append(f"instance {watch.id!r} left behind: {outcome}")
                 continue
-            if not self._gone(watch):
+            if not watch.wait_gone():
                 leaks.append(
                     f"instance {watch.id!r} left behind: still listed as"
                     f" {watch.state.upper()} {self.subject.timeout:g} s after destroy_instance"
@@ -438,7 +477,3 @@ class Harness:
         if watch.observe() == END or machine.directly_allows(watch.state, "destroy"):
             return False
         return watch.reach(lambda state: machine.directly_allows(state, "destroy"))
-
-    def _gone(self, watch: InstanceWatch) -> bool:
-        watch.seen_listed = True
-        return self.wait_until(lambda: True if watch.observe() == END else None) is not None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -79,16 +78,10 @@ class Subject:
         self.clock = virtual_clock_of(driver)
         self._runner = CallRunner()
         self._machine: StateMachine | None = None
-        self._secrets = sorted(
-            {
-                secret
-                for creds in (credentials, other_credentials or {})
-                for secret in (creds.get("password"),)
-                if isinstance(secret, str) and secret
-            },
-            key=len,
-            reverse=True,
-        )
+        #: The image checks create instances from (found by the first check that needs one).
+        self.default_image_id: str | None = None
+        passwords = {c.get("password") for c in (credentials, other_credentials or {})}
+        self._secrets = sorted((p for p in passwords if isinstance(p, str) and p), key=len)[::-1]
 
     @property
     def bad_credentials(self) -> list[CredentialSet]:
@@ -113,17 +106,8 @@ class Subject:
             missing = AttributeError(f"{type(self.driver).__name__} has no method {method}()")
             return Outcome(call, error=missing)
         real_args = [dict(a.value) if isinstance(a, CredentialSet) else a for a in args]
-        started = time.monotonic()
         finished, value, error = self._runner.run(lambda: function(*real_args), self.timeout)
-        elapsed = time.monotonic() - started
-        return Outcome(
-            call,
-            value=value,
-            error=error,
-            timed_out=not finished,
-            timeout=self.timeout,
-            elapsed=elapsed,
-        )
+        return Outcome(call, value=value, error=error, timed_out=not finished, timeout=self.timeout)
 
     @property
     def machine(self) -> StateMachine:
@@ -138,10 +122,6 @@ class Subject:
         for secret in self._secrets:
             text = text.replace(secret, "***")
         return text
-
-    def now(self) -> float:
-        """The driver's time: its virtual clock, else the real monotonic clock."""
-        return self.clock.now() if self.clock is not None else time.monotonic()
 
     def close(self) -> None:
         self._runner.close()

@@ -7,16 +7,17 @@ Registered through the ``pytest11`` entry point, it stays idle until asked to ce
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
 import suites
 from dctck._errors import DriverLoadError
 from dctck._loader import load_driver
+from dctck._options import parse_credentials, parse_timeout
 from dctck.kit import (
     API_AREA,
     AREAS,
@@ -53,6 +54,7 @@ class _Settings:
 
 
 _SETTINGS = pytest.StashKey[_Settings]()
+_V = TypeVar("_V")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -135,45 +137,30 @@ def _read_settings(config: pytest.Config) -> _Settings | None:
 
     driver_path = value("dctck_driver")
     fixtures = _conftest_fixtures(config)
-    enabled = (
-        driver_path is not None or config.getoption("dctck_enabled") or "dctck_driver" in (fixtures)
-    )
-    if not enabled:
+    if not (driver_path or config.getoption("dctck_enabled") or "dctck_driver" in fixtures):
         return None
-    credentials = _credentials(value("dctck_credentials"), "--dctck-credentials")
-    if credentials is None and "dctck_credentials" not in fixtures:
+    credentials_text = value("dctck_credentials")
+    if credentials_text is None and "dctck_credentials" not in fixtures:
         raise pytest.UsageError(
             "dctck: --dctck-credentials NAME:PASSWORD is required: the kit needs one valid"
             " account of the driver's provider"
         )
-    timeout_text = value("dctck_timeout")
+    other_text, timeout_text = value("dctck_other_credentials"), value("dctck_timeout")
     try:
-        timeout = float(timeout_text) if timeout_text is not None else DEFAULT_TIMEOUT
-    except ValueError:
-        timeout = -1.0
-    if not timeout > 0:
-        raise pytest.UsageError(
-            f"dctck: --dctck-timeout must be a positive number of seconds, got {timeout_text!r}"
+        return _Settings(
+            driver_path=driver_path,
+            credentials=_parsed(credentials_text, parse_credentials, "--dctck-credentials"),
+            other_credentials=_parsed(other_text, parse_credentials, "--dctck-other-credentials"),
+            timeout=_parsed(timeout_text, parse_timeout, "--dctck-timeout") or DEFAULT_TIMEOUT,
+            report_path=value("dctck_report"),
+            **_rest_settings(config, value("dctck_rest_app")),
         )
-    return _Settings(
-        driver_path=driver_path,
-        credentials=credentials,
-        other_credentials=_credentials(
-            value("dctck_other_credentials"), "--dctck-other-credentials"
-        ),
-        timeout=timeout,
-        report_path=value("dctck_report"),
-        **_rest_settings(config, value("dctck_rest_app")),
-    )
+    except ValueError as exc:
+        raise pytest.UsageError(f"dctck: {exc}") from None
 
 
-def _credentials(text: str | None, option: str) -> dict[str, str] | None:
-    if text is None:
-        return None
-    name, sep, password = text.partition(":")
-    if not sep or not name:
-        raise pytest.UsageError(f"dctck: {option} must be NAME:PASSWORD")
-    return {"name": name, "password": password}
+def _parsed(text: str | None, parse: Callable[[str, str], _V], option: str) -> _V | None:
+    return None if text is None else parse(text, option)
 
 
 def _conftest_fixtures(config: pytest.Config) -> set[str]:

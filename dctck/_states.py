@@ -57,7 +57,6 @@ class StateMachine:
     """A declared instance state machine, its problems, and the legality of observed changes."""
 
     def __init__(self, declaration: object) -> None:
-        self.declaration = declaration
         self._problems: list[str] = []
         self.transitions: list[Transition] = list(self._read(declaration))
         self._outgoing: dict[str, list[Transition]] = {}
@@ -67,6 +66,11 @@ class StateMachine:
             states.setdefault(edge.origin)
             states.setdefault(edge.destination)
         self.states: list[str] = list(states)
+        self._stable = [
+            state
+            for state in self.states
+            if state not in (BEGIN, END) and all(e.action != AUTO for e in self.outgoing(state))
+        ]
         self._problems.extend(self._graph_problems())
 
     # -- reading -------------------------------------------------------------------------------
@@ -161,11 +165,7 @@ class StateMachine:
 
     def stable_states(self) -> list[str]:
         """The declared instance states without an outgoing ``_auto_`` edge (not begin, end)."""
-        return [
-            state
-            for state in self.states
-            if state not in (BEGIN, END) and all(e.action != AUTO for e in self.outgoing(state))
-        ]
+        return list(self._stable)
 
     def auto_closure(self, states: Iterable[str]) -> set[str]:
         """The states reachable from ``states`` by ``_auto_`` edges alone (themselves included)."""
@@ -174,19 +174,19 @@ class StateMachine:
     def directly_allows(self, state: str, action: str) -> bool:
         """``action`` leaves ``state`` at once (``destroy`` possibly after ``stop`` edges only)."""
         before = frozenset({"stop"}) if action == "destroy" else frozenset()
-        origins = self._reachable({normalize_state(state)}, before)
-        return any(e.action == action for o in origins for e in self.outgoing(o))
+        return self._takes(state, action, before)
 
     def can_lead_to(self, state: str, action: str) -> bool:
         """Some legal path takes ``action`` from ``state``, perhaps after automatic transitions."""
-        before = _PRE_ACTION_EDGES.get(action, _AUTO_ONLY)
-        origins = self._reachable({normalize_state(state)}, before)
-        return any(e.action == action for o in origins for e in self.outgoing(o))
+        return self._takes(state, action, _PRE_ACTION_EDGES.get(action, _AUTO_ONLY))
+
+    def satisfied_by(self, action: str) -> set[str]:
+        """The states where ``action`` has nothing left to do: where its edges lead, and on."""
+        return self.auto_closure({e.destination for e in self.transitions if e.action == action})
 
     def already_satisfied(self, state: str, action: str) -> bool:
         """An instance in ``state`` is already where ``action`` would take it (stop on stopped)."""
-        targets = {e.destination for e in self.transitions if e.action == action}
-        return normalize_state(state) in self.auto_closure(targets)
+        return normalize_state(state) in self.satisfied_by(action)
 
     def forbids(self, state: str, action: str) -> bool:
         """No legal path takes ``action`` from ``state``, and it is not already satisfied there."""
@@ -196,6 +196,11 @@ class StateMachine:
         """Whether the observed change ``origin -> destination`` is legal after ``action``."""
         tracker = TransitionTracker(self, origin, action)
         return tracker.observe(destination) is None and tracker.completed
+
+    def _takes(self, state: str, action: str, before: frozenset[str]) -> bool:
+        """An ``action`` edge leaves ``state`` or a state reached from it over ``before`` edges."""
+        origins = self._reachable({normalize_state(state)}, before)
+        return any(e.action == action for o in origins for e in self.outgoing(o))
 
     def _reachable(self, start: set[str], via: frozenset[str] | None) -> set[str]:
         """States reachable from ``start`` over edges whose action is in ``via`` (None: any)."""
@@ -226,11 +231,7 @@ class TransitionTracker:
         self.observed: list[str] = [self.origin]
         start = _BEFORE if action is not None else _AFTER
         self._pre_action_edges = _PRE_ACTION_EDGES.get(action or "", _AUTO_ONLY)
-        self._satisfied = (
-            machine.auto_closure({e.destination for e in machine.transitions if e.action == action})
-            if action is not None
-            else set()
-        )
+        self._satisfied = machine.satisfied_by(action) if action is not None else set()
         self._configs: set[tuple[str, int]] = self._closure({(self.origin, start)})
 
     def observe(self, state: str) -> str | None:

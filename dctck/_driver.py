@@ -19,6 +19,7 @@ Opts = Mapping[str, Any] | None
 #: What ``instance_states()`` returns: ``[(origin, {destination: action}), ...]`` (SPEC 5).
 StateDeclaration = list[tuple[str, dict[str, str]]]
 
+_MACHINE = "_dctck_declared_machine"
 _Model = TypeVar("_Model", HardwareProfile, Realm, Image, Instance)
 
 
@@ -99,7 +100,13 @@ class BaseDriver:
 
     def instance_actions_for(self, state: str) -> list[str]:
         """Non-automatic actions leaving ``state`` ("running" or "RUNNING"); [] if undeclared."""
-        return StateMachine(self.instance_states()).actions_from(state)
+        declaration = self.instance_states()
+        # Listings call this for every instance: read the declaration again only if it changed.
+        cached: tuple[StateDeclaration, StateMachine] | None = self.__dict__.get(_MACHINE)
+        if cached is None or cached[0] != declaration:
+            cached = (declaration, StateMachine(declaration))
+            self.__dict__[_MACHINE] = cached
+        return cached[1].actions_from(state)
 
 
 def _one(found: list[_Model], id: str) -> _Model | None:

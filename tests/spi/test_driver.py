@@ -117,3 +117,10 @@ def test_unimplemented_spi_methods_name_themselves(method, args):
 
 def test_base_driver_takes_no_constructor_arguments():
     assert isinstance(BaseDriver(), BaseDriver)
+
+
+def test_instance_actions_for_follows_a_changed_declaration():
+    driver = CatalogueDriver()
+    assert driver.instance_actions_for("stopped") == ["start", "destroy"]
+    driver.instance_states = lambda: [*SPEC_EXAMPLE_STATES[:3], ("stopped", {"end": "destroy"})]
+    assert driver.instance_actions_for("stopped") == ["destroy"]

@@ -53,7 +53,6 @@ def _read(config: pytest.Config) -> tuple[Outcome, StateMachine] | None:
     driver, timeout = remembered
     subject = Subject(driver, {}, timeout=timeout)
     try:
-        outcome = subject.call("instance_states")
+        return subject.read_machine()
     finally:
         subject.close()
-    return outcome, StateMachine(outcome.value if outcome.returned else [])

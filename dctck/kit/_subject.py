@@ -113,9 +113,14 @@ class Subject:
     def machine(self) -> StateMachine:
         """The declared state machine (read once); malformed or unreadable gives an empty one."""
         if self._machine is None:
-            outcome = self.call("instance_states")
-            self._machine = StateMachine(outcome.value if outcome.returned else [])
+            self._machine = self.read_machine()[1]
         return self._machine
+
+    def read_machine(self) -> tuple[Outcome, StateMachine]:
+        """Call ``instance_states()`` now: the outcome and the machine it declares (an empty
+        machine, with its problems, when the call failed)."""
+        outcome = self.call("instance_states")
+        return outcome, StateMachine(outcome.value if outcome.returned else [])
 
     def redact(self, text: str) -> str:
         """``text`` with every secret of the credentials replaced by ``***``."""

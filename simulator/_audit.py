@@ -42,6 +42,3 @@ class AuditLog:
     def entries(self) -> list[AuditEntry]:
         """A copy of the entries."""
         return list(self._entries)
-
-    def __len__(self) -> int:
-        return len(self._entries)

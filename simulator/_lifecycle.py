@@ -84,11 +84,6 @@ class Refused(Exception):
     """The lifecycle has no transition for this trigger from this state."""
 
 
-def triggers() -> list[str]:
-    """The trigger names of the lifecycle table."""
-    return list(_MACHINE.events)
-
-
 def destination(trigger: str, state: str) -> str | None:
     """Where `trigger` takes an instance in `state`: a state, or None when it stays put.
 

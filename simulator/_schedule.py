@@ -42,10 +42,3 @@ class Schedule:
             if record.ticket == ticket:
                 record.ticket = 0
                 yield due, record
-
-    def clear(self) -> None:
-        """Drop every entry."""
-        self._heap.clear()
-
-    def __len__(self) -> int:
-        return len(self._heap)

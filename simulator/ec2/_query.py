@@ -88,10 +88,6 @@ class Params:
     def _name(self, key: str) -> str:
         return self._prefix + key
 
-    def has(self, key: str) -> bool:
-        """Whether the parameter `key` is present (reading nothing)."""
-        return key in self._values
-
     def string(self, key: str, *, required: bool = False) -> str | None:
         """The value of `key`; None when absent (`MissingParameter` if `required`)."""
         value = self._values.get(key)

@@ -17,6 +17,7 @@ from simulator._catalogue import Account, InstanceType, MachineImage, Zone
 from simulator._errors import ConfigError
 
 IMAGE_ID = re.compile(r"ami-(?:[0-9a-f]{8}|[0-9a-f]{17})")
+"""A well-formed image id (EC2 accepts the old 8-digit form too)."""
 
 DEFAULT_ACCOUNTS = (
     Account("mockuser", "mockpassword"),

@@ -7,12 +7,12 @@ one simulator operation (`OPERATIONS`), so faults injected on that operation app
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
 from simulator._catalogue import InstanceType, MachineImage, Zone
+from simulator._config import IMAGE_ID
 from simulator._errors import UnknownInstance
 from simulator._instances import InstanceView
 from simulator._lifecycle import STATE_CODES
@@ -30,7 +30,6 @@ RUN_LIMIT = 1000
 """The most instances one RunInstances call launches (MinCount above it: InstanceLimitExceeded)."""
 
 MAX_TAGS = 50
-IMAGE_ID = re.compile(r"ami-(?:[0-9a-f]{8}|[0-9a-f]{17})")
 
 
 @dataclass(slots=True)

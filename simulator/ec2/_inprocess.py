@@ -80,6 +80,17 @@ def call_wsgi(
     return answer["status"], answer["headers"], b"".join(chunks)
 
 
+def _body_bytes(body: Any) -> bytes:
+    """A client's request body as bytes: None, text, bytes, or a file-like object."""
+    if body is None:
+        return b""
+    if isinstance(body, str):
+        return body.encode()
+    if isinstance(body, bytes | bytearray):
+        return bytes(body)
+    return bytes(body.read())
+
+
 def _endpoint_pattern(endpoint: str) -> re.Pattern[str]:
     return re.compile(re.escape(endpoint.rstrip("/")) + r"(?:[/?#]|\Z)")
 
@@ -96,15 +107,12 @@ def register_ec2(
     pattern = _endpoint_pattern(endpoint)
 
     def answer(request: PreparedRequest) -> tuple[int, dict[str, str], bytes]:
-        body = request.body
-        if body is None:
-            raw = b""
-        elif isinstance(body, str):
-            raw = body.encode()
-        else:
-            raw = bytes(body)
         status, headers, content = call_wsgi(
-            app, request.method or "GET", request.url or "", request.headers.items(), raw
+            app,
+            request.method or "GET",
+            request.url or "",
+            request.headers.items(),
+            _body_bytes(request.body),
         )
         return status, dict(headers), content
 
@@ -173,17 +181,8 @@ def route_botocore(client: Any, app: Ec2App) -> Callable[[], None]:
     from botocore.awsrequest import AWSResponse
 
     def send(request: Any, **_: Any) -> Any:
-        body = request.body
-        if body is None:
-            raw = b""
-        elif isinstance(body, str):
-            raw = body.encode()
-        elif isinstance(body, bytes | bytearray):
-            raw = bytes(body)
-        else:
-            raw = body.read()
         status, headers, content = call_wsgi(
-            app, request.method, request.url, request.headers.items(), raw
+            app, request.method, request.url, request.headers.items(), _body_bytes(request.body)
         )
         return AWSResponse(request.url, status, dict(headers), _Body(content))
 

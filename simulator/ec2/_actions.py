@@ -373,7 +373,8 @@ def _tag_key(tag: tuple[str, str, str]) -> str:
 
 
 def _tag_specifications(p: Params) -> dict[str, str]:
-    tags: dict[str, str] = {}
+    """The tags of every `TagSpecification` (all for instances), checked together."""
+    items: list[Params] = []
     for spec in p.structs("TagSpecification"):
         resource_type = spec.string("ResourceType", required=True)
         if resource_type != "instance":
@@ -382,13 +383,8 @@ def _tag_specifications(p: Params) -> dict[str, str]:
                 f"'{resource_type}' is not a valid taggable resource type for this operation: "
                 f"only 'instance'",
             )
-        for key, value in _tags(spec.structs("Tag"), "Tag").items():
-            if key in tags:
-                raise RequestError("InvalidParameterValue", f"Duplicate tag key '{key}' specified")
-            tags[key] = value
-    if len(tags) > MAX_TAGS:
-        raise RequestError("TagLimitExceeded", f"The maximum number of tags is {MAX_TAGS}")
-    return tags
+        items += spec.structs("Tag")
+    return _tags(items, "Tag")
 
 
 def _tags(items: list[Params], what: str) -> dict[str, str]:

@@ -150,10 +150,7 @@ class ControlApi:
 
     def _tick(self, body: Json, query: dict[str, list[str]]) -> Json:
         seconds = _number(_only(body, "seconds"), "seconds")
-        try:
-            self._manual_clock().tick(seconds)
-        except ValueError as exc:
-            raise _bad(str(exc)) from None
+        _applied(self._manual_clock().tick, seconds)
         return self._clock(body, query)
 
     def _move_to(self, body: Json, query: dict[str, list[str]]) -> Json:
@@ -164,11 +161,8 @@ class ControlApi:
             except ValueError:
                 raise _bad(f"when must be epoch seconds or ISO 8601, got {when!r}") from None
         else:
-            target = _number({"when": when}, "when")
-        try:
-            self._manual_clock().move_to(target)
-        except ValueError as exc:
-            raise _bad(str(exc)) from None
+            target = _number(body, "when")
+        _applied(self._manual_clock().move_to, target)
         return self._clock(body, query)
 
     def _durations(self, body: Json, query: dict[str, list[str]]) -> Json:
@@ -177,17 +171,13 @@ class ControlApi:
 
     def _set_durations(self, body: Json, query: dict[str, list[str]]) -> Json:
         _only(body, optional=("boot_seconds", "stop_seconds"))
-        values = {name: _number(body, name) for name in body}
-        try:
-            self._app.sim.set_durations(**values)
-        except ValueError as exc:
-            raise _bad(str(exc)) from None
+        _applied(self._app.sim.set_durations, **{name: _number(body, name) for name in body})
         return self._durations(body, query)
 
     def _fail_next(self, body: Json, query: dict[str, list[str]]) -> Json:
         _only(body, "operation", optional=("count", "code"))
-        self._fault(
-            "fail_next",
+        _applied(
+            self._app.sim.faults.fail_next,
             _operation(body),
             _integer(body.get("count", 1), "count"),
             _string(body.get("code", "InternalError"), "code"),
@@ -196,8 +186,8 @@ class ControlApi:
 
     def _fail_randomly(self, body: Json, query: dict[str, list[str]]) -> Json:
         _only(body, "operation", "probability", optional=("code",))
-        self._fault(
-            "fail_randomly",
+        _applied(
+            self._app.sim.faults.fail_randomly,
             _operation(body),
             _number(body, "probability"),
             _string(body.get("code", "InternalError"), "code"),
@@ -206,13 +196,13 @@ class ControlApi:
 
     def _add_latency(self, body: Json, query: dict[str, list[str]]) -> Json:
         _only(body, "operation", "seconds")
-        self._fault("add_latency", _operation(body), _number(body, "seconds"))
+        _applied(self._app.sim.faults.add_latency, _operation(body), _number(body, "seconds"))
         return {}
 
     def _throttle(self, body: Json, query: dict[str, list[str]]) -> Json:
         _only(body, "operation", "max_calls", "per_seconds")
-        self._fault(
-            "throttle",
+        _applied(
+            self._app.sim.faults.throttle,
             _operation(body),
             _integer(body["max_calls"], "max_calls"),
             _number(body, "per_seconds"),
@@ -220,14 +210,9 @@ class ControlApi:
         return {}
 
     def _eventual_consistency(self, body: Json, query: dict[str, list[str]]) -> Json:
-        self._fault("eventual_consistency", _number(_only(body, "seconds"), "seconds"))
+        seconds = _number(_only(body, "seconds"), "seconds")
+        _applied(self._app.sim.faults.eventual_consistency, seconds)
         return {}
-
-    def _fault(self, method: str, *args: Any) -> None:
-        try:
-            getattr(self._app.sim.faults, method)(*args)
-        except ValueError as exc:
-            raise _bad(str(exc)) from None
 
     def _clear_faults(self, body: Json, query: dict[str, list[str]]) -> Json:
         self._app.sim.faults.clear()
@@ -256,6 +241,14 @@ class ControlApi:
             ],
             "next": len(entries),
         }
+
+
+def _applied(setting: Callable[..., object], *args: Any, **kwargs: Any) -> None:
+    """Call `setting`; the ValueError it raises for a value out of range is a 400."""
+    try:
+        setting(*args, **kwargs)
+    except ValueError as exc:
+        raise _bad(str(exc)) from None
 
 
 def _json_body(environ: WSGIEnvironment) -> Json:

@@ -11,7 +11,7 @@ import contextlib
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 from waitress import create_server, wasyncore
 
@@ -59,7 +59,7 @@ class LoopbackServer:
             raise RuntimeError("the server is not running")
         return f"http://{self.host}:{self._server.effective_port}"
 
-    def start(self) -> LoopbackServer:
+    def start(self) -> Self:
         """Listen and serve on a background thread."""
         if self._server is not None:
             raise RuntimeError("the server is already running")
@@ -92,7 +92,7 @@ class LoopbackServer:
             server.task_dispatcher.shutdown(timeout=_STOP_WAIT)
             wasyncore.close_all(server._map)
 
-    def __enter__(self) -> LoopbackServer:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(
@@ -104,11 +104,12 @@ class LoopbackServer:
         self.stop()
 
 
-class RestFront:
+class RestFront(LoopbackServer):
     """A driver behind the REST front on a loopback port, and the HTTP client adapter in front.
 
     ``served`` is the driver itself, ``app`` the application ``app_factory`` built for it,
-    ``client`` the :class:`RestDriver` talking to it (exposing the driver's clock, if any).
+    ``client`` the :class:`RestDriver` talking to it (exposing the driver's clock, if any); the
+    API is at ``url + "/api"``.
     """
 
     def __init__(
@@ -119,16 +120,10 @@ class RestFront:
         host: str = "127.0.0.1",
         timeout: float = 60.0,
     ) -> None:
+        super().__init__(app_factory(driver), host)
         self.served = driver
-        self.app = app_factory(driver)
-        self.server = LoopbackServer(self.app, host)
         self.timeout = timeout
         self._client: RestDriver | None = None
-
-    @property
-    def url(self) -> str:
-        """``http://127.0.0.1:port``; the API is at ``url + "/api"``."""
-        return self.server.url
 
     @property
     def client(self) -> RestDriver:
@@ -137,11 +132,11 @@ class RestFront:
             raise RuntimeError("the REST front is not running")
         return self._client
 
-    def start(self) -> RestFront:
-        self.server.start()
+    def start(self) -> Self:
+        super().start()
         clock = getattr(self.served, "clock", None)
         self._client = RestDriver(
-            self.server.url,
+            self.url,
             clock=clock if isinstance(clock, VirtualClock) else None,
             timeout=self.timeout,
         )
@@ -151,18 +146,7 @@ class RestFront:
         if self._client is not None:
             self._client.close()
             self._client = None
-        self.server.stop()
-
-    def __enter__(self) -> RestFront:
-        return self.start()
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        value: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
+        super().stop()
 
 
 def load_app_factory(path: str) -> AppFactory:

@@ -28,10 +28,8 @@ from dctck import (
     ValidationError,
 )
 from dctck.kit import (
-    END,
     CredentialSet,
     Harness,
-    InstanceWatch,
     Outcome,
     Subject,
     Unmet,
@@ -635,15 +633,10 @@ def test_destroy_answers_204(http: Http, dctck_harness: Harness, method: str) ->
         require(
             [Violation(exchange.request, RULE_DESTROYED, exchange.describe(), "204 with no body")]
         )
-    if not _gone(dctck_harness, watch):
+    if not watch.wait_gone():
         happened = f"answered 204, but instance {watch.id!r} is still {watch.state.upper()}"
         wanted = f"it gone within {dctck_harness.subject.timeout:g} s"
         require([Violation(exchange.request, RULE_DESTROYED, happened, wanted)])
-
-
-def _gone(harness: Harness, watch: InstanceWatch) -> bool:
-    watch.seen_listed = True
-    return harness.wait_until(lambda: True if watch.observe() == END else None) is not None
 
 
 @rule(RULE_FORBIDDEN)

@@ -21,8 +21,10 @@ argument), 404 (no such route), 405 (wrong method) or 409 (the clock is real).
     POST   /_sim/reset                     drop instances, tags, audit log, faults
     GET    /_sim/audit?since=N             {"entries": [...from the N-th on], "next": N'}
 
-An `operation` is an EC2 action name (`RunInstances`), a simulator method name
-(`run_instances`) or `*` for all. Ticking a real clock is refused (409): it moves by itself.
+An `operation` is an EC2 action name (`RunInstances`), the simulator operation it calls
+(`run_instances`) or `*` for all. `authenticate` is refused: requests are authenticated by their
+SigV4 signature, so a fault on it would never fire. Ticking a real clock is refused (409): it
+moves by itself.
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
 from simulator._clock import ManualClock, RealClock
+from simulator._faults import ANY
+from simulator._simulator import OPERATIONS
 from simulator.ec2._actions import ACTIONS
 from simulator.ec2._errors import status_line
 
@@ -53,6 +57,8 @@ Route = Callable[[Json, dict[str, list[str]]], Json]
 
 OPERATION_OF_ACTION = {action: operation for action, (operation, _) in ACTIONS.items()}
 """The simulator operation each EC2 action calls."""
+
+_SERVED = frozenset(OPERATION_OF_ACTION.values())
 
 
 class ControlError(Exception):
@@ -301,4 +307,15 @@ def _string(value: Any, name: str) -> str:
 
 def _operation(body: Json) -> str:
     name = _string(body.get("operation"), "operation")
-    return OPERATION_OF_ACTION.get(name, name)
+    operation = OPERATION_OF_ACTION.get(name, name)
+    if operation == ANY or operation in _SERVED:
+        return operation
+    expected = (
+        f"expected '*', an EC2 action such as RunInstances, or one of {', '.join(sorted(_SERVED))}"
+    )
+    if operation in OPERATIONS:
+        raise _bad(
+            f"operation {name!r} is never called over HTTP, so a fault on it would never fire"
+            f" ({expected})"
+        )
+    raise _bad(f"unknown operation {name!r} ({expected})")

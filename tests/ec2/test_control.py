@@ -137,6 +137,18 @@ def test_a_fault_on_an_unknown_operation_is_400(app):
     assert answer["error"]["message"].startswith("unknown operation 'Dance'")
 
 
+def test_a_fault_on_authenticate_is_400_since_signatures_never_call_it(app, sim):
+    status, answer = control(app, "POST", "faults/fail_next", {"operation": "authenticate"})
+    assert (status, answer["error"]["message"]) == (
+        400,
+        "operation 'authenticate' is never called over HTTP, so a fault on it would never fire "
+        "(expected '*', an EC2 action such as RunInstances, or one of create_tags, "
+        "describe_instances, describe_tags, images, instance_types, reboot_instances, regions, "
+        "run_instances, start_instances, stop_instances, terminate_instances, zones)",
+    )
+    assert call(app, "DescribeRegions")[0] == 200
+
+
 def test_reset_drops_instances_and_the_audit_log_but_keeps_the_clock(app, sim):
     sim.run_instances("mockuser", X86_IMAGE)
     sim.clock.tick(5)

@@ -66,6 +66,7 @@ class Ec2Server:
         self.host = str(self._server.effective_host)
         self.port = int(self._server.effective_port)
         self._thread: threading.Thread | None = None
+        self._stop_requested = threading.Event()
         self._stopped = threading.Event()
 
     @property
@@ -101,7 +102,14 @@ class Ec2Server:
         return self
 
     def request_stop(self) -> None:
-        """Ask the serving loop to close its sockets and return (from any thread)."""
+        """Ask the serving loop to close its sockets and return (from any thread; again: no-op).
+
+        Only the first request pulls the loop's wake-up pipe: the loop closes that pipe with
+        the sockets, so a second Ctrl-C during shutdown would write to a closed descriptor.
+        """
+        if self._stop_requested.is_set():
+            return
+        self._stop_requested.set()
         server = self._server
         server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
 

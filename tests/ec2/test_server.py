@@ -44,3 +44,11 @@ def test_stopping_twice_or_without_starting_is_harmless():
     started.stop()
     started.stop()
     assert started.sim is started.app.sim
+
+
+@pytest.mark.live
+def test_a_second_stop_request_after_the_loop_closed_is_harmless():
+    server = Ec2Server(port=0).start()
+    server.request_stop()
+    server.stop()
+    server.request_stop()  # was EBADF: the loop had closed its wake-up pipe

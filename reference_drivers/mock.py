@@ -7,8 +7,7 @@ a stopping one is ``SHUTTING_DOWN``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import TypeVar
 
 import simulator as sim
@@ -190,31 +189,20 @@ class MockDriver(BaseDriver):
         password = credentials.get("password") if isinstance(credentials, dict) else None
         if not isinstance(name, str) or not isinstance(password, str):
             raise AuthException("credentials required: name and password")
-        with _translated_errors():
-            self.simulator.authenticate(name, password)
+        self._call(self.simulator.authenticate, name, password)
         return name
 
     def _call(self, operation: Callable[..., _T], *args: object, **kwargs: object) -> _T:
-        with _translated_errors():
+        """``operation(*args, **kwargs)`` on the simulator, its errors turned into the SPI's."""
+        try:
             return operation(*args, **kwargs)
-
-
-@contextmanager
-def _translated_errors() -> Iterator[None]:
-    """Turn the simulator's errors into the SPI's."""
-    try:
-        yield
-    except sim.AuthFailure as exc:
-        raise AuthException(exc.message) from None
-    except (sim.UnknownInstance, sim.MalformedInstanceId, sim.UnknownImage) as exc:
-        raise NotFound(exc.message) from None
-    except (
-        sim.UnknownInstanceType,
-        sim.UnknownZone,
-        sim.InvalidParameter,
-    ) as exc:
-        raise ValidationError(exc.message) from None
-    except sim.IncorrectState as exc:
-        raise ActionNotAllowed(exc.message) from None
-    except sim.SimulatorError as exc:
-        raise ProviderError(f"{exc.code}: {exc.message}") from None
+        except sim.AuthFailure as exc:
+            raise AuthException(exc.message) from None
+        except (sim.UnknownInstance, sim.MalformedInstanceId, sim.UnknownImage) as exc:
+            raise NotFound(exc.message) from None
+        except (sim.UnknownInstanceType, sim.UnknownZone, sim.InvalidParameter) as exc:
+            raise ValidationError(exc.message) from None
+        except sim.IncorrectState as exc:
+            raise ActionNotAllowed(exc.message) from None
+        except sim.SimulatorError as exc:
+            raise ProviderError(f"{exc.code}: {exc.message}") from None

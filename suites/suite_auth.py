@@ -16,6 +16,7 @@ import pytest
 from dctck import AuthException
 from dctck.kit import (
     END,
+    INSTANCE_ACTIONS,
     CredentialSet,
     Harness,
     InstanceWatch,
@@ -31,7 +32,6 @@ pytestmark = area("auth")
 
 CATALOGUE = ("hardware_profiles", "realms", "images")
 LISTINGS = (*CATALOGUE, "instances")
-INSTANCE_ACTIONS = ("reboot", "stop", "start", "destroy")
 METHODS = (*LISTINGS, "create_instance", *(f"{a}_instance" for a in INSTANCE_ACTIONS))
 BAD_KINDS = ("no_credentials", "wrong_password", "unknown_name")
 

@@ -16,6 +16,7 @@ import pytest
 
 from dctck import NotFound
 from dctck.kit import (
+    INSTANCE_ACTIONS,
     Harness,
     InstanceWatch,
     Outcome,
@@ -41,7 +42,6 @@ COLLECTIONS = tuple(SINGULAR)
 #: How an unknown id is made: a real id with a suffix, a real id with its last character changed,
 #: and an id of no provider at all.
 UNKNOWN_KINDS = ("suffixed", "altered", "foreign")
-ACTIONS = ("reboot", "stop", "start", "destroy")
 FOREIGN_ID = "dctck-no-such-id"
 #: At most this many objects are looked up one by one.
 SAMPLE_SIZE = 8
@@ -264,7 +264,7 @@ def test_created_instance_is_listed_under_its_id(dctck_harness: Harness) -> None
 
 @rule(RULE_ACTION_UNKNOWN)
 @pytest.mark.parametrize("kind", UNKNOWN_KINDS)
-@pytest.mark.parametrize("action", ACTIONS)
+@pytest.mark.parametrize("action", INSTANCE_ACTIONS)
 def test_action_on_an_unknown_id_raises_not_found(
     dctck_harness: Harness, action: str, kind: str
 ) -> None:

@@ -10,6 +10,7 @@ import pytest
 from dctck import NotFound
 from dctck.kit import (
     END,
+    INSTANCE_ACTIONS,
     CredentialSet,
     Harness,
     Outcome,
@@ -21,8 +22,6 @@ from dctck.kit import (
 )
 
 pytestmark = area("isolation")
-
-INSTANCE_ACTIONS = ("reboot", "stop", "start", "destroy")
 
 RULE_NOT_LISTED = "SPEC 2: another account's instance is not listed"
 RULE_NOT_FOUND_BY_ID = "SPEC 2: another account's instance is not found by id"

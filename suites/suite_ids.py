@@ -17,6 +17,7 @@ import pytest
 from dctck import NotFound
 from dctck.kit import (
     INSTANCE_ACTIONS,
+    RULE_CREATE_RETURNS,
     Harness,
     InstanceWatch,
     Outcome,
@@ -47,7 +48,6 @@ FOREIGN_ID = "dctck-no-such-id"
 SAMPLE_SIZE = 8
 
 RULE_LIST = "SPEC 4: listing methods return a list (never None, never a generator) of models"
-RULE_CREATE = "SPEC 4: create_instance returns the new Instance"
 RULE_NON_EMPTY = "SPEC 3: every object has a non-empty string id"
 RULE_UNIQUE = "SPEC 4: an id names one object: no two listed objects share it"
 RULE_STABLE = "SPEC 4: ids are stable: the same objects keep the same ids across calls"
@@ -121,7 +121,10 @@ def _created(harness: Harness) -> InstanceWatch:
         raise Unmet(
             [
                 Violation(
-                    str(outcome.call), RULE_CREATE, outcome.describe(), "an Instance with an id"
+                    str(outcome.call),
+                    RULE_CREATE_RETURNS,
+                    outcome.describe(),
+                    "an Instance with an id",
                 )
             ]
         )

@@ -198,12 +198,19 @@ def basic(credentials: Mapping[str, str]) -> str | None:
 # -- judging answers, as plain code ----------------------------------------------------------------
 
 
-def status_problem(exchange: Exchange, rule_text: str, *statuses: int) -> Violation | None:
+def status_problems(exchange: Exchange, rule_text: str, *statuses: int) -> list[Violation]:
     """A violation unless the exchange answered one of ``statuses``."""
     if exchange.status in statuses:
-        return None
+        return []
     wanted = " or ".join(str(s) for s in statuses)
-    return Violation(exchange.request, rule_text, exchange.describe(), f"status {wanted}")
+    return [Violation(exchange.request, rule_text, exchange.describe(), f"status {wanted}")]
+
+
+def error_of(exchange: Exchange) -> dict[str, Any]:
+    """The ``error`` object of a JSON error document; ``{}`` when the body holds none."""
+    document = exchange.json()
+    error = document.get("error") if isinstance(document, dict) else None
+    return error if isinstance(error, dict) else {}
 
 
 def error_document_problems(
@@ -211,11 +218,9 @@ def error_document_problems(
 ) -> list[Violation]:
     """An error answer carries ``{"error": {"status", "code", "message"}}`` and nothing secret."""
     problems = []
-    document = exchange.json() if exchange.media_type == JSON else None
-    error = document.get("error") if isinstance(document, dict) else None
+    error = error_of(exchange) if exchange.media_type == JSON else {}
     if not (
-        isinstance(error, dict)
-        and error.get("status") == exchange.status
+        error.get("status") == exchange.status
         and isinstance(error.get("code"), str)
         and isinstance(error.get("message"), str)
     ):
@@ -229,13 +234,22 @@ def error_document_problems(
             )
         )
     text = exchange.body.decode("utf-8", "replace")
-    leaked = [s for s in ("Traceback", *secrets) if s and s in text]
+    leaked = ["a traceback"] if "Traceback" in text else []
+    leaked += ["a password"] if any(s and s in text for s in secrets) else []
     if leaked:
-        what = "a traceback" if "Traceback" in leaked else "a password"
-        problems.append(
-            Violation(exchange.request, rule_text, f"answered a body with {what}", "neither")
-        )
+        happened = f"answered a body with {' and '.join(leaked)}"
+        wanted = "a body without tracebacks or passwords"
+        problems.append(Violation(exchange.request, rule_text, happened, wanted))
     return problems
+
+
+def error_answer_problems(
+    exchange: Exchange, rule_text: str, status: int, secrets: Sequence[str] = ()
+) -> list[Violation]:
+    """The exchange answered ``status`` with an error document carrying nothing secret."""
+    return status_problems(exchange, rule_text, status) or error_document_problems(
+        exchange, rule_text, secrets
+    )
 
 
 def members(exchange: Exchange, collection: str) -> list[dict[str, Any]] | None:
@@ -254,16 +268,16 @@ def member(exchange: Exchange, collection: str) -> dict[str, Any] | None:
     return found if isinstance(found, dict) else None
 
 
-def listing_problem(
+def listing_problems(
     exchange: Exchange, collection: str, expected_ids: list[Any], rule_text: str, how: str
-) -> Violation | None:
+) -> list[Violation]:
     """The listing must be a 200 JSON list of exactly ``expected_ids``, in order."""
     listed = members(exchange, collection) if exchange.status == 200 else None
     ids = [m.get("id") for m in listed] if listed is not None else None
     if ids == expected_ids:
-        return None
+        return []
     happened = exchange.describe() if ids is None else f"answered {describe_value(ids)}"
-    return Violation(exchange.request, rule_text, happened, f"{expected_ids!r}, {how}")
+    return [Violation(exchange.request, rule_text, happened, f"{expected_ids!r}, {how}")]
 
 
 def declaration_of(document: Any) -> list[tuple[Any, dict[Any, Any]]] | None:
@@ -345,7 +359,7 @@ def test_entry_point_lists_the_collections(http: Http) -> None:
         raise Unmet(
             [Violation(exchange.request, RULE_ENTRY, exchange.describe(), '200 {"api": ...}')]
         )
-    problems: list[Violation | None] = [
+    problems = [
         Violation(exchange.request, RULE_ENTRY, f"gave {key} = {api.get(key)!r}", "a string")
         for key in ("driver", "version")
         if not isinstance(api.get(key), str) or not api.get(key)
@@ -364,8 +378,8 @@ def test_entry_point_lists_the_collections(http: Http) -> None:
             )
             continue
         followed = http("GET", target)
-        problems.append(status_problem(followed, RULE_ENTRY, 200))
-    require(p for p in problems if p is not None)
+        problems += status_problems(followed, RULE_ENTRY, 200)
+    require(problems)
 
 
 @rule(RULE_LISTING)
@@ -377,8 +391,7 @@ def test_listing_is_what_the_driver_returns(
         dctck_harness.running_instance()
     expected = _direct_list(direct, collection, direct.valid, None)
     exchange = http("GET", f"/api/{collection}")
-    problem = listing_problem(exchange, collection, expected, RULE_LISTING, "as the driver lists")
-    require([problem] if problem else [])
+    require(listing_problems(exchange, collection, expected, RULE_LISTING, "as the driver lists"))
 
 
 @rule(RULE_FILTERS)
@@ -400,8 +413,8 @@ def test_query_parameters_reach_the_driver(
         pairs = [(key, v) for v in value] if isinstance(value, list) else [(key, value)]
         exchange = http("GET", f"/api/{collection}", params=pairs)
         how = f"as {collection}(opts={{{key!r}: {value!r}}}) gives"
-        problems.append(listing_problem(exchange, collection, expected, RULE_FILTERS, how))
-    require(p for p in problems if p is not None)
+        problems += listing_problems(exchange, collection, expected, RULE_FILTERS, how)
+    require(problems)
 
 
 @rule(RULE_HREFS)
@@ -415,7 +428,7 @@ def test_every_href_resolves(http: Http, dctck_harness: Harness, collection: str
         raise Unmet(
             [Violation(exchange.request, RULE_HREFS, exchange.describe(), "a JSON listing")]
         )
-    problems: list[Violation | None] = []
+    problems: list[Violation] = []
     for item in listed[:SAMPLE_SIZE]:
         target = item.get("href")
         if not isinstance(target, str) or not target.startswith(f"{http.url}/api/{collection}/"):
@@ -436,8 +449,8 @@ def test_every_href_resolves(http: Http, dctck_harness: Harness, collection: str
         ):
             link = item.get(reference)
             if isinstance(link, dict) and isinstance(link.get("href"), str):
-                problems.append(status_problem(http("GET", link["href"]), RULE_HREFS, 200))
-    require(p for p in problems if p is not None)
+                problems += status_problems(http("GET", link["href"]), RULE_HREFS, 200)
+    require(problems)
 
 
 @rule(RULE_ERRORS)
@@ -446,8 +459,7 @@ def test_unknown_id_answers_404(http: Http, direct: Subject, collection: str) ->
     listed = _direct_list(direct, collection, direct.valid, None)
     unknown = UNKNOWN_ID + "0" * sum(1 for i in listed if str(i).startswith(UNKNOWN_ID))
     exchange = http("GET", f"/api/{collection}/{unknown}")
-    problem = status_problem(exchange, RULE_ERRORS, 404)
-    require([problem] if problem else error_document_problems(exchange, RULE_ERRORS))
+    require(error_answer_problems(exchange, RULE_ERRORS, 404))
 
 
 # -- formats ---------------------------------------------------------------------------------------
@@ -498,15 +510,14 @@ def _format_problems(
 
 @rule(RULE_NOT_ACCEPTABLE)
 def test_unacceptable_type_answers_406(http: Http) -> None:
-    problems: list[Violation | None] = []
+    problems: list[Violation] = []
     for exchange in (
         http("GET", "/api/images", accept="text/csv"),
         http("GET", "/api/images", params=[("format", "yaml")]),
         http("GET", "/api/instance_states", accept="application/pdf"),
     ):
-        problem = status_problem(exchange, RULE_NOT_ACCEPTABLE, 406)
-        problems += [problem] if problem else error_document_problems(exchange, RULE_NOT_ACCEPTABLE)
-    require(p for p in problems if p is not None)
+        problems += error_answer_problems(exchange, RULE_NOT_ACCEPTABLE, 406)
+    require(problems)
 
 
 # -- credentials -----------------------------------------------------------------------------------
@@ -523,8 +534,7 @@ def test_missing_credentials_get_the_basic_challenge(
         if outcome.returned:  # a public catalogue
             expected = _direct_list(direct, target, direct.no_credentials, None)
             exchange = http("GET", f"/api/{target}", credentials=subject.no_credentials)
-            problem = listing_problem(exchange, target, expected, RULE_CHALLENGE, "as for {}")
-            require([problem] if problem else [])
+            require(listing_problems(exchange, target, expected, RULE_CHALLENGE, "as for {}"))
             return
         if not outcome.raised(AuthException):
             pytest.skip(f"not applicable: the driver's own {outcome}")
@@ -563,23 +573,17 @@ def test_rejected_credentials_answer_401(
     http: Http, direct: Subject, dctck_harness: Harness, kind: str
 ) -> None:
     credentials: CredentialSet = getattr(dctck_harness.subject, kind)
-    problems: list[Violation | None] = []
+    secrets = _secrets(dctck_harness.subject)
+    problems: list[Violation] = []
     for collection in COLLECTIONS:
         outcome = direct.call(collection, getattr(direct, kind), None)
         exchange = http("GET", f"/api/{collection}", credentials=credentials)
         if outcome.raised(AuthException):
-            problem = status_problem(exchange, RULE_REJECTED, 401)
-            problems += (
-                [problem]
-                if problem
-                else error_document_problems(
-                    exchange, RULE_REJECTED, _secrets(dctck_harness.subject)
-                )
-            )
+            problems += error_answer_problems(exchange, RULE_REJECTED, 401, secrets)
         elif outcome.returned and isinstance(outcome.value, list):
             ids = [getattr(i, "id", None) for i in outcome.value]
-            problems.append(listing_problem(exchange, collection, ids, RULE_REJECTED, "as public"))
-    require(p for p in problems if p is not None)
+            problems += listing_problems(exchange, collection, ids, RULE_REJECTED, "as public")
+    require(problems)
 
 
 # -- instances -------------------------------------------------------------------------------------
@@ -655,11 +659,8 @@ def test_forbidden_action_answers_405(
         pytest.skip(f"not applicable: no state forbidding {action} could be reached")
     before = watch.state
     exchange = http("POST", f"/api/instances/{watch.id}/{action}")
-    document = exchange.json()
-    error = document.get("error") if isinstance(document, dict) else None
-    code = error.get("code") if isinstance(error, dict) else None
     problems: list[Violation] = []
-    if exchange.status != 405 or code != "action_not_allowed":
+    if exchange.status != 405 or error_of(exchange).get("code") != "action_not_allowed":
         wanted = f"405 action_not_allowed: the machine forbids {action} from {before.upper()}"
         problems.append(Violation(exchange.request, RULE_FORBIDDEN, exchange.describe(), wanted))
     after = direct.call("instances", direct.valid, {"id": watch.id})
@@ -710,14 +711,13 @@ def test_errors_answer_documented_statuses(
     finally:
         for added in set(dctck_harness.instance_ids() or []) - set(before):
             dctck_harness.follow(added)
-    problem = status_problem(exchange, RULE_ERRORS, status)
-    if problem is not None:
-        require([problem])
+    require(status_problems(exchange, RULE_ERRORS, status))
     problems = error_document_problems(exchange, RULE_ERRORS, _secrets(subject))
-    named = (exchange.json() or {}).get("error", {}).get("parameter")
+    named = error_of(exchange).get("parameter")
     if parameter is not None and named != parameter:
         happened = f"answered {status} naming parameter {named!r}"
-        problems.append(Violation(exchange.request, RULE_ERRORS, happened, repr(parameter)))
+        wanted = f"the error naming parameter {parameter!r}"
+        problems.append(Violation(exchange.request, RULE_ERRORS, happened, wanted))
     require(problems)
 
 
@@ -801,12 +801,10 @@ def test_instance_states_show_the_machine(http: Http, direct: Subject, shape: st
 @rule(RULE_UNKNOWN)
 @pytest.mark.parametrize("request_kind", ["unknown_resource", "wrong_method"])
 def test_unknown_resources_and_wrong_methods(http: Http, request_kind: str) -> None:
-    problems: list[Violation | None] = []
+    problems: list[Violation] = []
     if request_kind == "unknown_resource":
         for path in ("/api/dctck_no_such_collection", "/api/images/x/y/z", "/"):
-            exchange = http("GET", path)
-            problem = status_problem(exchange, RULE_UNKNOWN, 404)
-            problems += [problem] if problem else error_document_problems(exchange, RULE_UNKNOWN)
+            problems += error_answer_problems(http("GET", path), RULE_UNKNOWN, 404)
     else:
         for method, path, allow in (
             ("PUT", "/api/images", "GET, HEAD"),
@@ -819,4 +817,4 @@ def test_unknown_resources_and_wrong_methods(http: Http, request_kind: str) -> N
                 problems.append(
                     Violation(exchange.request, RULE_UNKNOWN, shown, f"405 with Allow: {allow}")
                 )
-    require(p for p in problems if p is not None)
+    require(problems)

@@ -16,9 +16,11 @@ from suites.suite_api import (
     declaration_of,
     declaration_of_xml,
     driver_error_status,
+    error_answer_problems,
     error_document_problems,
-    listing_problem,
-    status_problem,
+    error_of,
+    listing_problems,
+    status_problems,
 )
 
 JSON = {"Content-Type": "application/json"}
@@ -43,9 +45,9 @@ def test_an_exchange_describes_its_answer():
     )
 
 
-def test_status_problem_names_the_request_rule_and_both_statuses():
-    assert status_problem(exchange(404, error(404)), RULE_ERRORS, 404) is None
-    problem = status_problem(exchange(500, error(500)), RULE_ERRORS, 400, 404)
+def test_status_problems_name_the_request_rule_and_both_statuses():
+    assert status_problems(exchange(404, error(404)), RULE_ERRORS, 404) == []
+    (problem,) = status_problems(exchange(500, error(500)), RULE_ERRORS, 400, 404)
     assert str(problem) == (
         "GET /api/images [REST: errors answer their documented status with an error document]"
         ' answered 500 application/json \'{"error": {"status": 500, "code": "x", "message":'
@@ -80,6 +82,36 @@ def test_error_documents_carry_status_code_and_message_and_no_secret(answer, pro
     assert kinds == problems
 
 
+def test_a_leaked_traceback_and_password_are_one_violation_naming_both():
+    answer = exchange(500, error(500, message="Traceback: s3cret"))
+    (leak,) = error_document_problems(answer, RULE_ERRORS, ["s3cret"])
+    assert str(leak) == (
+        "GET /api/images [REST: errors answer their documented status with an error document]"
+        " answered a body with a traceback and a password, expected a body without tracebacks"
+        " or passwords"
+    )
+
+
+def test_an_error_answer_is_judged_on_its_document_only_once_the_status_is_right():
+    assert error_answer_problems(exchange(404, error(404)), RULE_ERRORS, 404) == []
+    (wrong_status,) = error_answer_problems(exchange(500, error(500)), RULE_ERRORS, 404)
+    assert wrong_status.expected == "status 404"
+    (no_document,) = error_answer_problems(exchange(404, {"x": 1}), RULE_ERRORS, 404)
+    assert no_document.expected.startswith('a JSON error document {"error": {"status": 404,')
+
+
+@pytest.mark.parametrize(
+    ("document", "found"),
+    [
+        (error(405, code="c"), {"status": 405, "code": "c", "message": "m"}),
+        ([1], {}),
+        ({"error": "x"}, {}),
+    ],
+)
+def test_error_of_reads_the_error_object_or_gives_an_empty_one(document, found):
+    assert error_of(exchange(405, document)) == found
+
+
 def test_a_challenge_needs_401_and_basic_realm():
     good = exchange(401, error(401), {"WWW-Authenticate": 'Basic realm="x"'})
     assert challenge_problems(good) == []
@@ -92,12 +124,12 @@ def test_a_challenge_needs_401_and_basic_realm():
     assert wrong_status.expected == '401 with WWW-Authenticate: Basic realm="..."'
 
 
-def test_listing_problem_compares_ids_in_order():
+def test_listing_problems_compare_ids_in_order():
     answer = exchange(200, {"images": [{"id": "a"}, {"id": "b"}]})
-    assert listing_problem(answer, "images", ["a", "b"], RULE_LISTING, "as listed") is None
-    problem = listing_problem(answer, "images", ["b", "a"], RULE_LISTING, "as listed")
+    assert listing_problems(answer, "images", ["a", "b"], RULE_LISTING, "as listed") == []
+    (problem,) = listing_problems(answer, "images", ["b", "a"], RULE_LISTING, "as listed")
     assert (problem.happened, problem.expected) == ("answered ['a', 'b']", "['b', 'a'], as listed")
-    not_a_listing = listing_problem(exchange(200, {"x": 1}), "images", [], RULE_LISTING, "h")
+    (not_a_listing,) = listing_problems(exchange(200, {"x": 1}), "images", [], RULE_LISTING, "h")
     assert not_a_listing.happened.startswith("answered 200 application/json")
 
 

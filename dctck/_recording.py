@@ -34,8 +34,7 @@ import json
 import os
 import threading
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -319,16 +318,6 @@ def load(path: str | os.PathLike[str], secrets: Iterable[str] = ()) -> Replayer:
     except (KeyError, TypeError, ValueError) as exc:
         raise ValueError(f"{os.fspath(path)!r}: malformed exchange: {exc!r}") from None
     return Replayer(exchanges, [secret for secret in secrets if secret])
-
-
-@contextmanager
-def recording(path: str | os.PathLike[str], secrets: Iterable[str] = ()) -> Iterator[Recorder]:
-    """Record while the block runs, then save to ``path`` (even if the block failed)."""
-    with Recorder() as recorder:
-        try:
-            yield recorder
-        finally:
-            recorder.save(path, secrets)
 
 
 # -- helpers ---------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from simulator._errors import (
     UnknownZone,
 )
 from simulator._faults import FaultInjector
-from simulator._instances import InstanceView, StateChange
+from simulator._instances import InstanceFacts, InstanceView, StateChange
 from simulator._lifecycle import STATE_CODES, STATES
 from simulator._simulator import OPERATIONS, Simulator
 
@@ -42,6 +42,7 @@ __all__ = [
     "FaultInjector",
     "IncorrectState",
     "InjectedFault",
+    "InstanceFacts",
     "InstanceType",
     "InstanceView",
     "InvalidParameter",

@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import Protocol
 
 from simulator._catalogue import InstanceType
 from simulator._lifecycle import RUNNING, STATE_CODES
@@ -15,6 +16,34 @@ INSTANCE_ID = re.compile(r"i-(?:[0-9a-f]{8}|[0-9a-f]{17})")
 """A well-formed instance id (EC2 accepts the old 8-digit form too)."""
 
 _NO_TAGS: Mapping[str, str] = MappingProxyType({})
+
+
+class InstanceFacts(Protocol):
+    """What a `describe_instances(where=...)` test may read of an instance, in place.
+
+    The fields of `InstanceView` that cost nothing to read; `tags` is None when there are none.
+    """
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def account(self) -> str: ...
+    @property
+    def image_id(self) -> str: ...
+    @property
+    def instance_type(self) -> str: ...
+    @property
+    def architecture(self) -> str: ...
+    @property
+    def zone(self) -> str: ...
+    @property
+    def state(self) -> str: ...
+    @property
+    def launched_at(self) -> float: ...
+    @property
+    def state_since(self) -> float: ...
+    @property
+    def tags(self) -> Mapping[str, str] | None: ...
 
 
 class Record:
@@ -55,6 +84,16 @@ class Record:
         self.serial = serial
         self.tags: dict[str, str] | None = None
         self.ticket = 0  # the schedule entry that may advance this record; 0: none
+
+    @property
+    def instance_type(self) -> str:
+        """The name of the instance type."""
+        return self.kind.name
+
+    @property
+    def architecture(self) -> str:
+        """The architecture of the instance type."""
+        return self.kind.architecture
 
     def view(self) -> InstanceView:
         """A snapshot of this instance."""

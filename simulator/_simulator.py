@@ -28,7 +28,14 @@ from simulator._errors import (
     UnknownZone,
 )
 from simulator._faults import FaultInjector
-from simulator._instances import INSTANCE_ID, IdMaker, InstanceView, Record, StateChange
+from simulator._instances import (
+    INSTANCE_ID,
+    IdMaker,
+    InstanceFacts,
+    InstanceView,
+    Record,
+    StateChange,
+)
 from simulator._schedule import Schedule
 
 P = ParamSpec("P")
@@ -231,17 +238,30 @@ class Simulator:
 
     @_operation
     def describe_instances(
-        self, account: str, ids: Sequence[str] | None = None
+        self,
+        account: str,
+        ids: Sequence[str] | None = None,
+        *,
+        where: Callable[[InstanceFacts], bool] | None = None,
     ) -> list[InstanceView]:
         """The account's instances in creation order, terminated ones kept for the retention time.
 
-        With `ids`: exactly those, in the order given, duplicates collapsed.
+        With `ids`: exactly those, in the order given, duplicates collapsed. With `where`: only
+        those it accepts. It reads each instance in place, before a snapshot is taken (so a
+        filter that keeps few does not pay for snapshots of all), and must not keep what it is
+        given.
         """
         index = self._index(account)
         launched_by = self._now - self.faults.consistency_delay
         if ids is None:
-            return [record.view() for record in index.values() if record.launched_at <= launched_by]
-        return [record.view() for record in self._find(index, ids, launched_by)]
+            records: Iterable[Record] = (
+                record for record in index.values() if record.launched_at <= launched_by
+            )
+        else:
+            records = self._find(index, ids, launched_by)
+        if where is not None:
+            records = filter(where, records)
+        return [record.view() for record in records]
 
     @_operation
     def start_instances(self, account: str, ids: Sequence[str]) -> list[StateChange]:

@@ -14,7 +14,7 @@ from typing import TypeVar
 from simulator._catalogue import InstanceType, MachineImage, Zone
 from simulator._config import IMAGE_ID
 from simulator._errors import UnknownInstance
-from simulator._instances import InstanceView
+from simulator._instances import InstanceFacts, InstanceView
 from simulator._lifecycle import STATE_CODES
 from simulator._simulator import Simulator
 from simulator.ec2 import _shapes as shapes
@@ -121,14 +121,14 @@ RUN_INSTANCES_IGNORED = (
 """RunInstances parameters accepted and ignored: they change nothing the simulator models."""
 
 
-INSTANCE_FILTERS: Mapping[str, Attribute[InstanceView]] = {
-    "instance-id": lambda view: (view.id,),
-    "instance-state-name": lambda view: (shapes.EC2_STATE_NAMES[view.state],),
-    "instance-state-code": lambda view: (str(STATE_CODES[view.state]),),
-    "availability-zone": lambda view: (view.zone,),
-    "image-id": lambda view: (view.image_id,),
-    "instance-type": lambda view: (view.instance_type,),
-    "architecture": lambda view: (view.architecture,),
+INSTANCE_FILTERS: Mapping[str, Attribute[InstanceFacts]] = {
+    "instance-id": lambda instance: (instance.id,),
+    "instance-state-name": lambda instance: (shapes.EC2_STATE_NAMES[instance.state],),
+    "instance-state-code": lambda instance: (str(STATE_CODES[instance.state]),),
+    "availability-zone": lambda instance: (instance.zone,),
+    "image-id": lambda instance: (instance.image_id,),
+    "instance-type": lambda instance: (instance.instance_type,),
+    "architecture": lambda instance: (instance.architecture,),
 }
 
 
@@ -136,7 +136,7 @@ def describe_instances(call: Call) -> str:
     """DescribeInstances: InstanceId, Filter, MaxResults (5 to 1000), NextToken."""
     p = call.params
     ids = p.strings("InstanceId")
-    predicate = parse_filters(p, INSTANCE_FILTERS, tags=lambda view: view.tags)
+    predicate = parse_filters(p, INSTANCE_FILTERS, tags=_instance_tags)
     max_results = p.integer("MaxResults", minimum=5, maximum=1000)
     token = p.string("NextToken")
     if ids and max_results is not None:
@@ -145,9 +145,7 @@ def describe_instances(call: Call) -> str:
             "The parameter instancesSet cannot be used with the parameter maxResults",
         )
     call.ready()
-    views: Sequence[InstanceView] = call.sim.describe_instances(call.account, ids or None)
-    if predicate is not None:
-        views = [view for view in views if predicate(view)]
+    views = call.sim.describe_instances(call.account, ids or None, where=predicate)
     views, next_token = page(views, _view_id, max_results, token, "DescribeInstances")
     launches, region, account = call.launches, call.sim.region, call.account
     groups: list[tuple[str, list[str]]] = []
@@ -161,6 +159,10 @@ def describe_instances(call: Call) -> str:
         (shapes.reservation(rid, account, instances) for rid, instances in groups),
     )
     return reservations + element("nextToken", next_token)
+
+
+def _instance_tags(instance: InstanceFacts) -> Mapping[str, str]:
+    return instance.tags or {}
 
 
 def _view_id(view: InstanceView) -> str:

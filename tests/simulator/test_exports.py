@@ -18,7 +18,7 @@ CONTRACT = {
     "Throttled", "UnknownImage", "UnknownInstance", "UnknownInstanceType", "UnknownZone",
     "Zone", "default_config", "load_config",
 }  # fmt: skip
-ADDITIONS = {"OPERATIONS"}
+ADDITIONS = {"InstanceFacts", "OPERATIONS"}
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -9,6 +9,7 @@ called directly, gives.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator, Mapping, Sequence
@@ -334,6 +335,19 @@ def direct(dctck_rest: Any, dctck_subject: Subject) -> Iterator[Subject]:
     served.close()
 
 
+@contextlib.contextmanager
+def following_new_instances(harness: Harness) -> Iterator[None]:
+    """Instances the valid account lists after the block and did not before enter the ledger,
+    so a request that should have been refused leaves nothing behind."""
+    before = harness.instance_ids()
+    try:
+        yield
+    finally:
+        added = [i for i in harness.instance_ids() or () if before is not None and i not in before]
+        for instance_id in added:
+            harness.follow(instance_id)
+
+
 def _direct_list(direct: Subject, collection: str, credentials: Any, opts: Any) -> list[Any]:
     outcome = direct.call(collection, credentials, opts)
     if not outcome.returned or not isinstance(outcome.value, list):
@@ -541,15 +555,13 @@ def test_missing_credentials_get_the_basic_challenge(
         exchange = http("GET", f"/api/{target}", credentials=subject.no_credentials)
     elif target == "create":
         image_id = dctck_harness.default_image_id()
-        before = dctck_harness.instance_ids() or []
-        exchange = http(
-            "POST",
-            "/api/instances",
-            credentials=subject.no_credentials,
-            data={"image_id": image_id},
-        )
-        for added in set(dctck_harness.instance_ids() or []) - set(before):
-            dctck_harness.follow(added)
+        with following_new_instances(dctck_harness):
+            exchange = http(
+                "POST",
+                "/api/instances",
+                credentials=subject.no_credentials,
+                data={"image_id": image_id},
+            )
     else:
         watch = dctck_harness.running_instance()
         path = f"/api/instances/{watch.id}/reboot"
@@ -705,12 +717,8 @@ def test_errors_answer_documented_statuses(
     http: Http, direct: Subject, dctck_harness: Harness, case: str
 ) -> None:
     subject = dctck_harness.subject
-    before = dctck_harness.instance_ids() or []
-    try:
+    with following_new_instances(dctck_harness):
         exchange, status, parameter = _error_case(http, direct, dctck_harness, case)
-    finally:
-        for added in set(dctck_harness.instance_ids() or []) - set(before):
-            dctck_harness.follow(added)
     require(status_problems(exchange, RULE_ERRORS, status))
     problems = error_document_problems(exchange, RULE_ERRORS, _secrets(subject))
     named = error_of(exchange).get("parameter")

@@ -5,7 +5,8 @@ import json
 import pytest
 
 from dctck import ActionNotAllowed, AuthException, NotFound, ProviderError, ValidationError
-from dctck.kit import Call, Outcome
+from dctck.kit import Call, Harness, Outcome, Subject
+from reference_drivers import MockDriver
 from suites.suite_api import (
     RULE_CHALLENGE,
     RULE_ERRORS,
@@ -19,6 +20,7 @@ from suites.suite_api import (
     error_answer_problems,
     error_document_problems,
     error_of,
+    following_new_instances,
     listing_problems,
     status_problems,
 )
@@ -174,3 +176,38 @@ def test_basic_encodes_utf8_and_nothing_for_no_credentials():
     assert basic({"name": "alice", "password": "s3cret"}) == "Basic YWxpY2U6czNjcmV0"
     assert basic({"name": "élè", "password": "päss"}) == "Basic w6lsw6g6cMOkc3M="
     assert basic({}) is None
+
+
+def test_only_instances_listed_new_after_the_block_enter_the_ledger():
+    mock = {"name": "mockuser", "password": "mockpassword"}
+    driver = MockDriver()
+    subject = Subject(driver, mock)
+    harness = Harness(subject)
+    image_id = driver.images(mock)[0].id
+    driver.create_instance(mock, image_id, None)
+    with following_new_instances(harness):
+        new = driver.create_instance(mock, image_id, None)
+    assert [watch.id for watch in harness.watches] == [new.id]
+    assert harness.cleanup() == []
+    subject.close()
+
+
+def test_nothing_enters_the_ledger_when_the_account_could_not_list_before():
+    class ListsOnlyOnce(MockDriver):
+        listed = 0
+
+        def instances(self, credentials, opts=None):
+            self.listed += 1
+            if self.listed == 1:
+                raise RuntimeError("not now")
+            return super().instances(credentials, opts)
+
+    mock = {"name": "mockuser", "password": "mockpassword"}
+    driver = ListsOnlyOnce()
+    subject = Subject(driver, mock)
+    harness = Harness(subject)
+    driver.create_instance(mock, driver.images(mock)[0].id, None)
+    with following_new_instances(harness):
+        pass
+    assert harness.watches == []
+    subject.close()

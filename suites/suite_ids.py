@@ -131,24 +131,28 @@ def _created(harness: Harness) -> InstanceWatch:
     return watch
 
 
-def _listed_instance(harness: Harness) -> InstanceWatch:
-    """A new instance, once ``instances()`` lists it under its id; or the check fails."""
-    _, listed_before = _listing(harness, "instances")
-    before = [repr(_id(i)) for i in listed_before]
+def _listed_instance(harness: Harness, before: list[Any]) -> tuple[str, list[Any]]:
+    """Create an instance and wait until ``instances()`` lists it under its id: that listing.
+
+    ``before`` is the listing just before the create; if the id never shows, the check fails
+    naming the ids that appeared instead.
+    """
     watch = _created(harness)
     last: list[Outcome] = []
 
-    def listed() -> bool | None:
+    def listed() -> list[Any] | None:
         outcome = harness.call("instances", harness.subject.valid, None)
         last[:] = [outcome]
-        found = outcome.returned and isinstance(outcome.value, list)
-        return True if found and watch.id in [_id(i) for i in outcome.value] else None
+        items = outcome.value if outcome.returned and isinstance(outcome.value, list) else []
+        return items if watch.id in [_id(i) for i in items] else None
 
-    if harness.wait_until(listed):
-        return watch
+    items = harness.wait_until(listed)
     outcome = last[-1]
+    if items is not None:
+        return str(outcome.call), list(items)
+    known = [repr(_id(i)) for i in before]
     new = (
-        [_id(i) for i in outcome.value if repr(_id(i)) not in before]
+        [_id(i) for i in outcome.value if repr(_id(i)) not in known]
         if outcome.returned and isinstance(outcome.value, list)
         else []
     )
@@ -161,11 +165,16 @@ def _listed_instance(harness: Harness) -> InstanceWatch:
 
 
 def _data(harness: Harness, collection: str, instances: int = 1) -> tuple[str, list[Any]]:
-    """The listing, after creating ``instances`` listed instances when listing instances."""
+    """The listing; for instances, the first one listing ``instances`` new instances.
+
+    Each new instance is awaited in the listing that follows its create, so the listing that
+    shows the last one is the data: no further call.
+    """
+    listing = _listing(harness, collection)
     if collection == "instances":
         for _ in range(instances):
-            _listed_instance(harness)
-    return _listing(harness, collection)
+            listing = _listed_instance(harness, listing[1])
+    return listing
 
 
 # -- the checks ----------------------------------------------------------------------------------
@@ -262,7 +271,7 @@ def test_lookup_of_an_unknown_id_returns_none(
 
 @rule(RULE_CREATED_LISTED)
 def test_created_instance_is_listed_under_its_id(dctck_harness: Harness) -> None:
-    _listed_instance(dctck_harness)
+    _listed_instance(dctck_harness, _listing(dctck_harness, "instances")[1])
 
 
 @rule(RULE_ACTION_UNKNOWN)

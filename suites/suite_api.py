@@ -8,7 +8,6 @@ called directly, gives.
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import json
 import xml.etree.ElementTree as ET
@@ -41,6 +40,7 @@ from dctck.kit import (
     rule,
     spread,
 )
+from dctck.rest import basic_authorization
 
 pytestmark = area("api")
 
@@ -156,7 +156,7 @@ class Http:
         credentials = credentials or self.subject.valid
         url = target if "://" in target else self.url + target
         headers = {} if accept is None else {"Accept": accept}
-        authorization = basic(credentials.value)
+        authorization = basic_authorization(credentials.value)
         if authorization is not None:
             headers["Authorization"] = authorization
         shown = url.removeprefix(self.url) + (f"?{urlencode(list(params))}" if params else "")
@@ -188,14 +188,6 @@ class Http:
 
     def close(self) -> None:
         self.session.close()
-
-
-def basic(credentials: Mapping[str, str]) -> str | None:
-    """The ``Authorization`` header for credentials (UTF-8 Basic); ``None`` for ``{}``."""
-    if not credentials:
-        return None
-    text = f"{credentials.get('name', '')}:{credentials.get('password', '')}"
-    return "Basic " + base64.b64encode(text.encode("utf-8")).decode("ascii")
 
 
 # -- judging answers, as plain code ----------------------------------------------------------------

@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 from dctck.rest._app import API_VERSION, RestApp, driver_name
-from dctck.rest._auth import CHALLENGE
+from dctck.rest._auth import CHALLENGE, basic_authorization
 from dctck.rest._client import RestDriver, UnexpectedResponse
 from dctck.rest._http import MAX_BODY, MAX_PARAMETERS, MAX_VALUE, HttpError, Request, Response
 from dctck.rest._serve import DEFAULT_PORT, ServeCommand
@@ -35,6 +35,7 @@ __all__ = [
     "RestFront",
     "ServeCommand",
     "UnexpectedResponse",
+    "basic_authorization",
     "driver_name",
     "load_app_factory",
 ]

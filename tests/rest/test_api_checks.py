@@ -12,7 +12,6 @@ from suites.suite_api import (
     RULE_ERRORS,
     RULE_LISTING,
     Exchange,
-    basic,
     challenge_problems,
     declaration_of,
     declaration_of_xml,
@@ -170,12 +169,6 @@ def test_declarations_read_back_from_json_and_xml():
 def test_driver_error_status_is_the_documented_table(error, status):
     outcome = Outcome(Call("images", ()), value=[] if error is None else None, error=error)
     assert driver_error_status(outcome) == status
-
-
-def test_basic_encodes_utf8_and_nothing_for_no_credentials():
-    assert basic({"name": "alice", "password": "s3cret"}) == "Basic YWxpY2U6czNjcmV0"
-    assert basic({"name": "élè", "password": "päss"}) == "Basic w6lsw6g6cMOkc3M="
-    assert basic({}) is None
 
 
 def test_only_instances_listed_new_after_the_block_enter_the_ledger():

@@ -17,7 +17,7 @@ from dctck import (
     ValidationError,
 )
 from dctck.kit import virtual_clock_of
-from dctck.rest import RestDriver, UnexpectedResponse
+from dctck.rest import RestDriver, UnexpectedResponse, basic_authorization
 
 URL = "http://front.test:9"
 ALICE = {"name": "alice", "password": "s3cret"}
@@ -232,3 +232,9 @@ def test_the_json_body_of_create_keeps_types(http, client):
     with pytest.raises(ValidationError):
         client.create_instance(ALICE, None, {"hwp_id": 5})
     assert json.loads(http.calls[0].request.body) == {"hwp_id": 5, "image_id": None}
+
+
+def test_basic_authorization_encodes_utf8_and_nothing_for_no_credentials():
+    assert basic_authorization({"name": "alice", "password": "s3cret"}) == "Basic YWxpY2U6czNjcmV0"
+    assert basic_authorization({"name": "élè", "password": "päss"}) == "Basic w6lsw6g6cMOkc3M="
+    assert basic_authorization({}) is None

@@ -19,6 +19,7 @@ DOCUMENTED = {
     "RestFront",
     "ServeCommand",
     "UnexpectedResponse",
+    "basic_authorization",
     "driver_name",
     "load_app_factory",
 }

@@ -129,7 +129,7 @@ class Exchange:
     def scrubbed(self, secrets: Iterable[str]) -> Exchange:
         """This exchange with credentials, signatures and ``secrets`` replaced by ``<scrubbed>``."""
         scrub = _Scrubber(secrets)
-        content_type = _header(self.request_headers, "content-type")
+        content_type = CaseInsensitiveDict(self.request_headers).get("content-type")
         return Exchange(
             method=self.method,
             url=scrub.url(self.url),
@@ -147,7 +147,7 @@ def request_key(
 ) -> tuple[str, str, str]:
     """What a request is matched on: method, URL and body, scrubbed, volatile parts removed."""
     scrub = _Scrubber(secrets)
-    content_type = _header(headers, "content-type") or ""
+    content_type = CaseInsensitiveDict(headers).get("content-type", "")
     body = scrub.body(body, content_type)
     if "x-www-form-urlencoded" in content_type:
         text = _stable_form(body.decode("utf-8", "replace"))
@@ -370,10 +370,6 @@ def _stable_form(text: str) -> str:
     """Form pairs without the volatile ones, sorted, re-encoded."""
     pairs = parse_qsl(text, keep_blank_values=True)
     return urlencode(sorted(p for p in pairs if p[0].lower() not in VOLATILE_PARAMETERS))
-
-
-def _header(headers: Mapping[str, str], name: str) -> str | None:
-    return next((value for key, value in headers.items() if key.lower() == name), None)
 
 
 def _as_bytes(body: object) -> bytes:

@@ -154,10 +154,8 @@ def default_profile_problems(
 
 def _views(harness: Harness, outcome: Outcome, watch: InstanceWatch) -> list[tuple[str, Any]]:
     """The new instance as create_instance returned it, and as its owner then lists it."""
-    views: list[tuple[str, Any]] = [(str(outcome.call), outcome.value)]
     watch.listed_state()
-    views.append((f"instances(opts={{'id': {watch.id!r}}})", watch.last))
-    return views
+    return [(str(outcome.call), outcome.value), (watch.listing, watch.last)]
 
 
 def _image_with_profiles(catalogue: Catalogue) -> Any:

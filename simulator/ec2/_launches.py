@@ -2,8 +2,9 @@
 
 The simulator has no reservations; EC2 groups the instances of one RunInstances call into one.
 The reservation id is `r-` and the hex digits of the call's first instance, and each instance
-keeps its launch index. An instance launched without the EC2 layer (straight through the
-`Simulator`) is its own reservation.
+keeps its launch index. An instance not in the table is its own reservation, at index 0: so is
+the first instance of every call, and one launched without the EC2 layer (straight through the
+`Simulator`); only the later instances of a call are remembered.
 
 A `ClientToken` makes RunInstances idempotent, as on EC2: the same token with the same
 parameters answers the first call's reservation again; with other parameters it is refused
@@ -82,6 +83,6 @@ class Launches:
 
     def _remember_locked(self, views: list[InstanceView]) -> str:
         reservation_id = f"r-{views[0].id[2:]}"
-        for index, view in enumerate(views):
+        for index, view in enumerate(views[1:], start=1):
             self._places[view.id] = (reservation_id, index)
         return reservation_id

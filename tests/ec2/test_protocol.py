@@ -246,6 +246,20 @@ def test_max_count_above_the_launch_limit_launches_the_limit(app, sim):
     assert len(sim.describe_instances("mockuser")) == 1000
 
 
+def test_only_the_later_instances_of_a_reservation_are_remembered(app, sim):
+    """The first instance's place (its own reservation, index 0) is derived, not stored."""
+    call(app, "RunInstances", {"ImageId": X86_IMAGE, "MinCount": "1", "MaxCount": "1"})
+    call(app, "RunInstances", {"ImageId": X86_IMAGE, "MinCount": "3", "MaxCount": "3"})
+    _, first, second, third = [view.id for view in sim.describe_instances("mockuser")]
+    reservation = f"r-{first[2:]}"
+    assert app.launches._places == {second: (reservation, 1), third: (reservation, 2)}
+    assert [app.launches.place(instance_id) for instance_id in (first, second, third)] == [
+        (reservation, 0),
+        (reservation, 1),
+        (reservation, 2),
+    ]
+
+
 def test_a_malformed_image_id_is_invalid_ami_id_malformed(app):
     params = {"ImageId": "img-1", "MinCount": "1", "MaxCount": "1"}
     assert refused(app, "RunInstances", params)[:2] == (400, "InvalidAMIID.Malformed")

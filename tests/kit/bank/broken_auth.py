@@ -5,16 +5,17 @@ import contextlib
 import simulator as sim
 from dctck import AuthException
 from reference_drivers import MockDriver
+from suites.suite_auth import (
+    RULE_ACCEPTED,
+    RULE_PUBLIC_ANY,
+    RULE_PUBLIC_SAME,
+    RULE_REFUSED,
+    RULE_UNCHANGED,
+)
 from tests.kit.bank import broken
 
-REFUSED_RULE = "SPEC 2: missing or rejected credentials raise AuthException"
-PUBLIC_SAME_RULE = "SPEC 2: a public catalogue method returns the same list for every caller"
-PUBLIC_ANY_RULE = "SPEC 2: a public method works with {} and with any credentials"
-UNCHANGED_RULE = "SPEC 2: an action refused for bad credentials changes nothing"
-ACCEPTED_RULE = "SPEC 2: valid credentials are never refused with AuthException"
 
-
-@broken("auth", REFUSED_RULE)
+@broken("auth", RULE_REFUSED)
 class EmptyInstancesWithoutCredentials(MockDriver):
     """instances({}) returns [] instead of raising AuthException."""
 
@@ -24,7 +25,7 @@ class EmptyInstancesWithoutCredentials(MockDriver):
         return super().instances(credentials, opts)
 
 
-@broken("auth", REFUSED_RULE)
+@broken("auth", RULE_REFUSED)
 class KeyErrorOnMissingName(MockDriver):
     """Reads credentials['name'] directly: {} raises KeyError instead of AuthException."""
 
@@ -33,7 +34,7 @@ class KeyErrorOnMissingName(MockDriver):
         return super()._account(credentials)
 
 
-@broken("auth", PUBLIC_ANY_RULE)
+@broken("auth", RULE_PUBLIC_ANY)
 class ImagesTrustTheName(MockDriver):
     """images() checks the name but not the password: a wrong password lists that account's
     private images, while {} is refused."""
@@ -46,7 +47,7 @@ class ImagesTrustTheName(MockDriver):
         return super().images(credentials, opts)
 
 
-@broken("auth", PUBLIC_SAME_RULE)
+@broken("auth", RULE_PUBLIC_SAME)
 class PublicRealmsDifferByCaller(MockDriver):
     """The public realms() hides the realms with a limit from callers without valid credentials."""
 
@@ -59,7 +60,7 @@ class PublicRealmsDifferByCaller(MockDriver):
         return realms
 
 
-@broken("auth", UNCHANGED_RULE)
+@broken("auth", RULE_UNCHANGED)
 class StopsBeforeCheckingPassword(MockDriver):
     """stop_instance stops the named account's instance before checking the password, then
     raises AuthException."""
@@ -70,7 +71,7 @@ class StopsBeforeCheckingPassword(MockDriver):
         return super().stop_instance(credentials, id)
 
 
-@broken("auth", ACCEPTED_RULE)
+@broken("auth", RULE_ACCEPTED)
 class RebootRefusesEveryone(MockDriver):
     """reboot_instance raises AuthException even with valid credentials."""
 

@@ -2,19 +2,15 @@
 
 from dctck import ValidationError
 from reference_drivers import MockDriver
+from suites.suite_create import RULE_DEFAULT_HWP, RULE_NOTHING, RULE_REFLECTS, RULE_REFUSED
 from tests.kit.bank import broken
-
-REFLECTS_RULE = "SPEC 4: the new instance has the image, realm and hardware profile asked for"
-DEFAULT_HWP_RULE = "SPEC 4: the default hardware profile matches the image's architecture"
-REFUSED_RULE = "SPEC 4: create_instance refuses a malformed request"
-NOTHING_RULE = "SPEC 4: a refused create_instance creates nothing"
 
 
 def _without(opts, key):
     return {k: v for k, v in (opts or {}).items() if k != key}
 
 
-@broken("create", REFLECTS_RULE)
+@broken("create", RULE_REFLECTS)
 class IgnoresRealmId(MockDriver):
     """create_instance ignores opts['realm_id'] and always uses the default realm."""
 
@@ -22,7 +18,7 @@ class IgnoresRealmId(MockDriver):
         return super().create_instance(credentials, image_id, _without(opts, "realm_id"))
 
 
-@broken("create", REFLECTS_RULE)
+@broken("create", RULE_REFLECTS)
 class IgnoresHwpId(MockDriver):
     """create_instance ignores opts['hwp_id'] and always uses the default hardware profile."""
 
@@ -30,7 +26,7 @@ class IgnoresHwpId(MockDriver):
         return super().create_instance(credentials, image_id, _without(opts, "hwp_id"))
 
 
-@broken("create", DEFAULT_HWP_RULE)
+@broken("create", RULE_DEFAULT_HWP)
 class DefaultProfileIgnoresArchitecture(MockDriver):
     """Without hwp_id, create_instance uses the first hardware profile whatever the image's
     architecture (so creating from an arm64 image without hwp_id fails)."""
@@ -42,7 +38,7 @@ class DefaultProfileIgnoresArchitecture(MockDriver):
         return super().create_instance(credentials, image_id, opts)
 
 
-@broken("create", REFUSED_RULE)
+@broken("create", RULE_REFUSED)
 class CreatesWithoutImage(MockDriver):
     """create_instance(image_id=None) creates an instance of the first image."""
 
@@ -52,7 +48,7 @@ class CreatesWithoutImage(MockDriver):
         return super().create_instance(credentials, image_id, opts)
 
 
-@broken("create", REFUSED_RULE)
+@broken("create", RULE_REFUSED)
 class UnknownProfileReplacedByDefault(MockDriver):
     """An unknown hwp_id is silently replaced by the default hardware profile."""
 
@@ -63,7 +59,7 @@ class UnknownProfileReplacedByDefault(MockDriver):
         return super().create_instance(credentials, image_id, opts)
 
 
-@broken("create", NOTHING_RULE)
+@broken("create", RULE_NOTHING)
 class RefusedRealmLeavesInstance(MockDriver):
     """An unknown realm_id is refused with ValidationError, but only after an instance was
     started in the default realm."""

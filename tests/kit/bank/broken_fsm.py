@@ -8,11 +8,12 @@ from dctck.kit import (
     RULE_ACTIONS_SUBSET,
     RULE_AUTOMATIC,
     RULE_DECLARED_STATE,
+    RULE_DESTROY,
     RULE_LEGAL_CHANGE,
     Expectation,
 )
 from reference_drivers import MockDriver
-from suites.suite_fsm import RULE_DESTROY, RULE_SAME_MACHINE, RULE_WELL_FORMED
+from suites.suite_fsm import RULE_SAME_MACHINE, RULE_WELL_FORMED
 from tests.kit.bank import broken
 
 MOCK_STATES = MockDriver().instance_states()

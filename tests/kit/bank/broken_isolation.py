@@ -5,12 +5,13 @@ import contextlib
 import simulator as sim
 from reference_drivers import MockDriver
 from reference_drivers.mock import _SPI_STATES
+from suites.suite_isolation import (
+    RULE_ACTION_NOT_FOUND,
+    RULE_ACTION_UNCHANGED,
+    RULE_NOT_FOUND_BY_ID,
+    RULE_NOT_LISTED,
+)
 from tests.kit.bank import broken
-
-NOT_LISTED_RULE = "SPEC 2: another account's instance is not listed"
-NOT_FOUND_BY_ID_RULE = "SPEC 2: another account's instance is not found by id"
-ACTION_NOT_FOUND_RULE = "SPEC 2: an action on another account's instance raises NotFound"
-ACTION_UNCHANGED_RULE = "SPEC 2: an action on another account's instance changes nothing"
 
 
 class _EveryAccount(MockDriver):
@@ -32,7 +33,7 @@ class _EveryAccount(MockDriver):
         return None
 
 
-@broken("isolation", NOT_LISTED_RULE)
+@broken("isolation", RULE_NOT_LISTED)
 class ListsEveryAccountsInstances(_EveryAccount):
     """instances() lists the instances of every account, not only the caller's."""
 
@@ -42,7 +43,7 @@ class ListsEveryAccountsInstances(_EveryAccount):
         return self.filter_on(instances, "state", opts)
 
 
-@broken("isolation", NOT_FOUND_BY_ID_RULE)
+@broken("isolation", RULE_NOT_FOUND_BY_ID)
 class LookupByIdCrossesAccounts(_EveryAccount):
     """instances(opts={'id': ...}) searches every account; the plain listing is right."""
 
@@ -53,7 +54,7 @@ class LookupByIdCrossesAccounts(_EveryAccount):
         return self.filter_on(self._all_instances(), "id", opts)
 
 
-@broken("isolation", ACTION_NOT_FOUND_RULE)
+@broken("isolation", RULE_ACTION_NOT_FOUND)
 class AnyAccountCanReboot(_EveryAccount):
     """reboot_instance reboots the instance whichever account owns it."""
 
@@ -62,7 +63,7 @@ class AnyAccountCanReboot(_EveryAccount):
         return super().reboot_instance(self._owner_credentials(id) or credentials, id)
 
 
-@broken("isolation", ACTION_UNCHANGED_RULE)
+@broken("isolation", RULE_ACTION_UNCHANGED)
 class StopsByIdInAnyAccount(_EveryAccount):
     """stop_instance sends the stop for the id to whichever account owns it, and only then
     raises NotFound for a caller that does not own it."""
@@ -76,7 +77,7 @@ class StopsByIdInAnyAccount(_EveryAccount):
         return super().stop_instance(credentials, id)
 
 
-@broken("isolation", ACTION_NOT_FOUND_RULE)
+@broken("isolation", RULE_ACTION_NOT_FOUND)
 class AnyAccountCanDestroy(_EveryAccount):
     """destroy_instance destroys the instance whichever account owns it."""
 

@@ -69,6 +69,8 @@ FILTER_PAIRS = [
 ]
 ABSENT = "dctck-no-such-value"
 UNKNOWN_ID = "dctck-no-such-id"
+UNKNOWN_IMAGE = "dctck-unknown-image"
+UNKNOWN_HWP = "dctck-unknown-hwp"
 #: At most this many listed objects have their hrefs followed (spread over the listing).
 SAMPLE_SIZE = 6
 
@@ -87,6 +89,15 @@ RULE_FORBIDDEN = "REST: an action the state machine forbids answers 405 and chan
 RULE_ERRORS = "REST: errors answer their documented status with an error document"
 RULE_STATES = "REST: GET /api/instance_states shows the driver's state machine"
 RULE_UNKNOWN = "REST: unknown resources answer 404, wrong methods 405 with Allow"
+
+#: The status of each error a driver raises on purpose (the framework's documented table).
+DRIVER_ERROR_STATUS: tuple[tuple[type[Exception], int], ...] = (
+    (AuthException, 401),
+    (NotFound, 404),
+    (ValidationError, 400),
+    (ActionNotAllowed, 409),
+    (ProviderError, 502),
+)
 
 
 # -- HTTP, as plain code ---------------------------------------------------------------------------
@@ -308,6 +319,42 @@ def declaration_of_xml(root: ET.Element) -> list[tuple[Any, dict[Any, Any]]]:
     ]
 
 
+def challenge_problems(exchange: Exchange, secrets: Sequence[str] = ()) -> list[Violation]:
+    """A 401 with ``WWW-Authenticate: Basic realm="..."`` and an error document."""
+    challenge = exchange.header("WWW-Authenticate") or ""
+    if exchange.status != 401 or not challenge.startswith('Basic realm="'):
+        shown = f"{exchange.describe()}, WWW-Authenticate: {challenge or 'none'}"
+        wanted = '401 with WWW-Authenticate: Basic realm="..."'
+        return [Violation(exchange.request, RULE_CHALLENGE, shown, wanted)]
+    return error_document_problems(exchange, RULE_CHALLENGE, secrets)
+
+
+def format_problems(
+    exchange: Exchange, media_type: str, root: str, ids: list[Any] | None
+) -> list[Violation]:
+    """A 200 in ``media_type`` whose root is ``root``; for a listing, the members ``ids``."""
+    wanted = f"200 {media_type} with the {root}" + (f" {ids!r}" if ids is not None else "")
+    problem = Violation(exchange.request, RULE_FORMATS, exchange.describe(), wanted)
+    if exchange.status != 200 or exchange.media_type != media_type:
+        return [problem]
+    if media_type == JSON:
+        document = exchange.json()
+        if not isinstance(document, dict) or list(document) != [root]:
+            return [problem]
+        found = [m.get("id") for m in members(exchange, root) or []] if ids is not None else None
+    else:
+        element = exchange.xml()
+        if element is None or element.tag != root:
+            return [problem]
+        found = [m.get("id") for m in element.findall(MEMBERS[root])] if ids is not None else None
+    return [problem] if found != ids else []
+
+
+def driver_error_status(outcome: Outcome) -> int | None:
+    """The status a driver's exception answers (``None``: it returned, or raised something else)."""
+    return next((status for kind, status in DRIVER_ERROR_STATUS if outcome.raised(kind)), None)
+
+
 # -- fixtures --------------------------------------------------------------------------------------
 
 
@@ -483,37 +530,16 @@ def test_both_formats(http: Http, dctck_harness: Harness, media_type: str) -> No
         listed = members(as_json, collection)
         ids = [m.get("id") for m in listed] if listed is not None else None
         exchange = http("GET", f"/api/{collection}", accept=media_type)
-        problems += _format_problems(exchange, media_type, collection, ids)
+        problems += format_problems(exchange, media_type, collection, ids)
         if media_type == XML:
             by_parameter = http(
                 "GET", f"/api/{collection}", accept="*/*", params=[("format", "xml")]
             )
-            problems += _format_problems(by_parameter, XML, collection, ids)
+            problems += format_problems(by_parameter, XML, collection, ids)
     for path, root in (("/api", "api"), ("/api/instance_states", "instance_states")):
         exchange = http("GET", path, accept=media_type)
-        problems += _format_problems(exchange, media_type, root, None)
+        problems += format_problems(exchange, media_type, root, None)
     require(problems)
-
-
-def _format_problems(
-    exchange: Exchange, media_type: str, root: str, ids: list[Any] | None
-) -> list[Violation]:
-    """A 200 in ``media_type`` whose root is ``root``; for a listing, the members ``ids``."""
-    wanted = f"200 {media_type} with the {root}" + (f" {ids!r}" if ids is not None else "")
-    problem = Violation(exchange.request, RULE_FORMATS, exchange.describe(), wanted)
-    if exchange.status != 200 or exchange.media_type != media_type:
-        return [problem]
-    if media_type == JSON:
-        document = exchange.json()
-        if not isinstance(document, dict) or list(document) != [root]:
-            return [problem]
-        found = [m.get("id") for m in members(exchange, root) or []] if ids is not None else None
-    else:
-        element = exchange.xml()
-        if element is None or element.tag != root:
-            return [problem]
-        found = [m.get("id") for m in element.findall(MEMBERS[root])] if ids is not None else None
-    return [problem] if found != ids else []
 
 
 @rule(RULE_NOT_ACCEPTABLE)
@@ -561,16 +587,6 @@ def test_missing_credentials_get_the_basic_challenge(
         path = f"/api/instances/{watch.id}/reboot"
         exchange = http("POST", path, credentials=subject.no_credentials)
     require(challenge_problems(exchange, _secrets(subject)))
-
-
-def challenge_problems(exchange: Exchange, secrets: Sequence[str] = ()) -> list[Violation]:
-    """A 401 with ``WWW-Authenticate: Basic realm="..."`` and an error document."""
-    challenge = exchange.header("WWW-Authenticate") or ""
-    if exchange.status != 401 or not challenge.startswith('Basic realm="'):
-        shown = f"{exchange.describe()}, WWW-Authenticate: {challenge or 'none'}"
-        wanted = '401 with WWW-Authenticate: Basic realm="..."'
-        return [Violation(exchange.request, RULE_CHALLENGE, shown, wanted)]
-    return error_document_problems(exchange, RULE_CHALLENGE, secrets)
 
 
 @rule(RULE_REJECTED)
@@ -677,23 +693,6 @@ def test_forbidden_action_answers_405(
             Violation(exchange.request, RULE_FORBIDDEN, happened, f"[{before.upper()!r}]")
         )
     require(problems)
-
-
-#: The status of each error a driver raises on purpose (the framework's documented table).
-DRIVER_ERROR_STATUS: tuple[tuple[type[Exception], int], ...] = (
-    (AuthException, 401),
-    (NotFound, 404),
-    (ValidationError, 400),
-    (ActionNotAllowed, 409),
-    (ProviderError, 502),
-)
-UNKNOWN_IMAGE = "dctck-unknown-image"
-UNKNOWN_HWP = "dctck-unknown-hwp"
-
-
-def driver_error_status(outcome: Outcome) -> int | None:
-    """The status a driver's exception answers (``None``: it returned, or raised something else)."""
-    return next((status for kind, status in DRIVER_ERROR_STATUS if outcome.raised(kind)), None)
 
 
 @rule(RULE_ERRORS)

@@ -10,6 +10,7 @@ so a recorded run replays). The wait is the client's ``wait`` function: a virtua
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
@@ -49,8 +50,8 @@ class _Failure:
 class EC2Client:
     """Calls the EC2 Query API at ``endpoint`` through ``session``.
 
-    ``now`` gives the time requests are signed with (the provider's clock: a simulator on virtual
-    time checks signatures against its own time); ``wait`` lets time pass between retries.
+    Requests are signed with wall-clock time (what AWS checks; the simulator accepts it on any
+    clock); ``wait`` lets time pass between retries.
     """
 
     def __init__(
@@ -59,7 +60,6 @@ class EC2Client:
         region: str,
         session: requests.Session,
         *,
-        now: Callable[[], float],
         wait: Callable[[float], None],
         retry: RetryPolicy | None = None,
         timeout: float = 30.0,
@@ -67,7 +67,6 @@ class EC2Client:
         self.endpoint = endpoint
         self.region = region
         self.session = session
-        self.now = now
         self.wait = wait
         self.retry = retry if retry is not None else RetryPolicy()
         self.timeout = timeout
@@ -102,7 +101,7 @@ class EC2Client:
                 secret_key=secret_key,
                 region=self.region,
                 service=SERVICE,
-                when=self.now(),
+                when=time.time(),
             )
         )
         try:

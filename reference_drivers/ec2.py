@@ -125,7 +125,6 @@ class EC2Driver(BaseDriver):
             endpoint,
             self.region,
             session,
-            now=time.time,  # signatures carry wall-clock time, even on a virtual clock
             wait=clock.tick if clock is not None else time.sleep,
             retry=retry,
             timeout=timeout,

@@ -1,6 +1,6 @@
 """Broken drivers, area ``filters``: one defect each in how listings honour ``opts`` (SPEC 6)."""
 
-from dctck import NotFound
+from dctck import NotFound, filter_on
 from reference_drivers import MockDriver
 from suites.suite_filters import (
     RULE_AND,
@@ -19,8 +19,20 @@ from tests.kit.bank import broken
 IMAGE_KEYS = ("id", "owner_id", "architecture")
 
 
-def _unfiltered_images(driver, credentials):
-    return MockDriver.images(driver, credentials, None)
+def _with_string_match(items, keys, opts, same):
+    """``filter_on`` for each of ``keys``, except that a string value keeps the items whose
+    attribute (as text) is ``same(attribute, value)``: the defect of the drivers using it."""
+    for key in keys:
+        wanted = (opts or {}).get(key)
+        if isinstance(wanted, str):
+            items = [item for item in items if same(str(getattr(item, key)), wanted)]
+        else:
+            items = filter_on(items, key, {key: wanted})
+    return items
+
+
+def _same_ignoring_case(attribute, wanted):
+    return attribute.lower() == wanted.lower()
 
 
 @broken("filters", RULE_CASE)
@@ -28,14 +40,8 @@ class CaseInsensitiveImageFilter(MockDriver):
     """images() compares filter values case-insensitively ('X86_64' finds x86_64 images)."""
 
     def images(self, credentials, opts=None):
-        images = _unfiltered_images(self, credentials)
-        for key in IMAGE_KEYS:
-            wanted = (opts or {}).get(key)
-            if isinstance(wanted, str):
-                images = [i for i in images if str(getattr(i, key)).lower() == wanted.lower()]
-            else:
-                images = self.filter_on(images, key, {key: wanted})
-        return images
+        images = super().images(credentials, None)
+        return _with_string_match(images, IMAGE_KEYS, opts, _same_ignoring_case)
 
 
 @broken("filters", RULE_SUBSTRING)
@@ -44,13 +50,7 @@ class PrefixMatchingProfileFilter(MockDriver):
 
     def hardware_profiles(self, credentials, opts=None):
         profiles = super().hardware_profiles(credentials, None)
-        for key in ("id", "architecture"):
-            wanted = (opts or {}).get(key)
-            if isinstance(wanted, str):
-                profiles = [p for p in profiles if getattr(p, key).startswith(wanted)]
-            else:
-                profiles = self.filter_on(profiles, key, {key: wanted})
-        return profiles
+        return _with_string_match(profiles, ("id", "architecture"), opts, str.startswith)
 
 
 @broken("filters", RULE_EXACT)
@@ -66,7 +66,7 @@ class ListValueComparedAsScalar(MockDriver):
     """images() compares a list filter value with == instead of testing membership."""
 
     def images(self, credentials, opts=None):
-        images = _unfiltered_images(self, credentials)
+        images = super().images(credentials, None)
         for key in IMAGE_KEYS:
             wanted = (opts or {}).get(key)
             if wanted is not None:
@@ -79,7 +79,7 @@ class ImageKeysCombinedWithOr(MockDriver):
     """images() keeps an image when any given key matches (OR) rather than all of them (AND)."""
 
     def images(self, credentials, opts=None):
-        images = _unfiltered_images(self, credentials)
+        images = super().images(credentials, None)
         active = [key for key in IMAGE_KEYS if (opts or {}).get(key) is not None]
         if not active:
             return images
@@ -144,7 +144,4 @@ class StateFilterIgnoresCase(MockDriver):
 
     def instances(self, credentials, opts=None):
         instances = super().instances(credentials, {**(opts or {}), "state": None})
-        wanted = (opts or {}).get("state")
-        if isinstance(wanted, str):
-            instances = [i for i in instances if i.state.lower() == wanted.lower()]
-        return instances
+        return _with_string_match(instances, ("state",), opts, _same_ignoring_case)

@@ -15,12 +15,14 @@ from botocore.config import Config
 from botocore.credentials import Credentials
 
 from simulator.ec2 import API_VERSION, DEFAULT_ENDPOINT, Ec2App, call_wsgi, route_botocore
+from tests.simulator._support import (  # noqa: F401 (the EC2 tests import them from here)
+    ARM_IMAGE,
+    MOCKUSER_IMAGE,
+    OTHERUSER_IMAGE,
+    START,
+    X86_IMAGE,
+)
 
-START = 1_700_000_000.0
-X86_IMAGE = "ami-0a1b2c3d4e5f60718"
-ARM_IMAGE = "ami-0b2c3d4e5f6071829"
-MOCKUSER_IMAGE = "ami-0c3d4e5f607182930"
-OTHERUSER_IMAGE = "ami-0d4e5f60718293a41"
 ME = ("mockuser", "mockpassword")
 OTHER = ("otheruser", "otherpassword")
 NS = "{http://ec2.amazonaws.com/doc/2016-11-15/}"

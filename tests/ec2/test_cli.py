@@ -10,6 +10,7 @@ import subprocess
 import sys
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
@@ -62,11 +63,11 @@ def test_a_port_in_use_is_a_usage_error(capsys):
     assert err.count("\n") == 1
 
 
-@pytest.fixture
-def served() -> Iterator[tuple[subprocess.Popen[str], str]]:
-    """`dctck simulate --port 0 --clock manual` in a subprocess, and its URL."""
+@contextmanager
+def simulating(*options: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    """`dctck simulate --port 0 OPTIONS` in a subprocess, and its URL; killed if still running."""
     process = subprocess.Popen(
-        [*LAUNCH, "simulate", "--port", "0", "--clock", "manual", "--boot-seconds", "30"],
+        [*LAUNCH, "simulate", "--port", "0", *options],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -82,6 +83,13 @@ def served() -> Iterator[tuple[subprocess.Popen[str], str]]:
         if process.poll() is None:
             process.kill()
         process.communicate(timeout=10)
+
+
+@pytest.fixture
+def served() -> Iterator[tuple[subprocess.Popen[str], str]]:
+    """`dctck simulate --port 0 --clock manual --boot-seconds 30` in a subprocess, and its URL."""
+    with simulating("--clock", "manual", "--boot-seconds", "30") as running:
+        yield running
 
 
 def control(url, path, body=None):
@@ -125,15 +133,7 @@ def test_simulate_serves_a_boto3_lifecycle_and_stops_cleanly_on_a_signal(served,
 
 @pytest.mark.live
 def test_simulate_with_a_real_clock_boots_in_real_time():
-    process = subprocess.Popen(
-        [*LAUNCH, "simulate", "--port", "0", "--boot-seconds", "0.2", "--stop-seconds", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        url = re.findall(r"http://[\d.:]+", process.stdout.readline())[0]
+    with simulating("--boot-seconds", "0.2", "--stop-seconds", "0") as (process, url):
         ec2 = client(url)
         ids = [ec2.run_instances(ImageId=X86_IMAGE, MinCount=1, MaxCount=1)["Instances"][0][
             "InstanceId"]]  # fmt: skip
@@ -146,7 +146,6 @@ def test_simulate_with_a_real_clock_boots_in_real_time():
         }
         ec2.close()
         assert control(url, "clock")["kind"] == "real"
-    finally:
         process.send_signal(signal.SIGTERM)
         process.communicate(timeout=10)
     assert process.returncode == 0

@@ -25,6 +25,7 @@ from dctck import (
     AuthException,
     NotFound,
     ProviderError,
+    StateMachine,
     ValidationError,
 )
 from dctck.kit import (
@@ -47,6 +48,8 @@ pytestmark = area("api")
 JSON = "application/json"
 XML = "application/xml"
 SVG_NAMESPACE = "http://www.w3.org/2000/svg"
+#: Each ``?format=`` of ``/api/instance_states`` and the media type it answers.
+STATE_FORMATS = {"json": JSON, "xml": XML, "svg": "image/svg+xml", "mermaid": "text/plain"}
 #: Each collection and the name of one member (JSON key and XML element).
 MEMBERS = {
     "hardware_profiles": "hardware_profile",
@@ -317,6 +320,42 @@ def declaration_of_xml(root: ET.Element) -> list[tuple[Any, dict[Any, Any]]]:
         )
         for state in root.findall("state")
     ]
+
+
+def declared_pairs(declaration: object) -> list[tuple[Any, dict[Any, Any]]] | None:
+    """A driver's ``instance_states()`` as a list of pairs; ``None`` when it is not one."""
+    if not isinstance(declaration, list) or not all(
+        isinstance(entry, list | tuple) and len(entry) == 2 and isinstance(entry[1], Mapping)
+        for entry in declaration
+    ):
+        return None
+    return [(origin, dict(edges)) for origin, edges in declaration]
+
+
+def shows_machine(
+    exchange: Exchange,
+    shape: str,
+    declared: list[tuple[Any, dict[Any, Any]]],
+    machine: StateMachine,
+) -> bool:
+    """Whether a 200 in the media type of ``shape`` shows the declared machine: the same pairs
+    (JSON, XML), one label per state and transition (SVG), one arrow per transition (Mermaid)."""
+    if exchange.status != 200 or exchange.media_type != STATE_FORMATS[shape]:
+        return False
+    if shape == "json":
+        return declaration_of(exchange.json()) == declared
+    if shape == "mermaid":
+        lines = exchange.body.decode("utf-8", "replace").splitlines()
+        arrows = [line for line in lines if "-->" in line]
+        return lines[:1] == ["stateDiagram-v2"] and len(arrows) == len(machine.transitions)
+    root = exchange.xml()
+    if root is None:
+        return False
+    if shape == "xml":
+        return root.tag == "instance_states" and declaration_of_xml(root) == declared
+    labels = sorted(text.text or "" for text in root.iter(f"{{{SVG_NAMESPACE}}}text"))
+    edges = ("automatic" if edge.action == AUTO else edge.action for edge in machine.transitions)
+    return root.tag == f"{{{SVG_NAMESPACE}}}svg" and labels == sorted([*machine.states, *edges])
 
 
 def challenge_problems(exchange: Exchange, secrets: Sequence[str] = ()) -> list[Violation]:
@@ -750,53 +789,16 @@ def _error_case(
 
 
 @rule(RULE_STATES)
-@pytest.mark.parametrize("shape", ["json", "xml", "svg", "mermaid"])
+@pytest.mark.parametrize("shape", list(STATE_FORMATS))
 def test_instance_states_show_the_machine(http: Http, direct: Subject, shape: str) -> None:
     outcome = direct.call("instance_states")
-    if not outcome.returned or not isinstance(outcome.value, list):
+    declared = declared_pairs(outcome.value) if outcome.returned else None
+    if declared is None:
         pytest.skip(f"not applicable: the driver's own {outcome}")
-    declared = [(origin, dict(edges)) for origin, edges in outcome.value]
-    machine = direct.machine
     exchange = http("GET", "/api/instance_states", params=[("format", shape)], accept="*/*")
-    media_type = {"json": JSON, "xml": XML, "svg": "image/svg+xml", "mermaid": "text/plain"}[shape]
-    wanted = f"200 {media_type} showing {declared!r}"
-    problem = Violation(exchange.request, RULE_STATES, exchange.describe(), wanted)
-    if exchange.status != 200 or exchange.media_type != media_type:
-        require([problem])
-    if shape == "json":
-        shown = declaration_of(exchange.json())
-    elif shape == "xml":
-        root = exchange.xml()
-        shown = (
-            declaration_of_xml(root) if root is not None and root.tag == "instance_states" else None
-        )
-    elif shape == "svg":
-        root = exchange.xml()
-        labels = (
-            sorted(t.text or "" for t in root.iter(f"{{{SVG_NAMESPACE}}}text"))
-            if root is not None
-            else []
-        )
-        expected = sorted(
-            [
-                *machine.states,
-                *("automatic" if t.action == AUTO else t.action for t in machine.transitions),
-            ]
-        )
-        shown = (
-            declared
-            if root is not None and root.tag == f"{{{SVG_NAMESPACE}}}svg" and labels == expected
-            else None
-        )
-    else:
-        lines = exchange.body.decode("utf-8", "replace").splitlines()
-        arrows = [line for line in lines if "-->" in line]
-        shown = (
-            declared
-            if lines[:1] == ["stateDiagram-v2"] and len(arrows) == len(machine.transitions)
-            else None
-        )
-    require([] if shown == declared else [problem])
+    if not shows_machine(exchange, shape, declared, direct.machine):
+        wanted = f"200 {STATE_FORMATS[shape]} showing {declared!r}"
+        require([Violation(exchange.request, RULE_STATES, exchange.describe(), wanted)])
 
 
 @rule(RULE_UNKNOWN)

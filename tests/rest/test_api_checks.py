@@ -4,25 +4,38 @@ import json
 
 import pytest
 
-from dctck import ActionNotAllowed, AuthException, NotFound, ProviderError, ValidationError
+from dctck import (
+    ActionNotAllowed,
+    AuthException,
+    NotFound,
+    ProviderError,
+    StateMachine,
+    ValidationError,
+)
 from dctck.kit import Call, Harness, Outcome, Subject
+from dctck.rest import RestApp
 from reference_drivers import MockDriver
 from suites.suite_api import (
     RULE_CHALLENGE,
     RULE_ERRORS,
     RULE_LISTING,
+    STATE_FORMATS,
     Exchange,
     challenge_problems,
     declaration_of,
     declaration_of_xml,
+    declared_pairs,
     driver_error_status,
     error_answer_problems,
     error_document_problems,
     error_of,
     following_new_instances,
     listing_problems,
+    shows_machine,
     status_problems,
 )
+from tests.rest._drivers import STATES, TinyDriver
+from tests.rest._wsgi import request
 
 JSON = {"Content-Type": "application/json"}
 
@@ -152,6 +165,34 @@ def test_declarations_read_back_from_json_and_xml():
         '<transition to="running" auto="true"/></transitions></state></instance_states>'
     )
     assert declaration_of_xml(root) == expected
+
+
+def test_declared_pairs_read_a_list_of_pairs_or_nothing():
+    assert declared_pairs([("begin", {"pending": "create"})]) == [("begin", {"pending": "create"})]
+    assert declared_pairs({"begin": {"pending": "create"}}) is None
+    assert declared_pairs([("begin", {"pending": "create"}, "extra")]) is None
+    assert declared_pairs([("begin", "pending")]) is None
+
+
+def picture(states, shape):
+    """The front's answer to ?format=shape for a driver declaring ``states``."""
+    driver = TinyDriver()
+    driver.states = states
+    answer = request(RestApp(driver), "GET", f"/api/instance_states?format={shape}")
+    return Exchange("GET /api/instance_states", answer.status, dict(answer.headers), answer.body)
+
+
+@pytest.mark.parametrize("shape", list(STATE_FORMATS))
+def test_the_fronts_answer_in_each_shape_shows_the_machine(shape):
+    declared = declared_pairs(STATES)
+    assert shows_machine(picture(STATES, shape), shape, declared, StateMachine(declared))
+
+
+@pytest.mark.parametrize("shape", list(STATE_FORMATS))
+def test_an_answer_missing_a_transition_does_not_show_the_machine(shape):
+    declared = declared_pairs(STATES)
+    fewer = [*STATES[:-1], ("stopped", {"running": "start"})]
+    assert not shows_machine(picture(fewer, shape), shape, declared, StateMachine(declared))
 
 
 @pytest.mark.parametrize(

@@ -101,7 +101,7 @@ def run_instances(call: Call) -> str:
             return sim.describe_instances(account, ids)
         except UnknownInstance:  # some expired since: answer those left
             wanted = set(ids)
-            return [view for view in sim.describe_instances(account) if view.id in wanted]
+            return sim.describe_instances(account, where=lambda instance: instance.id in wanted)
 
     fingerprint = (image_id, min_count, max_count, instance_type, zone, tuple(tags.items()))
     reservation_id, views = call.launches.run(account, token, fingerprint, launch, replay)

@@ -210,6 +210,16 @@ def test_client_token_makes_run_instances_idempotent(boto, sim):
     assert error(excinfo) == ("IdempotentParameterMismatch", 400)
 
 
+def test_a_client_token_replay_answers_the_instances_not_yet_expired(boto, sim):
+    first = boto.run_instances(ImageId=X86_IMAGE, MinCount=2, MaxCount=2, ClientToken="abc")
+    gone, kept = [instance["InstanceId"] for instance in first["Instances"]]
+    boto.terminate_instances(InstanceIds=[gone])
+    sim.clock.tick(20 + 3600)
+    again = boto.run_instances(ImageId=X86_IMAGE, MinCount=2, MaxCount=2, ClientToken="abc")
+    assert again["ReservationId"] == first["ReservationId"]
+    assert [instance["InstanceId"] for instance in again["Instances"]] == [kept]
+
+
 # Paging and filters
 
 

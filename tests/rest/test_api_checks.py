@@ -38,6 +38,7 @@ from tests.rest._drivers import STATES, TinyDriver
 from tests.rest._wsgi import request
 
 JSON = {"Content-Type": "application/json"}
+MOCK = {"name": "mockuser", "password": "mockpassword"}
 
 
 def exchange(status, document=None, headers=None, request="GET /api/images"):
@@ -213,14 +214,13 @@ def test_driver_error_status_is_the_documented_table(error, status):
 
 
 def test_only_instances_listed_new_after_the_block_enter_the_ledger():
-    mock = {"name": "mockuser", "password": "mockpassword"}
     driver = MockDriver()
-    subject = Subject(driver, mock)
+    subject = Subject(driver, MOCK)
     harness = Harness(subject)
-    image_id = driver.images(mock)[0].id
-    driver.create_instance(mock, image_id, None)
+    image_id = driver.images(MOCK)[0].id
+    driver.create_instance(MOCK, image_id, None)
     with following_new_instances(harness):
-        new = driver.create_instance(mock, image_id, None)
+        new = driver.create_instance(MOCK, image_id, None)
     assert [watch.id for watch in harness.watches] == [new.id]
     assert harness.cleanup() == []
     subject.close()
@@ -236,11 +236,10 @@ def test_nothing_enters_the_ledger_when_the_account_could_not_list_before():
                 raise RuntimeError("not now")
             return super().instances(credentials, opts)
 
-    mock = {"name": "mockuser", "password": "mockpassword"}
     driver = ListsOnlyOnce()
-    subject = Subject(driver, mock)
+    subject = Subject(driver, MOCK)
     harness = Harness(subject)
-    driver.create_instance(mock, driver.images(mock)[0].id, None)
+    driver.create_instance(MOCK, driver.images(MOCK)[0].id, None)
     with following_new_instances(harness):
         pass
     assert harness.watches == []

@@ -18,10 +18,9 @@ from dctck import (
 )
 from dctck.kit import virtual_clock_of
 from dctck.rest import RestDriver, UnexpectedResponse, basic_authorization
+from tests.rest._drivers import ALICE, ALICE_AUTH
 
 URL = "http://front.test:9"
-ALICE = {"name": "alice", "password": "s3cret"}
-ALICE_AUTH = "Basic YWxpY2U6czNjcmV0"
 
 INSTANCE = {
     "id": "i-1",

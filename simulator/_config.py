@@ -181,6 +181,12 @@ def _string(value: object) -> str:
     return value
 
 
+def _secret(value: object) -> str:
+    if not isinstance(value, str):
+        raise _Invalid(f"expected a string, got {type(value).__name__} (value not shown)")
+    return value
+
+
 def _name(value: object) -> str:
     if not isinstance(value, str) or not value:
         raise _Invalid(f"expected a non-empty string, got {_kind(value)}")
@@ -236,7 +242,7 @@ _SCALARS: dict[str, Checker] = {
     "default_instance_type": _optional_name,
 }
 _FIELDS: dict[type, dict[str, Checker]] = {
-    Account: {"name": _name, "secret": _string},
+    Account: {"name": _name, "secret": _secret},
     InstanceType: {
         "name": _name,
         "architecture": _name,

@@ -171,6 +171,16 @@ def test_json_null_where_a_string_is_needed_is_a_config_error(tmp_path):
     )
 
 
+def test_a_mistyped_secret_is_a_config_error_that_does_not_show_it(tmp_path):
+    path = tmp_path / "cloud.toml"
+    path.write_text('[[accounts]]\nname = "alice"\nsecret = 271828\n')
+    with pytest.raises(ConfigError) as excinfo:
+        load_config(path)
+    assert excinfo.value.message == (
+        f"{path}: accounts[0].secret: expected a string, got int (value not shown)"
+    )
+
+
 def test_json_top_level_array_is_a_config_error(tmp_path):
     path = tmp_path / "cloud.json"
     path.write_text("[1, 2]")

@@ -4,17 +4,9 @@ import dataclasses
 from collections import defaultdict
 
 import simulator as sim
-from dctck import ActionNotAllowed
+from dctck import AUTO, ActionNotAllowed
 from reference_drivers import MockDriver
 from tests.kit.bank import legal
-
-AUTO = "_auto_"
-
-
-def _mock_with(boot_seconds=None, stop_seconds=None, clock=None):
-    simulator = sim.Simulator(clock=clock)
-    simulator.set_durations(boot_seconds=boot_seconds, stop_seconds=stop_seconds)
-    return simulator
 
 
 @legal()
@@ -22,7 +14,8 @@ class NoPendingState(MockDriver):
     """Instances boot at once: create (and start) go straight to RUNNING; there is no pending."""
 
     def __init__(self):
-        super().__init__(_mock_with(boot_seconds=0))
+        super().__init__()
+        self.simulator.set_durations(boot_seconds=0)
 
     def instance_states(self):
         return [
@@ -99,7 +92,8 @@ class SlowBootOnRealTime(MockDriver):
     clock = None
 
     def __init__(self):
-        super().__init__(_mock_with(boot_seconds=0.15, stop_seconds=0.1, clock=sim.RealClock()))
+        super().__init__(sim.Simulator(clock=sim.RealClock()))
+        self.simulator.set_durations(boot_seconds=0.15, stop_seconds=0.1)
 
 
 @legal()
@@ -107,7 +101,8 @@ class ImmediateStop(MockDriver):
     """Stopping (and destroying) takes effect at once: stop leads straight to STOPPED."""
 
     def __init__(self):
-        super().__init__(_mock_with(stop_seconds=0))
+        super().__init__()
+        self.simulator.set_durations(stop_seconds=0)
 
     def instance_states(self):
         return [

@@ -1,12 +1,8 @@
 """Record and replay of HTTP traffic: recording, scrubbing, replay, and ``dctck certify``."""
 
 import json
-import os
 import re
-import subprocess
-import sys
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 import requests
@@ -20,6 +16,7 @@ from dctck._recording import (
     load,
 )
 from reference_drivers import EC2Driver
+from tests.reference._support import SimulateServer, dctck, serving
 
 SECRET = "mockpassword"
 VALID = {"name": "mockuser", "password": SECRET}
@@ -48,13 +45,8 @@ class _Counter(BaseHTTPRequestHandler):
 @pytest.fixture
 def local_server():
     _Counter.served = 0
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Counter)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
-    thread.join(5)
+    with serving(_Counter) as url:
+        yield url
 
 
 def signed_post(url, body, date="20240101T000000Z", signature="ab12"):
@@ -236,18 +228,6 @@ def test_responses_mocks_inside_a_replay_are_not_consulted(recording):
 # -- dctck certify --record / --replay -------------------------------------------------------------
 
 
-def dctck(*args, env=None, cwd=None):
-    return subprocess.run(
-        [sys.executable, "-m", "dctck", *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, **(env or {})},
-        cwd=cwd,
-        timeout=300,
-        check=False,
-    )
-
-
 @pytest.fixture(scope="module")
 def recorded_default(tmp_path_factory):
     """``dctck certify --record`` of the bundled default target (EC2Driver, in-process)."""
@@ -325,31 +305,21 @@ def test_record_and_replay_together_are_refused(tmp_path):
     assert "argument --replay: not allowed with argument --record" in result.stderr
 
 
-SIMULATE = [sys.executable, "-m", "dctck", "simulate", "--host", "127.0.0.1", "--port", "0"]
-
-
 # -- live: record against a dctck simulate server, stop it, replay offline -------------------------
 
 
 @pytest.mark.live
 def test_live_certification_recorded_then_replayed_offline(tmp_path):
-    server = subprocess.Popen(
-        [*SIMULATE, "--clock", "manual"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    server = SimulateServer("--clock", "manual")
+    url = server.url
     try:
-        url = re.search(r" at (http://\S+?)/?$", server.stdout.readline()).group(1)
-        env = {"DCTCK_EC2_ENDPOINT": url + "/", "DCTCK_EC2_CONTROL": url + "/_sim"}
+        env = {**server.env, "DCTCK_EC2_CONTROL": url + "/_sim"}
         args = ["certify", "reference_drivers.ec2:from_environment"]
         args += ["--credentials", "mockuser:mockpassword"]
         args += ["--other-credentials", "otheruser:otherpassword"]
         recorded = dctck(*args, "--record", str(tmp_path / "live.json"), env=env, cwd=tmp_path)
     finally:
-        server.terminate()
-        server.wait(10)
-        server.stdout.close()
+        server.stop()
     assert recorded.returncode == 0, recorded.stdout + recorded.stderr
     with pytest.raises(requests.ConnectionError):
         requests.get(url + "/_sim/clock", timeout=5)

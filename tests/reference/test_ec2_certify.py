@@ -1,60 +1,15 @@
 """EC2Driver certified by the kit: in-process, and against live ``dctck simulate`` servers."""
 
 import json
-import os
-import re
-import subprocess
-import sys
 
 import pytest
 
 from dctck._recording import Recorder
 from reference_drivers import DEFAULT_TARGET
+from tests.reference._support import SimulateServer, dctck
 
 CREDENTIALS = ["--credentials", "mockuser:mockpassword"]
 OTHER = ["--other-credentials", "otheruser:otherpassword"]
-
-
-def dctck(*args, env=None, cwd=None):
-    return subprocess.run(
-        [sys.executable, "-m", "dctck", *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, **(env or {})},
-        cwd=cwd,
-        timeout=300,
-        check=False,
-    )
-
-
-SIMULATE = [sys.executable, "-m", "dctck", "simulate", "--host", "127.0.0.1", "--port", "0"]
-
-
-class SimulateServer:
-    """``dctck simulate`` in a subprocess on a free port of 127.0.0.1, stopped by the test."""
-
-    def __init__(self, *options):
-        self.process = subprocess.Popen(
-            [*SIMULATE, *options],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        first = self.process.stdout.readline()
-        match = re.search(r" at (http://\S+?)/?$", first)
-        if match is None:
-            self.stop()
-            raise RuntimeError(f"dctck simulate did not start: {first!r}")
-        self.url = match.group(1)
-
-    @property
-    def env(self):
-        return {"DCTCK_EC2_ENDPOINT": self.url + "/", "DCTCK_EC2_REGION": "us-east-1"}
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(10)
-        self.process.stdout.close()
 
 
 @pytest.fixture

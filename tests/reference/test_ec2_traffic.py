@@ -1,7 +1,6 @@
 """An in-process EC2Driver keeps its traffic to itself: other requests still reach the network."""
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 import requests
@@ -9,6 +8,7 @@ import responses
 
 from reference_drivers import EC2Driver
 from reference_drivers._ec2_inprocess import ENDPOINT
+from tests.reference._support import serving
 
 VALID = {"name": "mockuser", "password": "mockpassword"}
 
@@ -27,13 +27,8 @@ class _Hello(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def local_server():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Hello)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
-    thread.join(5)
+    with serving(_Hello) as url:
+        yield url
 
 
 def test_other_hosts_still_reach_the_network(local_server):

@@ -1,0 +1,72 @@
+"""Helpers shared by the reference-driver and record/replay tests.
+
+``dctck`` runs the command line in a subprocess, :class:`SimulateServer` a ``dctck simulate``
+server, and :func:`serving` a loopback HTTP server for traffic that must reach the network.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+SIMULATE = [sys.executable, "-m", "dctck", "simulate", "--host", "127.0.0.1", "--port", "0"]
+
+
+def dctck(*args, env=None, cwd=None) -> subprocess.CompletedProcess[str]:
+    """``python -m dctck ARGS``, output captured as text; ``env`` adds to this environment."""
+    return subprocess.run(
+        [sys.executable, "-m", "dctck", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        cwd=cwd,
+        timeout=300,
+        check=False,
+    )
+
+
+class SimulateServer:
+    """``dctck simulate`` in a subprocess on a free port of 127.0.0.1, stopped by the test."""
+
+    def __init__(self, *options):
+        self.process = subprocess.Popen(
+            [*SIMULATE, *options],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        first = self.process.stdout.readline()
+        match = re.search(r" at (http://\S+?)/?$", first)
+        if match is None:
+            self.stop()
+            raise RuntimeError(f"dctck simulate did not start: {first!r}")
+        self.url = match.group(1)
+
+    @property
+    def env(self):
+        return {"DCTCK_EC2_ENDPOINT": self.url + "/", "DCTCK_EC2_REGION": "us-east-1"}
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(10)
+        self.process.stdout.close()
+
+
+@contextmanager
+def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """A ``ThreadingHTTPServer`` of ``handler`` on a free port of 127.0.0.1; yields its URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)

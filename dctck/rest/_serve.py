@@ -59,10 +59,11 @@ class ServeCommand:
 
     def run(self, args: argparse.Namespace) -> int:
         try:
-            port, rate = _port(args.port), _rate(args.clock_rate)
+            port = _port(args.port, "--port")
+            rate = _rate(args.clock_rate, "--clock-rate")
             path = args.driver or _mock_driver_path()
             driver = load_driver(path)
-        except (_Usage, DriverLoadError) as exc:
+        except (ValueError, DriverLoadError) as exc:
             return _fail(str(exc), _USAGE)
         from waitress import create_server
 
@@ -92,10 +93,6 @@ class ServeCommand:
         return 0
 
 
-class _Usage(Exception):
-    """A bad argument; one line."""
-
-
 class _Ticker:
     """Advances a virtual clock with real time, ``rate`` times as fast, on a daemon thread."""
 
@@ -121,19 +118,22 @@ def _exit(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(0)
 
 
-def _port(text: str) -> int:
+def _port(text: str, option: str) -> int:
+    """A TCP port, 0 for a free one; ``ValueError`` naming ``option`` otherwise (as the parsers
+    of :mod:`dctck._options`)."""
     if not text.isdigit() or not 0 <= int(text) <= 65535:
-        raise _Usage(f"--port must be a number from 0 to 65535, got {text!r}")
+        raise ValueError(f"{option} must be a number from 0 to 65535, got {text!r}")
     return int(text)
 
 
-def _rate(text: str) -> float:
+def _rate(text: str, option: str) -> float:
+    """A finite number >= 0; ``ValueError`` naming ``option`` otherwise."""
     try:
         rate = float(text)
     except ValueError:
         rate = -1.0
     if not 0 <= rate < float("inf"):
-        raise _Usage(f"--clock-rate must be a number >= 0, got {text!r}")
+        raise ValueError(f"{option} must be a number >= 0, got {text!r}")
     return rate
 
 
@@ -147,7 +147,7 @@ def _mock_driver_path() -> str:
         driver = dict(entry.load()).get("driver")
         if isinstance(driver, str):
             return driver
-    raise _Usage("no --driver given and no mock reference driver is installed")
+    raise ValueError("no --driver given and no mock reference driver is installed")
 
 
 def _fail(message: str, code: int) -> int:

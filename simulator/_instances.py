@@ -21,7 +21,7 @@ _NO_TAGS: Mapping[str, str] = MappingProxyType({})
 class InstanceFacts(Protocol):
     """What a `describe_instances(where=...)` test may read of an instance, in place.
 
-    The fields of `InstanceView` that cost nothing to read; `tags` is None when there are none.
+    The fields of `InstanceView` that cost nothing to read; `tags` may be None for no tags.
     """
 
     @property

@@ -16,10 +16,10 @@ from dctck._recording import (
     load,
 )
 from reference_drivers import EC2Driver
-from tests.reference._support import SimulateServer, dctck, serving
+from tests.reference._support import VALID, SimulateServer, dctck, serving
+from tests.simulator._support import X86_IMAGE
 
-SECRET = "mockpassword"
-VALID = {"name": "mockuser", "password": SECRET}
+SECRET = VALID["password"]
 FORM = {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"}
 
 
@@ -196,9 +196,9 @@ def test_a_request_replayed_more_often_than_recorded_is_a_miss(recording):
 
 def test_ec2_driver_replays_in_process_traffic():
     with Recorder() as recorder:
-        instance = EC2Driver().create_instance(VALID, "ami-0a1b2c3d4e5f60718")
+        instance = EC2Driver().create_instance(VALID, X86_IMAGE)
     with Replayer(recorder.exchanges, [SECRET]) as replayer:
-        assert EC2Driver().create_instance(VALID, "ami-0a1b2c3d4e5f60718") == instance
+        assert EC2Driver().create_instance(VALID, X86_IMAGE) == instance
     assert replayer.misses == []
 
 

@@ -15,6 +15,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+#: The simulator's default accounts, as Driver SPI credentials.
+VALID = {"name": "mockuser", "password": "mockpassword"}
+OTHER = {"name": "otheruser", "password": "otherpassword"}
+
 SIMULATE = [sys.executable, "-m", "dctck", "simulate", "--host", "127.0.0.1", "--port", "0"]
 
 

@@ -6,7 +6,8 @@ import pytest
 
 from dctck._recording import Recorder
 from reference_drivers import DEFAULT_TARGET
-from tests.reference._support import SimulateServer, dctck
+from tests.reference._support import VALID, SimulateServer, dctck
+from tests.simulator._support import X86_IMAGE
 
 CREDENTIALS = ["--credentials", "mockuser:mockpassword"]
 OTHER = ["--other-credentials", "otheruser:otherpassword"]
@@ -113,14 +114,13 @@ def test_remote_clock_moves_the_servers_virtual_time(manual_server, monkeypatch)
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("DCTCK_EC2_CONTROL", manual_server.url + "/_sim")
     driver = from_environment()
-    credentials = {"name": "mockuser", "password": "mockpassword"}
-    instance = driver.create_instance(credentials, "ami-0a1b2c3d4e5f60718")
+    instance = driver.create_instance(VALID, X86_IMAGE)
     before = driver.clock.now()
     driver.clock.tick(40)
     assert driver.clock.now() == before + 40
-    assert driver.instance(credentials, instance.id).state == "RUNNING"
+    assert driver.instance(VALID, instance.id).state == "RUNNING"
     with Recorder() as recorder:
-        driver.destroy_instance(credentials, instance.id)
+        driver.destroy_instance(VALID, instance.id)
     assert {exchange.url for exchange in recorder.exchanges} == {manual_server.url + "/"}
 
 

@@ -20,9 +20,9 @@ from dctck import (
 )
 from dctck._recording import Recorder
 from reference_drivers import EC2Driver
+from tests.reference._support import OTHER, VALID
+from tests.simulator._support import ARM_IMAGE, MOCKUSER_IMAGE, OTHERUSER_IMAGE, X86_IMAGE
 
-VALID = {"name": "mockuser", "password": "mockpassword"}
-OTHER = {"name": "otheruser", "password": "otherpassword"}
 REJECTED = {
     "wrong password": {"name": "mockuser", "password": "nope"},
     "unknown name": {"name": "nobody", "password": "mockpassword"},
@@ -34,8 +34,6 @@ MISSING = {
     "empty password": {"name": "mockuser", "password": ""},
     "not a dict": None,
 }
-X86_IMAGE = "ami-0a1b2c3d4e5f60718"
-ARM_IMAGE = "ami-0b2c3d4e5f6071829"
 METHODS = ["hardware_profiles", "realms", "images", "instances"]
 ACTIONS = ["reboot", "stop", "start", "destroy"]
 
@@ -113,8 +111,8 @@ def test_instance_states_needs_no_credentials_nor_a_request(driver):
 def test_private_image_is_visible_only_to_its_owner(driver):
     mine = {image.id for image in driver.images(VALID)}
     theirs = {image.id for image in driver.images(OTHER)}
-    assert "ami-0c3d4e5f607182930" in mine - theirs
-    assert "ami-0d4e5f60718293a41" in theirs - mine
+    assert MOCKUSER_IMAGE in mine - theirs
+    assert OTHERUSER_IMAGE in theirs - mine
 
 
 def test_instances_of_one_account_are_invisible_to_another(driver):
@@ -213,7 +211,7 @@ def test_create_honours_hwp_id_realm_id_and_name(driver):
         ("", None, ValidationError),
         ("ami-00000000", None, NotFound),
         ("not-an-ami", None, NotFound),
-        ("ami-0d4e5f60718293a41", None, NotFound),  # otheruser's private image
+        (OTHERUSER_IMAGE, None, NotFound),  # otheruser's private image
         (X86_IMAGE, {"hwp_id": "no.such"}, ValidationError),
         (X86_IMAGE, {"hwp_id": "c6g.medium"}, ValidationError),  # arm64 profile, x86_64 image
         (X86_IMAGE, {"realm_id": "us-west-9z"}, ValidationError),
@@ -328,9 +326,7 @@ def test_filters_on_every_spec_key(driver):
     ]
     assert driver.hardware_profiles(VALID, {"architecture": "ARM64"}) == []
     assert [r.id for r in driver.realms(VALID, {"id": ["us-east-1b", "nowhere"]})] == ["us-east-1b"]
-    assert [i.id for i in driver.images(VALID, {"owner_id": "mockuser"})] == [
-        "ami-0c3d4e5f607182930"
-    ]
+    assert [i.id for i in driver.images(VALID, {"owner_id": "mockuser"})] == [MOCKUSER_IMAGE]
     assert driver.images(VALID, {"id": "ami-0a1b2c3d"}) == []
 
 

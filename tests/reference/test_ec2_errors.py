@@ -19,10 +19,8 @@ from reference_drivers._ec2_client import RetryPolicy
 from reference_drivers._ec2_errors import is_retryable, translate
 from reference_drivers._ec2_query import encode, numbered, parse, parse_error
 from simulator.ec2 import in_process
-
-VALID = {"name": "mockuser", "password": "mockpassword"}
-X86_IMAGE = "ami-0a1b2c3d4e5f60718"
-
+from tests.reference._support import VALID
+from tests.simulator._support import X86_IMAGE
 
 # -- the mapping -----------------------------------------------------------------------------------
 

@@ -8,9 +8,7 @@ import responses
 
 from reference_drivers import EC2Driver
 from reference_drivers._ec2_inprocess import ENDPOINT
-from tests.reference._support import serving
-
-VALID = {"name": "mockuser", "password": "mockpassword"}
+from tests.reference._support import VALID, serving
 
 
 class _Hello(BaseHTTPRequestHandler):

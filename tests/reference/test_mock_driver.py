@@ -17,9 +17,8 @@ from dctck import (
     ValidationError,
 )
 from reference_drivers import MockDriver
+from tests.reference._support import OTHER, VALID
 
-VALID = {"name": "mockuser", "password": "mockpassword"}
-OTHER = {"name": "otheruser", "password": "otherpassword"}
 BAD_CREDENTIALS = {
     "none": {},
     "wrong password": {"name": "mockuser", "password": "nope"},

@@ -18,6 +18,7 @@ import pytest
 from dctck.kit import (
     Call,
     Harness,
+    NotApplicable,
     Outcome,
     Unmet,
     Violation,
@@ -266,7 +267,7 @@ def run_kind(harness: Harness, collection: str, key: str, kind: Kind) -> None:
 
 def _need(values: Sequence[Any], what: str, case: FilterCase) -> None:
     if not values:
-        pytest.skip(f"not applicable: no {case.collection} with {what} {case.key}")
+        raise NotApplicable(f"no {case.collection} with {what} {case.key}")
 
 
 # -- the checks ----------------------------------------------------------------------------------

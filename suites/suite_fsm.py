@@ -24,6 +24,7 @@ from dctck.kit import (
     Expectation,
     Harness,
     InstanceWatch,
+    NotApplicable,
     Violation,
     area,
     await_gone,
@@ -87,13 +88,13 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 def _machine(harness: Harness) -> StateMachine:
     machine = harness.subject.machine
     if not machine.is_well_formed:
-        pytest.skip("not applicable: the declared machine is malformed (see its well-formed check)")
+        raise NotApplicable("the declared machine is malformed (see its well-formed check)")
     return machine
 
 
 def _stable(machine: StateMachine, state: str) -> None:
     if state not in machine.stable_states():
-        pytest.skip(f"not applicable: {state.upper()} is not a stable state of the machine")
+        raise NotApplicable(f"{state.upper()} is not a stable state of the machine")
 
 
 def _instance_in(harness: Harness, state: str) -> InstanceWatch:
@@ -101,9 +102,7 @@ def _instance_in(harness: Harness, state: str) -> InstanceWatch:
     watch = harness.running_instance()
     problems = bring_to(watch, lambda s: s == state)
     if problems is None:
-        pytest.skip(
-            f"not applicable: no declared route from {watch.state.upper()} to {state.upper()}"
-        )
+        raise NotApplicable(f"no declared route from {watch.state.upper()} to {state.upper()}")
     require(problems)
     return watch
 
@@ -178,7 +177,7 @@ def test_instance_actions_for_gives_the_declared_actions(
     dctck_harness: Harness, instance_state: str
 ) -> None:
     if not callable(getattr(dctck_harness.subject.driver, "instance_actions_for", None)):
-        pytest.skip("not applicable: the driver has no instance_actions_for() (not a BaseDriver)")
+        raise NotApplicable("the driver has no instance_actions_for() (not a BaseDriver)")
     expected = dctck_harness.subject.machine.actions_from(instance_state)
     problems = []
     for form in (instance_state, instance_state.upper()):
@@ -217,10 +216,10 @@ def test_automatic_transitions_complete_within_the_timeout(
 ) -> None:
     machine = _machine(dctck_harness)
     if transient_state in machine.stable_states() or transient_state not in machine.states:
-        pytest.skip(f"not applicable: {transient_state.upper()} is not a transient state")
+        raise NotApplicable(f"{transient_state.upper()} is not a transient state")
     edge = entering_transition(machine, transient_state)
     if edge is None:
-        pytest.skip(f"not applicable: no action from a stable state leads to {transient_state}")
+        raise NotApplicable(f"no action from a stable state leads to {transient_state}")
     if edge.action == "create":
         watch = dctck_harness.running_instance()
         require(fsm_violations(watch))
@@ -270,7 +269,7 @@ def _action_check(harness: Harness, state: str, action: str, expectation: Expect
     _stable(machine, state)
     actual = expectation_for(machine, state, action)
     if actual is not expectation:
-        pytest.skip(f"not applicable: {action} from {state.upper()} {_ANSWERS[actual]}")
+        raise NotApplicable(f"{action} from {state.upper()} {_ANSWERS[actual]}")
     watch = _instance_in(harness, state)
     outcome = watch.act(action)
     problems = judge_answer(machine, outcome, expectation, state, action)

@@ -454,7 +454,9 @@ def test_entry_point_lists_the_collections(http: Http) -> None:
             [Violation(exchange.request, RULE_ENTRY, exchange.describe(), '200 {"api": ...}')]
         )
     problems = [
-        Violation(exchange.request, RULE_ENTRY, f"gave {key} = {api.get(key)!r}", "a string")
+        Violation(
+            exchange.request, RULE_ENTRY, f"gave {key} = {api.get(key)!r}", "a non-empty string"
+        )
         for key in ("driver", "version")
         if not isinstance(api.get(key), str) or not api.get(key)
     ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 __all__ = ["API_VERSION", "ErrorDocument", "Node", "encode", "numbered", "parse", "parse_error"]
 
@@ -22,16 +22,12 @@ CONTENT_TYPE = "application/x-www-form-urlencoded; charset=utf-8"
 def encode(action: str, params: Mapping[str, str] | None = None) -> str:
     """The form-encoded body of ``action`` with ``params`` (RFC 3986 escapes, in given order)."""
     fields = {"Action": action, "Version": API_VERSION, **(params or {})}
-    return "&".join(f"{_escape(name)}={_escape(value)}" for name, value in fields.items())
+    return urlencode(fields, quote_via=quote)
 
 
 def numbered(prefix: str, values: Sequence[str]) -> dict[str, str]:
     """A list as EC2 takes it: ``{"InstanceId.1": a, "InstanceId.2": b}``."""
     return {f"{prefix}.{index}": value for index, value in enumerate(values, start=1)}
-
-
-def _escape(text: str) -> str:
-    return quote(text, safe="-_.~")
 
 
 class Node:

@@ -178,6 +178,20 @@ def _data(harness: Harness, collection: str, instances: int = 1) -> tuple[str, l
     return listing
 
 
+def _unknown(harness: Harness, collection: str, kind: str) -> str:
+    """An id of ``kind`` (see :func:`unknown_id`) that ``collection()`` does not list.
+
+    Derived from the ids it lists; for instances, a new instance's id is among them, so there is
+    one to derive from.
+    """
+    real = [_created(harness).id] if collection == "instances" and kind != "foreign" else []
+    _, items = _listing(harness, collection)
+    unknown = unknown_id(kind, [*real, *(_id(item) for item in items)])
+    if unknown is None:
+        raise NotApplicable(f"{collection}() lists no id to derive an unknown one from")
+    return unknown
+
+
 # -- the checks ----------------------------------------------------------------------------------
 
 
@@ -260,11 +274,7 @@ def test_lookup_returns_the_object_with_that_id(dctck_harness: Harness, collecti
 def test_lookup_of_an_unknown_id_returns_none(
     dctck_harness: Harness, collection: str, kind: str
 ) -> None:
-    real = [_created(dctck_harness).id] if collection == "instances" and kind != "foreign" else []
-    _, items = _listing(dctck_harness, collection)
-    unknown = unknown_id(kind, [*real, *(_id(item) for item in items)])
-    if unknown is None:
-        raise NotApplicable(f"{collection}() lists no id to derive an unknown one from")
+    unknown = _unknown(dctck_harness, collection, kind)
     outcome = dctck_harness.call(SINGULAR[collection], dctck_harness.subject.valid, unknown)
     if not outcome.returned or outcome.value is not None:
         require([Violation(str(outcome.call), RULE_LOOKUP_UNKNOWN, outcome.describe(), "None")])
@@ -284,11 +294,7 @@ def test_action_on_an_unknown_id_raises_not_found(
     machine = dctck_harness.subject.machine
     if action == "start" and not any(t.action == "start" for t in machine.transitions):
         raise NotApplicable("the declared machine has no start action")
-    real = [_created(dctck_harness).id] if kind != "foreign" else []
-    _, items = _listing(dctck_harness, "instances")
-    unknown = unknown_id(kind, [*real, *(_id(item) for item in items)])
-    if unknown is None:
-        raise NotApplicable("instances() lists no id to derive an unknown one from")
+    unknown = _unknown(dctck_harness, "instances", kind)
     outcome = dctck_harness.call(f"{action}_instance", dctck_harness.subject.valid, unknown)
     if not outcome.raised(NotFound):
         require([Violation(str(outcome.call), RULE_ACTION_UNKNOWN, outcome.describe(), "NotFound")])

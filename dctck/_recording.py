@@ -35,7 +35,7 @@ import os
 import threading
 from collections import deque
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -130,13 +130,11 @@ class Exchange:
         """This exchange with credentials, signatures and ``secrets`` replaced by ``<scrubbed>``."""
         scrub = _Scrubber(secrets)
         content_type = CaseInsensitiveDict(self.request_headers).get("content-type")
-        return Exchange(
-            method=self.method,
+        return replace(
+            self,
             url=scrub.url(self.url),
             request_headers=scrub.headers(self.request_headers),
             request_body=scrub.body(self.request_body, content_type),
-            status=self.status,
-            reason=self.reason,
             response_headers=scrub.headers(self.response_headers),
             response_body=scrub.text(self.response_body),
         )

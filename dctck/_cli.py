@@ -12,12 +12,13 @@ import sys
 from collections.abc import Callable, Sequence
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 import suites
 from dctck import _recording
 from dctck._errors import DriverLoadError
-from dctck._loader import load_driver, split_driver_path
+from dctck._loader import load_callable
+from dctck._options import bundled_target, parse_credentials, parse_timeout
 from dctck.kit import DEFAULT_TIMEOUT
 from dctck.rest import ServeCommand
 
@@ -93,42 +94,34 @@ class Certify:
         parser.epilog = "Arguments after -- go to pytest, e.g. dctck certify -- -k filters -n 2"
 
     def run(self, args: argparse.Namespace) -> int:
+        _resolve_target(args)
         if args.record is None and args.replay is None:
             return self._certify(args)
         return _with_traffic(args, self._certify)
 
     def _certify(self, args: argparse.Namespace) -> int:
-        target = _default_target() if args.driver is None else {}
-        driver = args.driver or target.get("driver")
-        if not driver:
-            raise _UsageError("no driver given and no bundled reference driver is installed")
-        credentials = args.credentials or target.get("credentials")
-        other = args.other_credentials or target.get("other_credentials")
         try:
-            split_driver_path(driver)
-            load_driver(driver)
-        except DriverLoadError as exc:
+            # the plugin constructs the driver; here a bad path is only found, not built twice
+            load_callable(args.driver)
+            if args.credentials is None:
+                raise ValueError("--credentials NAME:PASSWORD is required for this driver")
+            for option, text in (
+                ("--credentials", args.credentials),
+                ("--other-credentials", args.other_credentials),
+            ):
+                if text is not None:
+                    parse_credentials(text, option)
+            if args.timeout is not None:
+                parse_timeout(args.timeout, "--timeout")
+        except (DriverLoadError, ValueError) as exc:
             raise _UsageError(str(exc)) from None
-        if credentials is None:
-            raise _UsageError("--credentials NAME:PASSWORD is required for this driver")
-        for option, value in (("--credentials", credentials), ("--other-credentials", other)):
-            if value is not None and ":" not in value:
-                raise _UsageError(f"{option} must be NAME:PASSWORD")
-        if args.timeout is not None:
-            try:
-                if not float(args.timeout) > 0:
-                    raise ValueError
-            except ValueError:
-                raise _UsageError(
-                    f"--timeout must be a positive number of seconds, got {args.timeout!r}"
-                ) from None
         pytest_args = ["-q", "-p", "no:cacheprovider", "-c", str(_CERTIFY_INI)]
         # this process imported dctck before pytest started, so it cannot rewrite its asserts
         pytest_args += ["-W", "ignore::pytest.PytestAssertRewriteWarning"]
-        pytest_args.append(f"--dctck-driver={driver}")
-        pytest_args.append(f"--dctck-credentials={credentials}")
-        if other is not None:
-            pytest_args.append(f"--dctck-other-credentials={other}")
+        pytest_args.append(f"--dctck-driver={args.driver}")
+        pytest_args.append(f"--dctck-credentials={args.credentials}")
+        if args.other_credentials is not None:
+            pytest_args.append(f"--dctck-other-credentials={args.other_credentials}")
         if args.timeout is not None:
             pytest_args.append(f"--dctck-timeout={args.timeout}")
         if args.report:
@@ -140,18 +133,23 @@ class Certify:
         return _run_pytest(pytest_args + list(args.passthrough))
 
 
+def _resolve_target(args: argparse.Namespace) -> None:
+    """Without MODULE:ATTR, the bundled reference target supplies the driver and credentials."""
+    if args.driver is None:
+        target = bundled_target("default")
+        args.driver = target.get("driver")
+        args.credentials = args.credentials or target.get("credentials")
+        args.other_credentials = args.other_credentials or target.get("other_credentials")
+        if not args.driver:
+            raise _UsageError("no driver given and no bundled reference driver is installed")
+
+
 def _with_traffic(args: argparse.Namespace, certify: Callable[[argparse.Namespace], int]) -> int:
     """Run ``certify`` recording its HTTP traffic (``--record``) or replaying it (``--replay``)."""
     if any(arg.startswith(("-n", "--numprocesses", "--dist")) for arg in args.passthrough):
         raise _UsageError("--record and --replay see this process only: do not pass -n to pytest")
-    target = _default_target() if args.driver is None else {}
     secrets = [
-        text.partition(":")[2]
-        for text in (
-            args.credentials or target.get("credentials"),
-            args.other_credentials or target.get("other_credentials"),
-        )
-        if text
+        text.partition(":")[2] for text in (args.credentials, args.other_credentials) if text
     ]
     if args.record is not None:
         if not Path(args.record).parent.is_dir():
@@ -187,14 +185,6 @@ def _run_pytest(args: list[str]) -> int:
     if code == int(pytest.ExitCode.USAGE_ERROR):
         return USAGE_ERROR
     return code
-
-
-def _default_target() -> dict[str, Any]:
-    """The bundled reference target, from the ``dctck.targets`` entry point named ``default``."""
-    for entry in entry_points(group="dctck.targets", name="default"):
-        target = entry.load()
-        return dict(target)
-    return {}
 
 
 def _commands() -> dict[str, Command]:

@@ -12,12 +12,12 @@ import signal
 import sys
 import threading
 import time
-from importlib.metadata import entry_points
 from types import FrameType
 
 from dctck._clock import VirtualClock
 from dctck._errors import DriverLoadError
 from dctck._loader import load_driver
+from dctck._options import bundled_target, parse_port, parse_rate
 from dctck.rest._app import RestApp
 from dctck.rest._server import server_options
 
@@ -59,9 +59,11 @@ class ServeCommand:
 
     def run(self, args: argparse.Namespace) -> int:
         try:
-            port = _port(args.port, "--port")
-            rate = _rate(args.clock_rate, "--clock-rate")
-            path = args.driver or _mock_driver_path()
+            port = parse_port(args.port, "--port")
+            rate = parse_rate(args.clock_rate, "--clock-rate")
+            path = args.driver or bundled_target("mock").get("driver")
+            if not isinstance(path, str):
+                raise ValueError("no --driver given and no mock reference driver is installed")
             driver = load_driver(path)
         except (ValueError, DriverLoadError) as exc:
             return _fail(str(exc), _USAGE)
@@ -118,36 +120,8 @@ def _exit(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(0)
 
 
-def _port(text: str, option: str) -> int:
-    """A TCP port, 0 for a free one; ``ValueError`` naming ``option`` otherwise (as the parsers
-    of :mod:`dctck._options`)."""
-    if not text.isdigit() or not 0 <= int(text) <= 65535:
-        raise ValueError(f"{option} must be a number from 0 to 65535, got {text!r}")
-    return int(text)
-
-
-def _rate(text: str, option: str) -> float:
-    """A finite number >= 0; ``ValueError`` naming ``option`` otherwise."""
-    try:
-        rate = float(text)
-    except ValueError:
-        rate = -1.0
-    if not 0 <= rate < float("inf"):
-        raise ValueError(f"{option} must be a number >= 0, got {text!r}")
-    return rate
-
-
 def _host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
-
-
-def _mock_driver_path() -> str:
-    """The mock reference driver, from the ``dctck.targets`` entry point named ``mock``."""
-    for entry in entry_points(group="dctck.targets", name="mock"):
-        driver = dict(entry.load()).get("driver")
-        if isinstance(driver, str):
-            return driver
-    raise ValueError("no --driver given and no mock reference driver is installed")
 
 
 def _fail(message: str, code: int) -> int:

@@ -116,3 +116,14 @@ def test_arguments_after_double_dash_go_to_pytest(tmp_path):
     assert result.returncode == 0
     report = json.loads((tmp_path / "r.json").read_text())
     assert {check["area"] for check in report["checks"]} == {"models"}
+
+
+def test_a_driver_whose_construction_fails_exits_2_with_one_line(tmp_path):
+    (tmp_path / "broken_ctor.py").write_text(
+        "class D:\n    def __init__(self):\n        raise RuntimeError('no endpoint configured')\n"
+    )
+    result = dctck("certify", "broken_ctor:D", "--credentials", "a:b", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "ERROR: dctck: constructing broken_ctor:D raised RuntimeError: no endpoint configured"
+    ]

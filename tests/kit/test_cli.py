@@ -1,23 +1,12 @@
 """``dctck certify`` as a CI job runs it: exit codes, one-line usage errors, reports."""
 
 import json
-import subprocess
-import sys
 
 import pytest
 
+from tests.reference._support import dctck
+
 MOCK = "reference_drivers.mock:MockDriver"
-
-
-def dctck(*args, cwd=None):
-    return subprocess.run(
-        [sys.executable, "-m", "dctck", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=300,
-        check=False,
-    )
 
 
 def test_help_lists_the_commands():

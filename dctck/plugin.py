@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
 
@@ -32,6 +32,9 @@ from dctck.kit import (
     Unmet,
     remember_driver,
 )
+
+if TYPE_CHECKING:
+    from dctck.rest import RestFront
 
 SUITES_DIR = Path(suites.__file__).parent
 
@@ -274,7 +277,7 @@ def dctck_timeout(request: pytest.FixtureRequest) -> float:
 @pytest.fixture(scope="session")
 def dctck_rest(
     request: pytest.FixtureRequest, dctck_driver: Any, dctck_timeout: float
-) -> Iterator[Any]:
+) -> Iterator[RestFront]:
     """With ``--dctck-via-rest``: a ``dctck.rest.RestFront``, the driver behind the REST front
     on a loopback port for the session, with the HTTP client adapter as ``.client``."""
     settings = _required(request)

@@ -414,9 +414,16 @@ class Harness:
         machine = self.subject.machine
         if not any(edge.action == action for edge in machine.transitions):
             raise NotApplicable(f"the declared machine has no {action} action")
+        return self.instance_where(
+            lambda state: machine.directly_allows(state, action), f"allowing {action}"
+        )
+
+    def instance_where(self, wanted: Callable[[str], bool], described: str) -> InstanceWatch:
+        """A new instance settled in a stable state ``wanted`` (``described`` for the reason it
+        is not applicable: "allowing start"), reached through declared actions."""
         watch = self.running_instance()
-        if not watch.reach(lambda state: machine.directly_allows(state, action)):
-            raise NotApplicable(f"no state allowing {action} could be reached")
+        if not watch.reach(wanted):
+            raise NotApplicable(f"no state {described} could be reached")
         return watch
 
     def running_instance(self, opts: dict[str, Any] | None = None) -> InstanceWatch:

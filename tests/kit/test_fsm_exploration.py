@@ -1,7 +1,6 @@
 """The generated exploration, and the fsm suite as users run it."""
 
 import re
-import time
 
 import pytest
 
@@ -23,9 +22,7 @@ def _without_ids(text):
 
 def test_mock_driver_explores_cleanly_without_writing_into_the_project(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    started = time.monotonic()
     assert _explore(MockDriver()) == []
-    assert time.monotonic() - started < 3  # well under a second, once Hypothesis is warm
     assert list(tmp_path.iterdir()) == []
 
 
@@ -45,18 +42,14 @@ def test_every_third_reboot_is_found_and_shrunk_to_a_minimal_sequence():
 
 
 def test_a_hanging_call_ends_the_exploration_unshrunk():
-    started = time.monotonic()
     violations = _explore(RebootHangs(), timeout=0.5)
-    assert time.monotonic() - started < 5
     assert len(violations) == 1
     assert "did not return within 0.5 s" in str(violations[0])
     assert "not shrunk since a call did not return in time" in str(violations[0])
 
 
 def test_a_driver_on_real_time_is_explored_briefly():
-    started = time.monotonic()
     assert _explore(SlowBootOnRealTime(), timeout=5.0) == []
-    assert time.monotonic() - started < 10
 
 
 @pytest.mark.slow

@@ -79,9 +79,7 @@ def test_call_of_a_missing_method_is_an_outcome_not_a_crash():
 
 def test_call_that_hangs_is_abandoned_after_the_timeout():
     subject = Subject(Recorder(), VALID, timeout=0.2)
-    started = time.monotonic()
     outcome = subject.call("hardware_profiles", subject.valid, None)
-    assert time.monotonic() - started < 2
     assert outcome.timed_out
     assert outcome.describe() == "did not return within 0.2 s [kit --timeout]"
     assert subject.call("images", subject.valid, None).returned
@@ -146,13 +144,17 @@ def test_one_violation_is_one_line_and_several_are_counted():
     require([])
 
 
-def test_wait_until_ticks_a_virtual_clock_instead_of_sleeping():
+def test_wait_until_ticks_a_virtual_clock_instead_of_sleeping(monkeypatch):
     driver = MockDriver()
     harness = Harness(Subject(driver, VALID, timeout=60))
-    start, wall = driver.clock.now(), time.monotonic()
+    start = driver.clock.now()
+
+    def no_sleep(seconds):
+        raise AssertionError(f"slept {seconds} s of real time")
+
+    monkeypatch.setattr(time, "sleep", no_sleep)
     assert harness.wait_until(lambda: True if driver.clock.now() - start >= 30 else None)
     assert 30 <= driver.clock.now() - start <= 40
-    assert time.monotonic() - wall < 1
 
 
 def test_wait_until_gives_up_after_the_timeout_of_driver_time():
@@ -167,7 +169,7 @@ def test_wait_until_sleeps_for_a_real_time_driver():
     harness = Harness(Subject(Recorder(), VALID, timeout=0.3))
     started = time.monotonic()
     assert harness.wait_until(lambda: None) is None
-    assert 0.3 <= time.monotonic() - started < 2
+    assert time.monotonic() - started >= 0.3
 
 
 def test_harness_follows_an_instance_and_cleans_up():

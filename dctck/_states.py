@@ -154,6 +154,10 @@ class StateMachine:
     def is_well_formed(self) -> bool:
         return not self._problems
 
+    def declares(self, action: str) -> bool:
+        """Some declared edge takes ``action`` (a provider without restart has no ``start``)."""
+        return any(edge.action == action for edge in self.transitions)
+
     def outgoing(self, state: str) -> list[Transition]:
         """The declared edges leaving ``state`` (either case), in declaration order."""
         return list(self._outgoing.get(normalize_state(state), ()))

@@ -29,6 +29,9 @@ from dctck import (
     ValidationError,
 )
 from dctck.kit import (
+    COLLECTIONS,
+    FILTER_KEYS,
+    LOOKUPS,
     CredentialSet,
     Harness,
     Outcome,
@@ -50,21 +53,8 @@ XML = "application/xml"
 SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 #: Each ``?format=`` of ``/api/instance_states`` and the media type it answers.
 STATE_FORMATS = {"json": JSON, "xml": XML, "svg": "image/svg+xml", "mermaid": "text/plain"}
-#: Each collection and the name of one member (JSON key and XML element).
-MEMBERS = {
-    "hardware_profiles": "hardware_profile",
-    "realms": "realm",
-    "images": "image",
-    "instances": "instance",
-}
-COLLECTIONS = tuple(MEMBERS)
-#: The filter keys of SPEC 4, per collection.
-FILTER_KEYS: dict[str, tuple[str, ...]] = {
-    "hardware_profiles": ("id", "architecture"),
-    "realms": ("id",),
-    "images": ("id", "owner_id", "architecture"),
-    "instances": ("id", "state"),
-}
+#: The name of one member of a collection in documents (JSON key, XML element): the singular.
+MEMBERS = LOOKUPS
 FILTER_PAIRS = [
     pytest.param(collection, key, id=f"{collection}-{key}")
     for collection, keys in FILTER_KEYS.items()

@@ -15,11 +15,10 @@ import pytest
 
 from dctck import AuthException
 from dctck.kit import (
-    END,
+    CATALOGUE,
     INSTANCE_ACTIONS,
     CredentialSet,
     Harness,
-    InstanceWatch,
     Outcome,
     Violation,
     area,
@@ -30,7 +29,6 @@ from dctck.kit import (
 
 pytestmark = area("auth")
 
-CATALOGUE = ("hardware_profiles", "realms", "images")
 LISTINGS = (*CATALOGUE, "instances")
 METHODS = (*LISTINGS, "create_instance", *(f"{a}_instance" for a in INSTANCE_ACTIONS))
 BAD_KINDS = ("no_credentials", "wrong_password", "unknown_name")
@@ -125,9 +123,7 @@ def public_problems(
     witness = f"{served[0].call} returned it"
     expected = f"{describe_value(wanted)} as valid credentials get, since {witness}"
     problems = [
-        Violation(str(outcome.call), RULE_PUBLIC_ANY, outcome.describe(), expected)
-        for outcome in bad
-        if not outcome.returned
+        Violation.of(outcome, RULE_PUBLIC_ANY, expected) for outcome in bad if not outcome.returned
     ]
     if other is not None:
         difference = (
@@ -144,18 +140,7 @@ def refusal_problems(outcome: Outcome, what: str) -> list[Violation]:
     """A call with bad credentials to a method that always needs credentials."""
     if outcome.raised(AuthException):
         return []
-    return [Violation(str(outcome.call), RULE_REFUSED, outcome.describe(), f"{_AUTH}: {what}")]
-
-
-def _instance_for(harness: Harness, action: str) -> InstanceWatch:
-    """A settled instance of the valid account to take ``action`` on (``start``: a stopped one)."""
-    if action == "start":
-        return harness.instance_ready_for("start")
-    return harness.running_instance()
-
-
-def _shown(state: str) -> str:
-    return "gone" if state == END else state.upper()
+    return [Violation.of(outcome, RULE_REFUSED, f"{_AUTH}: {what}")]
 
 
 # -- the catalogue ---------------------------------------------------------------------------------
@@ -219,23 +204,16 @@ def test_create_instance_refuses_bad_credentials(dctck_harness: Harness, kind: s
 def test_instance_action_refuses_bad_credentials(
     dctck_harness: Harness, action: str, kind: str
 ) -> None:
-    watch = _instance_for(dctck_harness, action)
+    watch = dctck_harness.instance_for(action)
     before = watch.listed_state()
     credentials = bad_credentials(dctck_harness, kind)
     outcome = dctck_harness.call(f"{action}_instance", credentials, watch.id)
-    after = watch.observe()
-    problems = refusal_problems(outcome, "instance actions always need credentials")
-    if after is not None and after != before:
-        problems.append(
-            Violation(
-                str(outcome.call),
-                RULE_UNCHANGED,
-                f"{outcome.describe()}, and then the owner saw instance {watch.id!r}"
-                f" {_shown(after)} (it was {_shown(before)})",
-                f"it still {_shown(before)}",
-            )
-        )
-    require(problems)
+    require(
+        [
+            *refusal_problems(outcome, "instance actions always need credentials"),
+            *watch.unchanged_since(before, outcome, RULE_UNCHANGED),
+        ]
+    )
 
 
 # -- valid credentials -----------------------------------------------------------------------------
@@ -250,7 +228,7 @@ def test_valid_credentials_are_accepted(dctck_harness: Harness, method: str) -> 
         outcome, _ = dctck_harness.create()
     else:
         action = method.removesuffix("_instance")
-        outcome = _instance_for(dctck_harness, action).act(action)
+        outcome = dctck_harness.instance_for(action).act(action)
     if outcome.raised(AuthException):
         require(
             [

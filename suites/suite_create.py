@@ -190,7 +190,7 @@ def test_new_instance_is_what_was_asked(dctck_harness: Harness, ask: str) -> Non
     outcome, watch = dctck_harness.create(image_id, dict(asked) or None)
     if watch is None:
         expected = f"a new instance of image {image_id!r}" + (f" with {asked}" if asked else "")
-        require([Violation(str(outcome.call), RULE_REFLECTS, outcome.describe(), expected)])
+        require([Violation.of(outcome, RULE_REFLECTS, expected)])
         return
     require(
         problem
@@ -214,9 +214,7 @@ def test_default_hardware_profile_fits_the_image(dctck_harness: Harness) -> None
         outcome, watch = dctck_harness.create(image.id)
         if watch is None:
             expected = f"a new instance with a default hardware profile of {architecture}"
-            problems.append(
-                Violation(str(outcome.call), RULE_DEFAULT_HWP, outcome.describe(), expected)
-            )
+            problems.append(Violation.of(outcome, RULE_DEFAULT_HWP, expected))
             continue
         for call, instance in _views(dctck_harness, outcome, watch):
             problems.extend(default_profile_problems(call, instance, architecture, catalogue))

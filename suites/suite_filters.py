@@ -16,11 +16,12 @@ from typing import Any
 import pytest
 
 from dctck.kit import (
+    FILTER_KEYS,
+    OPTIONAL_FILTER_KEYS,
     Call,
     Harness,
     NotApplicable,
     Outcome,
-    Unmet,
     Violation,
     area,
     describe_value,
@@ -31,15 +32,6 @@ from dctck.kit import (
 
 pytestmark = area("filters")
 
-#: The filter keys of SPEC 4, per collection.
-FILTER_KEYS: dict[str, tuple[str, ...]] = {
-    "hardware_profiles": ("id", "architecture"),
-    "realms": ("id",),
-    "images": ("id", "owner_id", "architecture"),
-    "instances": ("id", "state"),
-}
-#: Keys a driver may honour or ignore (SPEC 4); when honoured, SPEC 6 applies to them.
-OPTIONAL_KEYS: dict[str, tuple[str, ...]] = {"instances": ("state",)}
 
 PAIRS = [
     pytest.param(collection, key, id=f"{collection}-{key}")
@@ -61,7 +53,6 @@ ABSENT = "dctck-no-such-value"
 SAMPLE_SIZE = 6
 _ATTEMPTS = 3
 
-RULE_LIST = "SPEC 4: listing methods return a list (never None, never a generator) of models"
 RULE_EXACT = "SPEC 6: a scalar value gives exactly the objects whose attribute equals it, in order"
 RULE_ORDER = "SPEC 6: order of the unfiltered collection is kept"
 RULE_SUBSTRING = "SPEC 6: exact match, no prefix or substring match"
@@ -192,7 +183,7 @@ class FilterCase:
 
     @property
     def optional(self) -> tuple[str, ...]:
-        return OPTIONAL_KEYS.get(self.collection, ())
+        return OPTIONAL_FILTER_KEYS.get(self.collection, ())
 
     @functools.cached_property
     def values(self) -> list[Any]:
@@ -230,17 +221,7 @@ def _positions(items: Iterable[Any]) -> list[tuple[Any, Any]]:
 
 
 def _load(harness: Harness, collection: str, key: str) -> FilterCase:
-    outcome = harness.call(collection, harness.subject.valid, None)
-    if not outcome.returned or not isinstance(outcome.value, list):
-        happened = (
-            outcome.describe()
-            if not outcome.returned
-            else f"returned a {type(outcome.value).__name__}"
-        )
-        raise Unmet(
-            [Violation(str(outcome.call), RULE_LIST, happened, "a list of objects to filter")]
-        )
-    return FilterCase(harness, collection, key, list(outcome.value))
+    return FilterCase(harness, collection, key, harness.listing(collection)[1])
 
 
 def _give_instances_data(harness: Harness) -> None:

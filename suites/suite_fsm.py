@@ -127,11 +127,8 @@ def test_declared_machine_is_well_formed(dctck_harness: Harness) -> None:
     if not outcome.returned:
         require(
             [
-                Violation(
-                    str(outcome.call),
-                    RULE_WELL_FORMED,
-                    outcome.describe(),
-                    "a list of (state, {destination: action}) pairs",
+                Violation.of(
+                    outcome, RULE_WELL_FORMED, "a list of (state, {destination: action}) pairs"
                 )
             ]
         )
@@ -190,14 +187,7 @@ def test_instance_actions_for_gives_the_declared_actions(
             and sorted(value) == sorted(expected)
         )
         if not fits:
-            problems.append(
-                Violation(
-                    str(outcome.call),
-                    RULE_ACTIONS_FOR,
-                    outcome.describe(),
-                    f"{expected!r} (in any order)",
-                )
-            )
+            problems.append(Violation.of(outcome, RULE_ACTIONS_FOR, f"{expected!r} (in any order)"))
     require(problems)
 
 

@@ -16,10 +16,10 @@ import pytest
 
 from dctck import NotFound
 from dctck.kit import (
+    COLLECTIONS,
     INSTANCE_ACTIONS,
-    RULE_CREATE_RETURNS,
+    LOOKUPS,
     Harness,
-    InstanceWatch,
     NotApplicable,
     Outcome,
     Unmet,
@@ -33,14 +33,6 @@ from dctck.kit import (
 
 pytestmark = area("ids")
 
-#: Each listing method, and its singular lookup (SPEC 4).
-SINGULAR = {
-    "hardware_profiles": "hardware_profile",
-    "realms": "realm",
-    "images": "image",
-    "instances": "instance",
-}
-COLLECTIONS = tuple(SINGULAR)
 #: How an unknown id is made: a real id with a suffix, a real id with its last character changed,
 #: and an id of no provider at all.
 UNKNOWN_KINDS = ("suffixed", "altered", "foreign")
@@ -48,7 +40,6 @@ FOREIGN_ID = "dctck-no-such-id"
 #: At most this many objects are looked up one by one.
 SAMPLE_SIZE = 8
 
-RULE_LIST = "SPEC 4: listing methods return a list (never None, never a generator) of models"
 RULE_NON_EMPTY = "SPEC 3: every object has a non-empty string id"
 RULE_UNIQUE = "SPEC 4: an id names one object: no two listed objects share it"
 RULE_STABLE = "SPEC 4: ids are stable: the same objects keep the same ids across calls"
@@ -102,43 +93,13 @@ def _id(item: Any) -> Any:
 # -- driver access -------------------------------------------------------------------------------
 
 
-def _listing(harness: Harness, collection: str) -> tuple[str, list[Any]]:
-    """The collection listed with valid credentials, or the check fails."""
-    outcome = harness.call(collection, harness.subject.valid, None)
-    if not outcome.returned or not isinstance(outcome.value, list):
-        happened = (
-            outcome.describe()
-            if not outcome.returned
-            else f"returned a {type(outcome.value).__name__}"
-        )
-        raise Unmet([Violation(str(outcome.call), RULE_LIST, happened, "a list of objects")])
-    return str(outcome.call), list(outcome.value)
-
-
-def _created(harness: Harness) -> InstanceWatch:
-    """A new instance (not waited for), or the check fails."""
-    outcome, watch = harness.create()
-    if watch is None:
-        raise Unmet(
-            [
-                Violation(
-                    str(outcome.call),
-                    RULE_CREATE_RETURNS,
-                    outcome.describe(),
-                    "an Instance with an id",
-                )
-            ]
-        )
-    return watch
-
-
 def _listed_instance(harness: Harness, before: list[Any]) -> tuple[str, list[Any]]:
     """Create an instance and wait until ``instances()`` lists it under its id: that listing.
 
     ``before`` is the listing just before the create; if the id never shows, the check fails
     naming the ids that appeared instead.
     """
-    watch = _created(harness)
+    watch = harness.created_instance()
     last: list[Outcome] = []
 
     def listed() -> list[Any] | None:
@@ -171,7 +132,7 @@ def _data(harness: Harness, collection: str, instances: int = 1) -> tuple[str, l
     Each new instance is awaited in the listing that follows its create, so the listing that
     shows the last one is the data: no further call.
     """
-    listing = _listing(harness, collection)
+    listing = harness.listing(collection)
     if collection == "instances":
         for _ in range(instances):
             listing = _listed_instance(harness, listing[1])
@@ -184,8 +145,10 @@ def _unknown(harness: Harness, collection: str, kind: str) -> str:
     Derived from the ids it lists; for instances, a new instance's id is among them, so there is
     one to derive from.
     """
-    real = [_created(harness).id] if collection == "instances" and kind != "foreign" else []
-    _, items = _listing(harness, collection)
+    real = (
+        [harness.created_instance().id] if collection == "instances" and kind != "foreign" else []
+    )
+    _, items = harness.listing(collection)
     unknown = unknown_id(kind, [*real, *(_id(item) for item in items)])
     if unknown is None:
         raise NotApplicable(f"{collection}() lists no id to derive an unknown one from")
@@ -225,7 +188,7 @@ def test_ids_are_unique(dctck_harness: Harness, collection: str) -> None:
 @pytest.mark.parametrize("collection", COLLECTIONS)
 def test_ids_are_stable_across_calls(dctck_harness: Harness, collection: str) -> None:
     call, first = _data(dctck_harness, collection)
-    _, second = _listing(dctck_harness, collection)
+    _, second = dctck_harness.listing(collection)
     before, after = [_id(i) for i in first], [_id(i) for i in second]
     expected = "the same ids in consecutive calls"
     require(
@@ -255,14 +218,11 @@ def test_lookup_returns_the_object_with_that_id(dctck_harness: Harness, collecti
         raise NotApplicable(f"{collection}() lists nothing to look up")
     violations = []
     for wanted in spread(ids, SAMPLE_SIZE):
-        outcome = dctck_harness.call(SINGULAR[collection], dctck_harness.subject.valid, wanted)
+        outcome = dctck_harness.call(LOOKUPS[collection], dctck_harness.subject.valid, wanted)
         if not outcome.returned or _id(outcome.value) != wanted:
             violations.append(
-                Violation(
-                    str(outcome.call),
-                    RULE_LOOKUP,
-                    outcome.describe(),
-                    f"the object with id {wanted!r} that {collection}() lists",
+                Violation.of(
+                    outcome, RULE_LOOKUP, f"the object with id {wanted!r} that {collection}() lists"
                 )
             )
     require(violations)
@@ -275,14 +235,14 @@ def test_lookup_of_an_unknown_id_returns_none(
     dctck_harness: Harness, collection: str, kind: str
 ) -> None:
     unknown = _unknown(dctck_harness, collection, kind)
-    outcome = dctck_harness.call(SINGULAR[collection], dctck_harness.subject.valid, unknown)
+    outcome = dctck_harness.call(LOOKUPS[collection], dctck_harness.subject.valid, unknown)
     if not outcome.returned or outcome.value is not None:
-        require([Violation(str(outcome.call), RULE_LOOKUP_UNKNOWN, outcome.describe(), "None")])
+        require([Violation.of(outcome, RULE_LOOKUP_UNKNOWN, "None")])
 
 
 @rule(RULE_CREATED_LISTED)
 def test_created_instance_is_listed_under_its_id(dctck_harness: Harness) -> None:
-    _listed_instance(dctck_harness, _listing(dctck_harness, "instances")[1])
+    _listed_instance(dctck_harness, dctck_harness.listing("instances")[1])
 
 
 @rule(RULE_ACTION_UNKNOWN)
@@ -291,10 +251,9 @@ def test_created_instance_is_listed_under_its_id(dctck_harness: Harness) -> None
 def test_action_on_an_unknown_id_raises_not_found(
     dctck_harness: Harness, action: str, kind: str
 ) -> None:
-    machine = dctck_harness.subject.machine
-    if action == "start" and not any(t.action == "start" for t in machine.transitions):
+    if action == "start" and not dctck_harness.subject.machine.declares("start"):
         raise NotApplicable("the declared machine has no start action")
     unknown = _unknown(dctck_harness, "instances", kind)
     outcome = dctck_harness.call(f"{action}_instance", dctck_harness.subject.valid, unknown)
     if not outcome.raised(NotFound):
-        require([Violation(str(outcome.call), RULE_ACTION_UNKNOWN, outcome.describe(), "NotFound")])
+        require([Violation.of(outcome, RULE_ACTION_UNKNOWN, "NotFound")])

@@ -9,7 +9,6 @@ import pytest
 
 from dctck import NotFound
 from dctck.kit import (
-    END,
     INSTANCE_ACTIONS,
     CredentialSet,
     Harness,
@@ -41,7 +40,7 @@ def listed_problems(outcome: Outcome, hidden: str) -> list[Violation]:
     """A listing must not show the instance ``hidden`` of another account."""
     value = outcome.value
     if not outcome.returned or not isinstance(value, list):
-        return [Violation(str(outcome.call), RULE_NOT_LISTED, outcome.describe(), "a list")]
+        return [Violation.of(outcome, RULE_NOT_LISTED, "a list")]
     if any(getattr(item, "id", None) == hidden for item in value):
         return [
             Violation(
@@ -52,10 +51,6 @@ def listed_problems(outcome: Outcome, hidden: str) -> list[Violation]:
             )
         ]
     return []
-
-
-def _shown(state: str) -> str:
-    return "gone" if state == END else state.upper()
 
 
 @rule(RULE_NOT_LISTED)
@@ -86,13 +81,9 @@ def test_other_account_does_not_find_the_instance_by_id(dctck_harness: Harness) 
     listing = dctck_harness.call("instances", other, {"id": watch.id})
     problems = []
     if not (lookup.returned and lookup.value is None):
-        problems.append(
-            Violation(str(lookup.call), RULE_NOT_FOUND_BY_ID, lookup.describe(), "None")
-        )
+        problems.append(Violation.of(lookup, RULE_NOT_FOUND_BY_ID, "None"))
     if not (listing.returned and listing.value == []):
-        problems.append(
-            Violation(str(listing.call), RULE_NOT_FOUND_BY_ID, listing.describe(), "[]")
-        )
+        problems.append(Violation.of(listing, RULE_NOT_FOUND_BY_ID, "[]"))
     require(problems)
 
 
@@ -100,31 +91,14 @@ def test_other_account_does_not_find_the_instance_by_id(dctck_harness: Harness) 
 @pytest.mark.parametrize("action", INSTANCE_ACTIONS)
 def test_other_account_cannot_act_on_the_instance(dctck_harness: Harness, action: str) -> None:
     other = _other(dctck_harness)
-    if action == "start":
-        watch = dctck_harness.instance_ready_for("start")
-    else:
-        watch = dctck_harness.running_instance()
+    watch = dctck_harness.instance_for(action)
     before = watch.listed_state()
     outcome = dctck_harness.call(f"{action}_instance", other, watch.id)
-    after = watch.observe()
-    problems = []
+    problems = watch.unchanged_since(before, outcome, RULE_ACTION_UNCHANGED)
     if not outcome.raised(NotFound):
         problems.append(
-            Violation(
-                str(outcome.call),
-                RULE_ACTION_NOT_FOUND,
-                outcome.describe(),
-                f"NotFound: {watch.id!r} belongs to another account",
-            )
-        )
-    if after is not None and after != before:
-        problems.append(
-            Violation(
-                str(outcome.call),
-                RULE_ACTION_UNCHANGED,
-                f"{outcome.describe()}, and then the owner saw instance {watch.id!r}"
-                f" {_shown(after)} (it was {_shown(before)})",
-                f"it still {_shown(before)}",
+            Violation.of(
+                outcome, RULE_ACTION_NOT_FOUND, f"NotFound: {watch.id!r} belongs to another account"
             )
         )
     require(problems)

@@ -8,9 +8,21 @@ from typing import Any
 import pytest
 
 from dctck import INSTANCE_STATES, HardwareProfile, Image, Instance, Realm
-from dctck.kit import RULE_CREATE_RETURNS, Harness, Violation, area, require, rule
+from dctck.kit import (
+    INSTANCE_ACTIONS,
+    RULE_CREATE_RETURNS,
+    RULE_LIST,
+    Harness,
+    Violation,
+    area,
+    require,
+    rule,
+)
 
 pytestmark = area("models")
+
+RULE_TYPES = "SPEC 3: model attributes have the types the SPEC gives"
+RULE_ACTION_RETURNS = "SPEC 4: actions return the Instance after the request was accepted"
 
 COLLECTIONS = {
     "hardware_profiles": HardwareProfile,
@@ -78,33 +90,32 @@ def attribute_problems(model: Any, label: str) -> list[tuple[str, str]]:
     return problems
 
 
-@rule("SPEC 4: listing methods return a list (never None, never a generator) of models")
+@rule(RULE_LIST)
 @pytest.mark.parametrize("collection", COLLECTIONS)
 def test_listing_returns_a_list_of_models(dctck_harness: Harness, collection: str) -> None:
     call, outcome = _listing(dctck_harness, collection)
     model = COLLECTIONS[collection]
     expected = f"a list of {model.__name__}"
-    rule_text = "SPEC 4: listing methods return a list (never None, never a generator) of models"
     if not outcome.returned:
-        require([Violation(call, rule_text, outcome.describe(), expected)])
+        require([Violation.of(outcome, RULE_LIST, expected)])
     value = outcome.value
     if not isinstance(value, list):
-        require([Violation(call, rule_text, f"returned a {type(value).__name__}", expected)])
+        require([Violation(call, RULE_LIST, f"returned a {type(value).__name__}", expected)])
     strangers = [item for item in value if not isinstance(item, model)] if value else []
     require(
-        Violation(call, rule_text, f"returned {type(item).__name__} {item!r:.80}", expected)
+        Violation(call, RULE_LIST, f"returned {type(item).__name__} {item!r:.80}", expected)
         for item in strangers
     )
 
 
-@rule("SPEC 3: model attributes have the types the SPEC gives")
+@rule(RULE_TYPES)
 @pytest.mark.parametrize("collection", COLLECTIONS)
 def test_model_attributes_have_spec_types(dctck_harness: Harness, collection: str) -> None:
     call, outcome = _listing(dctck_harness, collection)
     models = outcome.value if outcome.returned and isinstance(outcome.value, list) else []
     model_type: Any = COLLECTIONS[collection]
     require(
-        Violation(call, "SPEC 3: model attributes have the types the SPEC gives", happened, wanted)
+        Violation(call, RULE_TYPES, happened, wanted)
         for item in models
         if isinstance(item, model_type)
         for happened, wanted in attribute_problems(item, f"{model_type.__name__} {item.id!r}")
@@ -114,52 +125,33 @@ def test_model_attributes_have_spec_types(dctck_harness: Harness, collection: st
 @rule(RULE_CREATE_RETURNS)
 def test_create_instance_returns_an_instance(dctck_harness: Harness) -> None:
     outcome, _ = dctck_harness.create()
-    problems = []
     if not outcome.returned or not isinstance(outcome.value, Instance):
-        problems.append(
-            Violation(
-                str(outcome.call),
-                RULE_CREATE_RETURNS,
-                outcome.describe(),
-                "an Instance",
-            )
-        )
-    else:
-        for happened, wanted in attribute_problems(outcome.value, "Instance"):
-            problems.append(
-                Violation(
-                    str(outcome.call),
-                    "SPEC 3: model attributes have the types the SPEC gives",
-                    happened,
-                    wanted,
-                )
-            )
-    require(problems)
+        require([Violation.of(outcome, RULE_CREATE_RETURNS, "an Instance")])
+    require(
+        Violation(str(outcome.call), RULE_TYPES, happened, wanted)
+        for happened, wanted in attribute_problems(outcome.value, "Instance")
+    )
 
 
-@rule("SPEC 4: actions return the Instance after the request was accepted")
-@pytest.mark.parametrize("action", ["reboot", "stop", "start", "destroy"])
+@rule(RULE_ACTION_RETURNS)
+@pytest.mark.parametrize("action", INSTANCE_ACTIONS)
 def test_action_returns_an_instance(dctck_harness: Harness, action: str) -> None:
     machine = dctck_harness.subject.machine
-    if action == "start":
-        watch = dctck_harness.instance_ready_for("start")
-    else:
-        watch = dctck_harness.running_instance()
+    watch = dctck_harness.instance_for(action)
     if not machine.directly_allows(watch.state, action):
         pytest.skip(f"not applicable: {action} is not declared from {watch.state.upper()}")
     outcome = watch.act(action)
-    rule_text = "SPEC 4: actions return the Instance after the request was accepted"
     value = outcome.value
     acceptable = isinstance(value, Instance) or (action == "destroy" and value is None)
     if not outcome.returned or not acceptable:
         expected = "an Instance or None" if action == "destroy" else "an Instance"
-        require([Violation(str(outcome.call), rule_text, outcome.describe(), expected)])
+        require([Violation.of(outcome, RULE_ACTION_RETURNS, expected)])
     if isinstance(outcome.value, Instance) and outcome.value.id != watch.id:
         require(
             [
                 Violation(
                     str(outcome.call),
-                    rule_text,
+                    RULE_ACTION_RETURNS,
                     f"returned instance {outcome.value.id!r}",
                     f"instance {watch.id!r}",
                 )

@@ -16,7 +16,6 @@ from dctck.kit._collection import (
 from dctck.kit._describe import describe_error, describe_value
 from dctck.kit._expectations import Expectation, expectation_for, judge_answer
 from dctck.kit._fsm import (
-    INSTANCE_ACTIONS,
     RULE_GENERATED,
     FsmCases,
     await_gone,
@@ -40,16 +39,28 @@ from dctck.kit._harness import (
     RULE_LISTED,
     Harness,
     InstanceWatch,
+    shown_state,
 )
 from dctck.kit._marks import RULE_MARKER, area, rule
 from dctck.kit._report import API_AREA, AREAS, CheckRecord, Report
 from dctck.kit._sampling import spread
+from dctck.kit._spi import (
+    CATALOGUE,
+    COLLECTIONS,
+    FILTER_KEYS,
+    INSTANCE_ACTIONS,
+    LOOKUPS,
+    OPTIONAL_FILTER_KEYS,
+    RULE_LIST,
+)
 from dctck.kit._subject import DEFAULT_TIMEOUT, SPI_PARAMETERS, Subject, virtual_clock_of
 from dctck.kit._violations import NotApplicable, Unmet, Violation, format_violations, require
 
 __all__ = [
     "API_AREA",
     "AREAS",
+    "CATALOGUE",
+    "COLLECTIONS",
     "Call",
     "CallRunner",
     "CheckRecord",
@@ -57,11 +68,14 @@ __all__ = [
     "DEFAULT_TIMEOUT",
     "END",
     "Expectation",
+    "FILTER_KEYS",
     "FsmCases",
     "Harness",
     "INSTANCE_ACTIONS",
     "InstanceWatch",
+    "LOOKUPS",
     "NotApplicable",
+    "OPTIONAL_FILTER_KEYS",
     "Outcome",
     "RULE_ACTIONS_SUBSET",
     "RULE_AUTOMATIC",
@@ -71,6 +85,7 @@ __all__ = [
     "RULE_GENERATED",
     "RULE_LEDGER",
     "RULE_LEGAL_CHANGE",
+    "RULE_LIST",
     "RULE_LISTED",
     "RULE_MARKER",
     "Report",
@@ -97,6 +112,7 @@ __all__ = [
     "remember_driver",
     "require",
     "rule",
+    "shown_state",
     "spread",
     "virtual_clock_of",
 ]

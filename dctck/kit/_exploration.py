@@ -39,8 +39,16 @@ from hypothesis.stateful import (
 
 from dctck.kit._calls import Outcome
 from dctck.kit._expectations import Expectation, expectation_for, judge_answer
-from dctck.kit._fsm import INSTANCE_ACTIONS, RULE_GENERATED, await_gone, fsm_violations
-from dctck.kit._harness import END, RULE_CREATE_RETURNS, RULE_LEDGER, Harness, InstanceWatch
+from dctck.kit._fsm import RULE_GENERATED, await_gone, fsm_violations
+from dctck.kit._harness import (
+    END,
+    RULE_CREATE_RETURNS,
+    RULE_LEDGER,
+    Harness,
+    InstanceWatch,
+    shown_state,
+)
+from dctck.kit._spi import INSTANCE_ACTIONS
 from dctck.kit._subject import Subject
 from dctck.kit._violations import Violation
 
@@ -148,11 +156,8 @@ class _Explorer(RuleBasedStateMachine):
         if self.watch is None:
             self.steps.append(f"create: {outcome.describe()}")
             self.problems.append(
-                Violation(
-                    str(outcome.call),
-                    RULE_CREATE_RETURNS,
-                    outcome.describe(),
-                    "an Instance with a string id, to explore with",
+                Violation.of(
+                    outcome, RULE_CREATE_RETURNS, "an Instance with a string id, to explore with"
                 )
             )
             raise _Stop(self._found(), "the sequence")
@@ -193,7 +198,7 @@ class _Explorer(RuleBasedStateMachine):
     def follows_the_machine(self) -> None:
         hung = self.harness.timed_out
         self.problems.extend(
-            Violation(str(o.call), RULE_GENERATED, o.describe(), "an answer within the timeout")
+            Violation.of(o, RULE_GENERATED, "an answer within the timeout")
             for o in hung
             if o.call.method not in _ACTION_METHODS  # actions are judged with their own rule
         )
@@ -260,8 +265,7 @@ class _Explorer(RuleBasedStateMachine):
         return self.watch
 
     def _shown(self) -> str:
-        state = self._watch().state
-        return "gone" if state == END else state.upper()
+        return shown_state(self._watch().state)
 
 
 def _settings(max_examples: int, steps: int) -> settings:

@@ -15,10 +15,10 @@ from dctck._models import INSTANCE_STATES
 from dctck._states import AUTO, END, StateMachine, Transition, TransitionTracker, normalize_state
 from dctck.kit._expectations import Expectation, expectation_for, judge_answer
 from dctck.kit._harness import RULE_DESTROY, Harness, InstanceWatch
+from dctck.kit._spi import INSTANCE_ACTIONS
 from dctck.kit._violations import Violation
 
 __all__ = [
-    "INSTANCE_ACTIONS",
     "RULE_DESTROY",
     "RULE_GENERATED",
     "Expectation",
@@ -35,8 +35,6 @@ __all__ = [
     "quiet_period",
 ]
 
-#: The actions taken on an existing instance (SPEC 4), in the order checks are generated.
-INSTANCE_ACTIONS = ("start", "stop", "reboot", "destroy")
 
 RULE_GENERATED = "SPEC 5: generated action sequences follow the declared machine"
 

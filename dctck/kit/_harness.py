@@ -16,10 +16,16 @@ from dctck._models import INSTANCE_STATES, Instance
 from dctck._states import END, StateMachine, TransitionTracker, normalize_state
 from dctck.kit._calls import CredentialSet, Outcome
 from dctck.kit._expectations import expectation_for, judge_answer
+from dctck.kit._spi import RULE_LIST
 from dctck.kit._subject import Subject
 from dctck.kit._violations import NotApplicable, Unmet, Violation
 
-__all__ = ["END", "Harness", "InstanceWatch"]  # END: the state of a destroyed instance
+__all__ = [
+    "END",
+    "Harness",
+    "InstanceWatch",
+    "shown_state",
+]  # END: the state of a destroyed instance
 
 _T = TypeVar("_T")
 
@@ -105,6 +111,22 @@ class InstanceWatch:
                 ]
             )
         return state
+
+    def unchanged_since(self, before: str, outcome: Outcome, rule: str) -> list[Violation]:
+        """Observe the instance after ``outcome``, a call that must change nothing: a violation
+        of ``rule`` if it is no longer in ``before``."""
+        after = self.observe()
+        if after is None or after == before:
+            return []
+        return [
+            Violation(
+                str(outcome.call),
+                rule,
+                f"{outcome.describe()}, and then the owner saw instance {self.id!r}"
+                f" {shown_state(after)} (it was {shown_state(before)})",
+                f"it still {shown_state(before)}",
+            )
+        ]
 
     def act(self, action: str) -> Outcome:
         """Take ``action`` (``"stop"`` calls ``stop_instance``) and start judging what follows."""
@@ -256,6 +278,11 @@ class InstanceWatch:
         return state
 
 
+def shown_state(state: str) -> str:
+    """A machine state as messages show it: ``RUNNING``, or ``gone`` for end."""
+    return "gone" if state == END else state.upper()
+
+
 def _first_action_towards(
     machine: StateMachine, start: str, wanted: Callable[[str], bool]
 ) -> str | None:
@@ -335,14 +362,33 @@ class Harness:
                     return self.subject.default_image_id
         raise Unmet(
             [
-                Violation(
-                    str(outcome.call),
+                Violation.of(
+                    outcome,
                     "SPEC 4: images() lists the images the caller may see",
-                    outcome.describe(),
                     "at least one image to create instances from",
                 )
             ]
         )
+
+    def listing(self, collection: str) -> tuple[str, list[Any]]:
+        """``collection`` listed with valid credentials: the call as shown, and the list; a
+        listing that is not a list fails the check."""
+        outcome = self.call(collection, self.subject.valid, None)
+        if not outcome.returned or not isinstance(outcome.value, list):
+            happened = (
+                f"returned a {type(outcome.value).__name__}"
+                if outcome.returned
+                else outcome.describe()
+            )
+            raise Unmet([Violation(str(outcome.call), RULE_LIST, happened, "a list of models")])
+        return str(outcome.call), list(outcome.value)
+
+    def created_instance(self) -> InstanceWatch:
+        """A new instance of the valid account, not waited for; or the check fails."""
+        outcome, watch = self.create()
+        if watch is None:
+            raise Unmet([Violation.of(outcome, RULE_CREATE_RETURNS, "an Instance with an id")])
+        return watch
 
     def create(
         self,
@@ -412,11 +458,16 @@ class Harness:
         declaring it can be reached through declared actions.
         """
         machine = self.subject.machine
-        if not any(edge.action == action for edge in machine.transitions):
+        if not machine.declares(action):
             raise NotApplicable(f"the declared machine has no {action} action")
         return self.instance_where(
             lambda state: machine.directly_allows(state, action), f"allowing {action}"
         )
+
+    def instance_for(self, action: str) -> InstanceWatch:
+        """An instance to take ``action`` on: a stopped one for ``start`` (see
+        :meth:`instance_ready_for`), a new settled one for the others."""
+        return self.instance_ready_for(action) if action == "start" else self.running_instance()
 
     def instance_where(self, wanted: Callable[[str], bool], described: str) -> InstanceWatch:
         """A new instance settled in a stable state ``wanted`` (``described`` for the reason it
@@ -444,14 +495,7 @@ class Harness:
         outcome, watch = self.create(opts=opts)
         if watch is None:
             raise Unmet(
-                [
-                    Violation(
-                        str(outcome.call),
-                        RULE_CREATE_RETURNS,
-                        outcome.describe(),
-                        "an Instance with a string id, to run this check on",
-                    )
-                ]
+                [Violation.of(outcome, RULE_CREATE_RETURNS, "an Instance with a string id")]
             )
         if not watch.settle():
             raise Unmet(watch.violations)

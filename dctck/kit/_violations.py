@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 __all__ = ["NotApplicable", "Unmet", "Violation", "format_violations", "require"]
 
@@ -23,6 +24,12 @@ class Violation:
 
     def __str__(self) -> str:
         return f"{self.call} [{self.rule}] {self.happened}, expected {self.expected}"
+
+    @classmethod
+    def of(cls, outcome: Any, rule: str, expected: str) -> Violation:
+        """The violation of a driver call's :class:`~dctck.kit.Outcome`: the call as made, and
+        what it did (returned, raised, did not return) as what happened."""
+        return cls(str(outcome.call), rule, outcome.describe(), expected)
 
 
 def format_violations(violations: Iterable[Violation | str]) -> str:

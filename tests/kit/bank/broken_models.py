@@ -1,14 +1,13 @@
 """Broken drivers, area ``models``: one defect each."""
 
 from dctck import HardwareProfile, Instance
+from dctck.kit import RULE_LIST
 from reference_drivers import MockDriver
+from suites.suite_models import RULE_TYPES
 from tests.kit.bank import broken
 
-LIST_RULE = "SPEC 4: listing methods return a list (never None, never a generator) of models"
-TYPES_RULE = "SPEC 3: model attributes have the types the SPEC gives"
 
-
-@broken("models", LIST_RULE)
+@broken("models", RULE_LIST)
 class RealmsAsTuple(MockDriver):
     """realms() returns a tuple instead of a list."""
 
@@ -16,7 +15,7 @@ class RealmsAsTuple(MockDriver):
         return tuple(super().realms(credentials, opts))
 
 
-@broken("models", LIST_RULE)
+@broken("models", RULE_LIST)
 class ImagesAsGenerator(MockDriver):
     """images() returns a generator instead of a list."""
 
@@ -24,7 +23,7 @@ class ImagesAsGenerator(MockDriver):
         return (image for image in super().images(credentials, opts))
 
 
-@broken("models", LIST_RULE)
+@broken("models", RULE_LIST)
 class HardwareProfilesAsDicts(MockDriver):
     """hardware_profiles() returns dicts instead of HardwareProfile models."""
 
@@ -32,7 +31,7 @@ class HardwareProfilesAsDicts(MockDriver):
         return [vars(p) for p in super().hardware_profiles(credentials, opts)]
 
 
-@broken("models", TYPES_RULE)
+@broken("models", RULE_TYPES)
 class MemoryAsText(MockDriver):
     """HardwareProfile.memory is the string '8' rather than a number."""
 
@@ -49,7 +48,7 @@ class MemoryAsText(MockDriver):
         ]
 
 
-@broken("models", TYPES_RULE)
+@broken("models", RULE_TYPES)
 class LowerCaseState(MockDriver):
     """Instance.state is 'running' rather than 'RUNNING'."""
 

@@ -28,7 +28,6 @@ from dctck.kit import (
     Violation,
     area,
     await_gone,
-    bring_to,
     declared_machine,
     entering_transition,
     expectation_for,
@@ -100,7 +99,7 @@ def _stable(machine: StateMachine, state: str) -> None:
 def _instance_in(harness: Harness, state: str) -> InstanceWatch:
     """A new instance settled in ``state``, brought there by declared actions."""
     watch = harness.running_instance()
-    problems = bring_to(watch, lambda s: s == state)
+    problems = watch.route_to(lambda s: s == state)
     if problems is None:
         raise NotApplicable(f"no declared route from {watch.state.upper()} to {state.upper()}")
     require(problems)
@@ -235,7 +234,7 @@ def _tour(harness: Harness) -> InstanceWatch:
     machine = _machine(harness)
     watch = harness.running_instance()
     for state in [*machine.stable_states(), watch.state]:
-        bring_to(watch, functools.partial(operator.eq, state))
+        watch.route_to(functools.partial(operator.eq, state))
     return watch
 
 
@@ -297,7 +296,7 @@ def test_destroy_ends_with_the_instance_gone(dctck_harness: Harness, stable_stat
     problems = judge_answer(machine, outcome, expectation, stable_state, "destroy")
     if outcome.raised(ActionNotAllowed) and expectation is not Expectation.ACCEPT:
         # a legal refusal: take the declared route to where destroy is allowed, then destroy
-        route = bring_to(watch, lambda s: machine.directly_allows(s, "destroy"))
+        route = watch.route_to(lambda s: machine.directly_allows(s, "destroy"))
         if route is None:
             problems.append(
                 Violation(

@@ -8,7 +8,6 @@ checks and for the generated exploration.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from dctck._models import INSTANCE_STATES
@@ -24,7 +23,6 @@ __all__ = [
     "Expectation",
     "FsmCases",
     "await_gone",
-    "bring_to",
     "entering_transition",
     "explore",
     "expectation_for",
@@ -120,11 +118,6 @@ def await_gone(watch: InstanceWatch, call: str) -> list[Violation]:
             "the instance gone (end): no longer listed",
         )
     ]
-
-
-def bring_to(watch: InstanceWatch, wanted: Callable[[str], bool]) -> list[Violation] | None:
-    """See :meth:`InstanceWatch.route_to`."""
-    return watch.route_to(wanted)
 
 
 def explore(harness: Harness, max_examples: int | None = None) -> list[Violation | str]:

@@ -10,7 +10,6 @@ from dctck.kit import (
     Outcome,
     Subject,
     await_gone,
-    bring_to,
     entering_transition,
     expectation_for,
     fsm_cases,
@@ -151,28 +150,28 @@ def _harness(driver):
     return Harness(Subject(driver, CREDENTIALS, timeout=60.0))
 
 
-def test_bring_to_takes_the_declared_route_and_idling_changes_nothing():
+def test_route_to_takes_the_declared_route_and_idling_changes_nothing():
     harness = _harness(MockDriver())
     watch = harness.running_instance()
-    assert bring_to(watch, lambda state: state == "stopped") == []
+    assert watch.route_to(lambda state: state == "stopped") == []
     assert watch.state == "stopped"
     leave_alone(watch, 60.0)
     assert (watch.state, watch.violations) == ("stopped", [])
     assert harness.cleanup() == []
 
 
-def test_bring_to_gives_none_without_a_declared_route():
+def test_route_to_gives_none_without_a_declared_route():
     harness = _harness(CannotRestart())
     watch = harness.running_instance()
-    assert bring_to(watch, lambda state: state == "stopped") == []
-    assert bring_to(watch, lambda state: state == "running") is None
+    assert watch.route_to(lambda state: state == "stopped") == []
+    assert watch.route_to(lambda state: state == "running") is None
     assert harness.cleanup() == []
 
 
 def test_await_gone_reports_a_destroy_that_leaves_the_instance_listed():
     harness = _harness(DestroyKeepsStopped())
     watch = harness.running_instance()
-    bring_to(watch, lambda state: state == "stopped")
+    watch.route_to(lambda state: state == "stopped")
     outcome = watch.act("destroy")
     (violation,) = await_gone(watch, str(outcome.call))
     assert str(violation) == (

@@ -135,6 +135,6 @@ def test_certify_from_environment_without_an_endpoint_is_a_usage_error(tmp_path)
     result = dctck("certify", "reference_drivers.ec2:from_environment", *CREDENTIALS, env=env)
     assert result.returncode == 2
     assert result.stderr.strip() == (
-        "dctck certify: error: constructing reference_drivers.ec2:from_environment raised"
+        "ERROR: dctck: constructing reference_drivers.ec2:from_environment raised"
         " ValueError: set DCTCK_EC2_ENDPOINT to the URL of an EC2-compatible endpoint"
     )

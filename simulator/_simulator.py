@@ -201,7 +201,8 @@ class Simulator:
         """Launch between `min_count` and `max_count` instances, as many as capacity allows.
 
         They start `pending` (`running` at once when boot_seconds is 0). The default instance
-        type is the configured one, else the first whose architecture matches the image's; the
+        type is the configured one, else the configured one for the image's architecture
+        (`default_instance_types`), else the first of that architecture; the
         default zone is the first available zone with room for `min_count`.
         """
         index = self._index(account)
@@ -434,7 +435,9 @@ class Simulator:
         if name is None:
             name = self.config.default_instance_type
         if name is None:
-            kind = self._catalogue.default_instance_type(image.architecture)
+            kind = self._catalogue.default_instance_type(
+                image.architecture, self.config.default_instance_types
+            )
             if kind is None:
                 raise InvalidParameter(
                     f"No instance type has the architecture '{image.architecture}' of image "

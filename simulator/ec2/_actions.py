@@ -295,6 +295,8 @@ TYPE_FILTERS: Mapping[str, Attribute[InstanceType]] = {
     "processor-info.supported-architecture": lambda kind: (kind.architecture,),
     "vcpu-info.default-vcpus": lambda kind: (str(kind.cpus),),
     "memory-info.size-in-mib": lambda kind: (str(shapes.memory_mib(kind)),),
+    "current-generation": lambda kind: ("true" if kind.current_generation else "false",),
+    "instance-storage-supported": lambda kind: ("false" if kind.storage_gb is None else "true",),
 }
 
 

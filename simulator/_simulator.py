@@ -184,6 +184,15 @@ class Simulator:
             visible = [image for image in visible if image.owner in chosen]
         return visible
 
+    @_operation
+    def addresses(self, account: str) -> list[str]:
+        """The account's Elastic IP addresses: none, since the simulator allocates none.
+
+        (EC2 lists only allocated addresses, not the public address an instance gets at launch.)
+        """
+        self._index(account)
+        return []
+
     # Instances
 
     @_operation

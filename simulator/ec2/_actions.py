@@ -18,6 +18,7 @@ from simulator._instances import InstanceFacts, InstanceView
 from simulator._lifecycle import STATE_CODES
 from simulator._simulator import Simulator
 from simulator.ec2 import _shapes as shapes
+from simulator.ec2._addresses import describe_addresses
 from simulator.ec2._errors import RequestError, invalid
 from simulator.ec2._filters import Attribute, page, parse_filters
 from simulator.ec2._launches import Launches
@@ -449,5 +450,6 @@ ACTIONS: dict[str, tuple[str, Handler]] = {
     "DescribeInstanceTypes": ("instance_types", describe_instance_types),
     "CreateTags": ("create_tags", create_tags),
     "DescribeTags": ("describe_tags", describe_tags),
+    "DescribeAddresses": ("addresses", describe_addresses),
 }
 """Every action served: its name -> (the simulator operation it calls, its handler)."""

@@ -382,6 +382,13 @@ def test_t2_micro_launches_and_images_get_their_architectures_default_type(boto)
     assert types == {micro: "t2.micro", default_x86: "t3.micro", default_arm: "c6g.medium"}
 
 
+def test_describe_addresses_lists_no_elastic_ips(boto):
+    (instance_id,) = run(boto)
+    assert boto.describe_addresses()["Addresses"] == []
+    filters = [{"Name": "instance-id", "Values": [instance_id]}]
+    assert boto.describe_addresses(Filters=filters)["Addresses"] == []
+
+
 # Tags
 
 

@@ -142,7 +142,7 @@ def test_a_fault_on_authenticate_is_400_since_signatures_never_call_it(app, sim)
     assert (status, answer["error"]["message"]) == (
         400,
         "operation 'authenticate' is never called over HTTP, so a fault on it would never fire "
-        "(expected '*', an EC2 action such as RunInstances, or one of create_tags, "
+        "(expected '*', an EC2 action such as RunInstances, or one of addresses, create_tags, "
         "describe_instances, describe_tags, images, instance_types, reboot_instances, regions, "
         "run_instances, start_instances, stop_instances, terminate_instances, zones)",
     )

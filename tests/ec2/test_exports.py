@@ -35,11 +35,11 @@ def test_every_exported_class_and_function_has_a_docstring():
             assert value.__doc__, name
 
 
-def test_the_actions_are_the_twelve_of_the_issue():
+def test_the_actions_are_the_twelve_of_the_issue_and_describe_addresses():
     assert sorted(simulator.ec2.ACTIONS) == [
-        "CreateTags", "DescribeAvailabilityZones", "DescribeImages", "DescribeInstanceTypes",
-        "DescribeInstances", "DescribeRegions", "DescribeTags", "RebootInstances",
-        "RunInstances", "StartInstances", "StopInstances", "TerminateInstances",
+        "CreateTags", "DescribeAddresses", "DescribeAvailabilityZones", "DescribeImages",
+        "DescribeInstanceTypes", "DescribeInstances", "DescribeRegions", "DescribeTags",
+        "RebootInstances", "RunInstances", "StartInstances", "StopInstances", "TerminateInstances",
     ]  # fmt: skip
 
 

@@ -64,7 +64,7 @@ def test_states_and_codes_are_ec2s():
 
 def test_operations_are_the_cloud_methods_and_exclude_test_controls():
     assert simulator.OPERATIONS == (
-        "authenticate", "create_tags", "describe_instances", "describe_tags", "images",
+        "addresses", "authenticate", "create_tags", "describe_instances", "describe_tags", "images",
         "instance_types", "reboot_instances", "regions", "run_instances", "start_instances",
         "stop_instances", "terminate_instances", "zones",
     )  # fmt: skip

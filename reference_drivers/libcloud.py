@@ -33,9 +33,9 @@ Needs the optional extra: ``pip install 'dctck[libcloud]'``.
 
 from __future__ import annotations
 
+import itertools
 import os
 import threading
-import uuid
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -104,6 +104,7 @@ class LibcloudDriver(BaseDriver):
             self.clock = clock  # only then: a driver without a clock has no clock attribute
         self._drivers: dict[tuple[str, str], Any] = {}
         self._lock = threading.Lock()
+        self._serials = itertools.count(1)  # names for unnamed nodes, the same on every run
 
     def __repr__(self) -> str:
         return f"<LibcloudDriver {self.provider.name}>"
@@ -184,7 +185,7 @@ class LibcloudDriver(BaseDriver):
         else:
             size = self._default_size(sizes, _extra(image, "architecture"))
         arguments: dict[str, Any] = {
-            "name": opts.get("name") or f"dctck-{uuid.uuid4().hex[:8]}",
+            "name": opts.get("name") or f"dctck-{next(self._serials)}",
             "size": size,
             "image": image,
         }

@@ -94,17 +94,17 @@ class Provider:
 def translate(exc: Exception, provider: Provider) -> DriverError | None:
     """The SPI error for an exception a Libcloud call raised, or None if it is not Libcloud's.
 
-    ``InvalidCredsError`` is ``AuthException``; then the provider's own reading; then, by HTTP
+    The provider's own reading first; then ``InvalidCredsError`` is ``AuthException``; by HTTP
     status, 401/403 ``AuthException``, 404 ``NotFound``, other 4xx ``ValidationError``;
     ``NotImplementedError`` (Libcloud's "this driver cannot") is ``ActionNotAllowed``; any other
     Libcloud or transport error is ``ProviderError``. The message is kept.
     """
-    text = _message(exc)
-    if isinstance(exc, InvalidCredsError):
-        return AuthException(text)
     specific = provider.error(exc)
     if specific is not None:
         return specific
+    text = _message(exc)
+    if isinstance(exc, InvalidCredsError):
+        return AuthException(text)
     if isinstance(exc, NotImplementedError):
         return ActionNotAllowed(f"{provider.name}: {text}")
     if isinstance(exc, BaseHTTPError):

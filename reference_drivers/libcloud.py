@@ -36,7 +36,7 @@ from __future__ import annotations
 import itertools
 import os
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -97,6 +97,8 @@ class LibcloudDriver(BaseDriver):
 
     clock: VirtualClock
     simulator: sim.Simulator | None = None
+    node_states: Mapping[str, str | None] = NODE_STATES
+    """How Libcloud's node states read as the SPI's (``NODE_STATES``)."""
 
     def __init__(self, provider: Provider, *, clock: VirtualClock | None = None) -> None:
         self.provider = provider
@@ -259,7 +261,7 @@ class LibcloudDriver(BaseDriver):
 
     def _instance(self, node: Any) -> Instance | None:
         """The node as an SPI instance; None for a terminated one (it is gone: ``end``)."""
-        state = NODE_STATES.get(node.state, str(node.state).upper())
+        state = self.node_states.get(node.state, str(node.state).upper())
         if state is None:
             return None
         fields = self.provider.node_extra
@@ -396,14 +398,17 @@ def dummy_provider() -> Provider:
 # -- factories -------------------------------------------------------------------------------------
 
 
-def ec2_on_simulator(simulator: sim.Simulator | None = None) -> LibcloudDriver:
-    """Libcloud's ``EC2NodeDriver`` against an embedded simulator, in-process (no socket)."""
+def ec2_on_simulator(
+    simulator: sim.Simulator | None = None, *, node_driver: type[Any] = EC2NodeDriver
+) -> LibcloudDriver:
+    """Libcloud's ``EC2NodeDriver`` (or ``node_driver``, a class like it) against an embedded
+    simulator, in-process (no socket)."""
     simulator = simulator if simulator is not None else sim.Simulator()
     app = Ec2App(simulator, control=False)
     host = urlsplit(ENDPOINT).hostname
 
     def connect(key: str, secret: str) -> Any:
-        driver: Any = EC2NodeDriver(key, secret, host=host, region=simulator.region)
+        driver: Any = node_driver(key, secret, host=host, region=simulator.region)
         driver.connection.connect()  # Libcloud's requests session, which the app then answers
         attach(driver.connection.connection.session, app)
         return driver

@@ -131,7 +131,7 @@ TOML_ERRORS = {
         "'mockuser'"),
     "item-not-table": ("zones = [1]", "zones[0]: expected a table, got int 1"),
     "unknown-field": ('[[accounts]]\nname = "a"\npasword = "b"', "accounts[0]: unknown field "
-        "'pasword' (expected one of name, secret)"),
+        "'pasword' (expected one of name, secret, id, key_pairs, security_groups)"),
     "missing-field": ('[[accounts]]\nname = "a"', "accounts[0]: missing field 'secret'"),
     "bad-public": ('[[images]]\nid = "ami-12345678"\nname = "n"\narchitecture = "x86_64"\n'
         'owner = "dctck"\npublic = "yes"', "images[0].public: expected true or false, got str "

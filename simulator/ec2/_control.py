@@ -5,7 +5,7 @@ JSON objects; an error is `{"error": {"code": ..., "message": ...}}` with status
 argument), 404 (no such route), 405 (wrong method) or 409 (the clock is real).
 
     GET    /_sim/                          this list of routes
-    GET    /_sim/state                     region, clock, durations, accounts
+    GET    /_sim/state                     region, clock, durations, accounts, account_ids
     GET    /_sim/clock                     {"kind": "manual" | "real", "now": epoch seconds}
     POST   /_sim/clock/tick                {"seconds": 40}            -> the clock
     POST   /_sim/clock/move_to             {"when": 1700000000.0 | "2024-01-01T00:00:00Z"}
@@ -133,6 +133,7 @@ class ControlApi:
             "stop_seconds": config.stop_seconds,
             "terminated_retention_seconds": config.terminated_retention_seconds,
             "accounts": [account.name for account in config.accounts],
+            "account_ids": {account.name: account.id for account in config.accounts},
         }
 
     def _clock(self, body: Json, query: dict[str, list[str]]) -> Json:

@@ -19,6 +19,7 @@ from simulator.ec2 import Ec2App, Ec2Server
 from tests.ec2._support import (
     ARM_IMAGE,
     ME,
+    ME_ID,
     MOCKUSER_IMAGE,
     OTHERUSER_IMAGE,
     START,
@@ -160,7 +161,7 @@ def test_run_instances_returns_one_reservation_that_describe_groups_the_same_way
     ids = [instance["InstanceId"] for instance in answer["Instances"]]
     assert [instance["AmiLaunchIndex"] for instance in answer["Instances"]] == [0, 1, 2]
     assert answer["ReservationId"] == "r-" + ids[0][2:]
-    assert answer["OwnerId"] == "mockuser"
+    assert answer["OwnerId"] == ME_ID
     (reservation,) = boto.describe_instances()["Reservations"]
     assert reservation["ReservationId"] == answer["ReservationId"]
     assert [instance["InstanceId"] for instance in reservation["Instances"]] == ids
@@ -308,8 +309,10 @@ def test_describe_images_lists_public_and_own_images_and_filters_them(boto):
     assert [(image["ImageId"], image["Public"]) for image in own] == [(MOCKUSER_IMAGE, False)]
     arm = boto.describe_images(Filters=[{"Name": "architecture", "Values": ["arm64"]}])
     assert [image["ImageId"] for image in arm["Images"]] == [ARM_IMAGE]
-    by_owner = boto.describe_images(Filters=[{"Name": "owner-id", "Values": ["mockuser"]}])
+    by_owner = boto.describe_images(Filters=[{"Name": "owner-id", "Values": [ME_ID]}])
     assert [image["ImageId"] for image in by_owner["Images"]] == [MOCKUSER_IMAGE]
+    assert own[0]["OwnerId"] == ME_ID
+    assert boto.describe_images(Owners=[ME_ID])["Images"] == own
     assert [i["ImageId"] for i in boto.describe_images(ImageIds=[ARM_IMAGE])["Images"]] == [
         ARM_IMAGE
     ]

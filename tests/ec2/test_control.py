@@ -8,8 +8,8 @@ import pytest
 import requests
 
 from simulator import RealClock, Simulator
-from simulator.ec2 import Ec2App, call_wsgi
-from tests.ec2._support import START, X86_IMAGE, call, error_of, json_of
+from simulator.ec2 import ACTIONS, Ec2App, call_wsgi
+from tests.ec2._support import ME_ID, OTHER_ID, START, X86_IMAGE, call, error_of, json_of
 
 URL = "https://ec2.simulator.invalid/_sim"
 
@@ -41,6 +41,7 @@ def test_state_reports_region_clock_durations_and_accounts(app):
             "stop_seconds": 20.0,
             "terminated_retention_seconds": 3600.0,
             "accounts": ["mockuser", "otheruser"],
+            "account_ids": {"mockuser": ME_ID, "otheruser": OTHER_ID},
         },
     )
 
@@ -142,9 +143,8 @@ def test_a_fault_on_authenticate_is_400_since_signatures_never_call_it(app, sim)
     assert (status, answer["error"]["message"]) == (
         400,
         "operation 'authenticate' is never called over HTTP, so a fault on it would never fire "
-        "(expected '*', an EC2 action such as RunInstances, or one of create_tags, "
-        "describe_instances, describe_tags, images, instance_types, reboot_instances, regions, "
-        "run_instances, start_instances, stop_instances, terminate_instances, zones)",
+        "(expected '*', an EC2 action such as RunInstances, or one of "
+        f"{', '.join(sorted(operation for operation, _ in ACTIONS.values()))})",
     )
     assert call(app, "DescribeRegions")[0] == 200
 

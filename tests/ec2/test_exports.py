@@ -35,10 +35,14 @@ def test_every_exported_class_and_function_has_a_docstring():
             assert value.__doc__, name
 
 
-def test_the_actions_are_the_twelve_of_the_issue():
+def test_the_actions_are_the_twelve_first_and_those_of_issue_9():
     assert sorted(simulator.ec2.ACTIONS) == [
-        "CreateTags", "DescribeAvailabilityZones", "DescribeImages", "DescribeInstanceTypes",
-        "DescribeInstances", "DescribeRegions", "DescribeTags", "RebootInstances",
+        "AuthorizeSecurityGroupIngress", "CreateKeyPair", "CreateSecurityGroup", "CreateTags",
+        "DeleteKeyPair", "DeleteSecurityGroup", "DeleteTags", "DescribeAvailabilityZones",
+        "DescribeImages", "DescribeInstanceAttribute", "DescribeInstanceStatus",
+        "DescribeInstanceTypes", "DescribeInstances", "DescribeKeyPairs", "DescribeRegions",
+        "DescribeSecurityGroups", "DescribeTags", "GetConsoleOutput", "ImportKeyPair",
+        "ModifyInstanceAttribute", "RebootInstances", "RevokeSecurityGroupIngress",
         "RunInstances", "StartInstances", "StopInstances", "TerminateInstances",
     ]  # fmt: skip
 

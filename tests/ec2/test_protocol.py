@@ -206,8 +206,8 @@ def test_a_list_index_that_is_not_a_positive_number_is_unknown(app):
 
 def test_ignored_run_instances_parameters_are_accepted(app, sim):
     status, _ = call(app, "RunInstances", {"ImageId": X86_IMAGE, "MinCount": "1",
-                                           "MaxCount": "1", "KeyName": "mine",
-                                           "SecurityGroupId.1": "sg-1"})  # fmt: skip
+                                           "MaxCount": "1", "SubnetId": "subnet-1",
+                                           "UserData": "eA=="})  # fmt: skip
     assert status == 200
     assert len(sim.describe_instances("mockuser")) == 1
 

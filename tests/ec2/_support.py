@@ -17,7 +17,9 @@ from botocore.credentials import Credentials
 from simulator.ec2 import API_VERSION, DEFAULT_ENDPOINT, Ec2App, call_wsgi, route_botocore
 from tests.simulator._support import (  # noqa: F401 (the EC2 tests import them from here)
     ARM_IMAGE,
+    ME_ID,
     MOCKUSER_IMAGE,
+    OTHER_ID,
     OTHERUSER_IMAGE,
     START,
     X86_IMAGE,
@@ -25,9 +27,6 @@ from tests.simulator._support import (  # noqa: F401 (the EC2 tests import them 
 
 ME = ("mockuser", "mockpassword")
 OTHER = ("otheruser", "otherpassword")
-ME_ID = "323934552305"
-OTHER_ID = "324239804746"
-"""The 12-digit account ids the default accounts get (derived from their names)."""
 NS = "{http://ec2.amazonaws.com/doc/2016-11-15/}"
 NO_RETRIES = Config(retries={"total_max_attempts": 1})
 _SESSION = boto3.session.Session()  # one session: EC2's service model is loaded once

@@ -7,7 +7,6 @@ exact code and HTTP status.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -15,10 +14,9 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from simulator import ManualClock, Simulator
-from simulator.ec2 import Ec2App, Ec2Server
+from simulator.ec2 import Ec2App
 from tests.ec2._support import (
     ARM_IMAGE,
-    ME,
     ME_ID,
     MOCKUSER_IMAGE,
     OTHERUSER_IMAGE,
@@ -28,32 +26,6 @@ from tests.ec2._support import (
 )
 
 FAST_WAIT = {"Delay": 0, "MaxAttempts": 30}
-
-
-@pytest.fixture(params=["in_process", pytest.param("served", marks=pytest.mark.live)])
-def connect(
-    request: pytest.FixtureRequest, app: Ec2App
-) -> Iterator[Callable[[tuple[str, str]], Any]]:
-    """Makes boto3 clients for some credentials: in-process, or over HTTP to a served app."""
-    if request.param == "in_process":
-        yield lambda credentials: client(credentials=credentials, app=app)
-        return
-    clients: list[Any] = []
-
-    def connect(credentials: tuple[str, str]) -> Any:
-        clients.append(client(server.url, credentials))
-        return clients[-1]
-
-    with Ec2Server(app, port=0, threads=4) as server:
-        yield connect
-        for each in clients:
-            each.close()  # no socket left for the garbage collector to warn about
-
-
-@pytest.fixture
-def boto(connect: Callable[[tuple[str, str]], Any]) -> Any:
-    """boto3 as mockuser."""
-    return connect(ME)
 
 
 def run(boto: Any, count: int = 1, **extra: Any) -> list[str]:

@@ -1,6 +1,6 @@
 """The EC2 Query API (version 2016-11-15) over the simulator: in-process or on a port.
 
-`Ec2App(sim)` is the WSGI application: the twelve actions of `ACTIONS`, SigV4 against the
+`Ec2App(sim)` is the WSGI application: the actions of `ACTIONS`, SigV4 against the
 simulator's accounts (access key id = account name, secret = its secret; region = the
 simulator's; service `ec2`), EC2 XML documents and error codes, and the control API under
 `CONTROL_PATH` (`/_sim/`, see `simulator.ec2._control`). In-process, with no socket::

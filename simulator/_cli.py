@@ -40,7 +40,8 @@ control API (JSON, unauthenticated; see GET {CONTROL_PATH}/):
                                    "code": "InternalError"}}
   POST {CONTROL_PATH}/faults/fail_randomly | add_latency | throttle | eventual_consistency
   DELETE {CONTROL_PATH}/faults            clear the faults
-  POST {CONTROL_PATH}/reset               drop instances, tags, audit log, faults
+  POST {CONTROL_PATH}/reset               drop instances, tags, audit log, faults, key pairs
+                                         and groups (back to the configured ones)
   GET  {CONTROL_PATH}/audit?since=N       the audit log from entry N on
 """
 

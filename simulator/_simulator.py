@@ -636,7 +636,8 @@ class Simulator:
 
     @_control
     def reset(self) -> None:
-        """Drop every instance, tag, audit entry and fault; keep the configuration and clock."""
+        """Drop every instance, tag, audit entry and fault, and put the key pairs and security
+        groups back to the configured ones; keep the configuration and clock."""
         self.faults.clear()
         self._start_empty()
 

@@ -18,7 +18,8 @@ argument), 404 (no such route), 405 (wrong method) or 409 (the clock is real).
     POST   /_sim/faults/throttle           {"operation", "max_calls", "per_seconds"}
     POST   /_sim/faults/eventual_consistency  {"seconds"}
     DELETE /_sim/faults                    clear every fault
-    POST   /_sim/reset                     drop instances, tags, audit log, faults
+    POST   /_sim/reset                     drop instances, tags, audit log, faults, key pairs
+                                           and groups (back to the configured ones)
     GET    /_sim/audit?since=N             {"entries": [...from the N-th on], "next": N'}
 
 An `operation` is an EC2 action name (`RunInstances`), the simulator operation it calls

@@ -3,6 +3,8 @@ per account, audited, all-or-nothing, restored by reset, subject to faults."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
@@ -308,3 +310,28 @@ def test_console_output_follows_the_lifecycle(sim):
     assert stopped.startswith(booted)
     assert stopped.endswith("Power down\n")
     assert at == START + 60
+
+
+def test_concurrent_creations_of_one_name_leave_exactly_one(sim):
+    barrier = threading.Barrier(8)
+    outcomes: list[str] = []
+
+    def create(number: int) -> None:
+        barrier.wait()
+        try:
+            if number % 2:
+                sim.create_security_group(ME, "same", f"from {number}")
+            else:
+                sim.create_key_pair(ME, "same", "ed25519")
+            outcomes.append("created")
+        except (DuplicateGroup, DuplicateKeyPair) as err:
+            outcomes.append(type(err).__name__)
+
+    threads = [threading.Thread(target=create, args=(number,)) for number in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["DuplicateGroup"] * 3 + ["DuplicateKeyPair"] * 3 + ["created"] * 2
+    assert [pair.name for pair in sim.describe_key_pairs(ME)] == ["same"]
+    assert [group.name for group in sim.describe_security_groups(ME)] == ["default", "same"]

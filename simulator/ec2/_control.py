@@ -244,6 +244,7 @@ class ControlApi:
                     "to_state": entry.to_state,
                     "cause": entry.cause,
                     "at": entry.at,
+                    "resource_type": entry.resource_type,
                 }
                 for entry in entries[int(since_text) :]
             ],

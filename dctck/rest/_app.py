@@ -85,7 +85,7 @@ DRIVER_HEADER, PROVIDER_HEADER = "X-Deltacloud-Driver", "X-Deltacloud-Provider"
 
 _LOG = logging.getLogger("dctck.rest")
 _STATES = "instance_states"
-_CATALOGUE = "hardware_profiles|realms|images"
+_CATALOGUE = "<any(hardware_profiles,realms,images):collection>"
 _TRANSITIONAL = ("PENDING", "SHUTTING_DOWN")
 #: The collection each handler needs the driver to have (besides ``listing`` and ``member``).
 _ENDPOINT_COLLECTIONS = {
@@ -598,10 +598,18 @@ def _rules() -> list[Rule]:
         Rule("/api/drivers", endpoint="driver_listing", methods=["GET"]),
         Rule("/api/drivers/<id>", endpoint="driver_member", methods=["GET"]),
         Rule("/api/instance_states", endpoint="instance_states", methods=["GET"]),
-        Rule(f"/api/<any({_CATALOGUE.replace('|', ',')}):collection>", endpoint="listing"),
+        Rule(
+            f"/api/<any({_CATALOGUE.replace('|', ',')}):collection>",
+            endpoint="listing",
+            methods=["GET"],
+        ),
         Rule("/api/instances", endpoint="listing", defaults=instances, methods=["GET"]),
         Rule("/api/instances", endpoint="create_instance", methods=["POST"]),
-        Rule(f"/api/<any({_CATALOGUE.replace('|', ',')}):collection>/<id>", endpoint="member"),
+        Rule(
+            f"/api/<any({_CATALOGUE.replace('|', ',')}):collection>/<id>",
+            endpoint="member",
+            methods=["GET"],
+        ),
         Rule("/api/instances/<id>", endpoint="member", defaults=instances, methods=["GET"]),
         Rule("/api/instances/<id>", endpoint="destroy", methods=["DELETE"]),
         Rule(

@@ -17,6 +17,7 @@ from dctck.rest._auth import CHALLENGE, basic_authorization
 from dctck.rest._client import RestDriver, UnexpectedResponse
 from dctck.rest._hosting import Hosted, driver_label, driver_name
 from dctck.rest._http import MAX_BODY, MAX_PARAMETERS, MAX_VALUE, HttpError
+from dctck.rest._render import Documents
 from dctck.rest._serve import DEFAULT_PORT, ServeCommand
 from dctck.rest._server import AppFactory, LoopbackServer, RestFront, load_app_factory
 
@@ -26,6 +27,7 @@ __all__ = [
     "CHALLENGE",
     "Context",
     "DEFAULT_PORT",
+    "Documents",
     "Hosted",
     "HttpError",
     "LoopbackServer",

@@ -599,14 +599,14 @@ def _rules() -> list[Rule]:
         Rule("/api/drivers/<id>", endpoint="driver_member", methods=["GET"]),
         Rule("/api/instance_states", endpoint="instance_states", methods=["GET"]),
         Rule(
-            f"/api/<any({_CATALOGUE.replace('|', ',')}):collection>",
+            f"/api/{_CATALOGUE}",
             endpoint="listing",
             methods=["GET"],
         ),
         Rule("/api/instances", endpoint="listing", defaults=instances, methods=["GET"]),
         Rule("/api/instances", endpoint="create_instance", methods=["POST"]),
         Rule(
-            f"/api/<any({_CATALOGUE.replace('|', ',')}):collection>/<id>",
+            f"/api/{_CATALOGUE}/<id>",
             endpoint="member",
             methods=["GET"],
         ),

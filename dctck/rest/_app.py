@@ -166,8 +166,14 @@ class RestApp:
     # -- WSGI --------------------------------------------------------------------------------------
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        response = self.respond(_Request(environ))
-        return response(environ, start_response)
+        try:
+            request = _Request(environ)
+        except UnicodeError:  # not a WSGI string: the server broke PEP 3333
+            error = HttpError(400, "bad_request", "the request target cannot be read")
+            body = to_xml(Documents.error_xml(error, ""))
+            response = Response(body, 400, [("Server", SERVER)], content_type=CONTENT_TYPES[XML])
+            return response(environ, start_response)
+        return self.respond(request)(environ, start_response)
 
     def respond(self, request: Request) -> Response:
         """The response to one request; never raises."""
@@ -484,13 +490,15 @@ class RestApp:
 
     def error_response(self, request: Request, ctx: Context | None, error: HttpError) -> Response:
         """The error document, in the format the request prefers (XML if it cannot say)."""
-        media = XML
-        if ctx is not None:
-            try:
+        try:
+            if ctx is not None:
                 media = self.negotiate(request, ctx, DOCUMENTS)
-            except HTTPException:
-                media = XML
-        path = (ctx.target.path if ctx is not None else request.path)[:200]
+            else:  # the target itself was refused: only Accept can say
+                media = negotiate(request, None, DOCUMENTS)
+        except HTTPException:
+            media = XML
+        raw_path = str(request.environ.get("REQUEST_URI") or request.environ.get("PATH_INFO", ""))
+        path = (ctx.target.path if ctx is not None else raw_path.partition("?")[0])[:200]
         response = self.represent(
             media,
             error.status,

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, unquote_to_bytes, urlsplit
 
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.wrappers import Request
 
 __all__ = [
@@ -141,7 +141,10 @@ def body_pairs(request: Request) -> list[tuple[str, Any]]:
 
     JSON values keep their types (the handler checks them); a form gives strings.
     """
-    body = request.get_data(cache=True)
+    try:
+        body = request.get_data(cache=True)
+    except RequestEntityTooLarge:
+        body = b"x" * (MAX_BODY + 1)
     if len(body) > MAX_BODY:
         raise HttpError(413, "too_large", f"the body is larger than {MAX_BODY} bytes")
     if not body:

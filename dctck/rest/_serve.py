@@ -224,9 +224,10 @@ class _StopSignals:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        self._unblock()
+        # once stopping, a second request to stop has nothing to add: the process is ending
         for sig, handler in self._previous.items():
-            signal.signal(sig, handler)
+            signal.signal(sig, signal.SIG_IGN if self.requested.is_set() else handler)
+        self._unblock()
 
     def serve(self, server: Any) -> None:
         """Serve until a stop is requested."""

@@ -316,7 +316,9 @@ class RestApp:
         )
         profiles = self.profiles(ctx, credentials) if collection == "images" else []
         docs = ctx.documents
-        documents = [docs.json(collection, model, profiles) for model in models]
+
+        def documents() -> list[dict[str, Any]]:
+            return [docs.json(collection, model, profiles) for model in models]
 
         def as_xml() -> ET.Element:
             root = _root(collection)
@@ -326,9 +328,9 @@ class RestApp:
 
         def as_html() -> str:
             catalogue = self.catalogue(ctx, credentials) if collection == "instances" else None
-            return self.console.listing(ctx, collection, documents, catalogue)
+            return self.console.listing(ctx, collection, documents(), catalogue)
 
-        return self.represent(media, 200, lambda: {collection: documents}, as_xml, as_html)
+        return self.represent(media, 200, lambda: {collection: documents()}, as_xml, as_html)
 
     def member(self, request: Request, ctx: Context, collection: str, id: str) -> Response:
         """``GET /api/{collection}/{id}``."""

@@ -9,6 +9,7 @@ half-rendered. See ``DELTACLOUD_API.md`` section 4 for each shape.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
@@ -69,6 +70,7 @@ def href(base: str, *segments: str) -> str:
     return base + "/api" + "".join("/" + _segment(str(s)) for s in segments)
 
 
+@functools.lru_cache(maxsize=4096)
 def _segment(text: str) -> str:
     quoted = quote(text, safe="")
     return quoted.replace(".", "%2E") if set(quoted) <= {"."} else quoted
@@ -248,8 +250,9 @@ class Documents:
         }
 
     def _instance_json(self, instance: Instance) -> dict[str, Any]:
+        member = self._member("instances", instance)
         return {
-            **self._member("instances", instance),
+            **member,
             "state": instance.state,
             "owner": instance.owner_id,
             "image": self._optional_reference("images", instance.image),
@@ -257,7 +260,7 @@ class Documents:
             "hardware_profile": self._optional_reference(
                 "hardware_profiles", instance.hardware_profile
             ),
-            "actions": [self._action(instance.id, a) for a in _list(instance.actions, "actions")],
+            "actions": [_action(member["href"], a) for a in _list(instance.actions, "actions")],
             "public_addresses": _addresses(instance.public_addresses, "public_addresses"),
             "private_addresses": _addresses(instance.private_addresses, "private_addresses"),
         }
@@ -267,17 +270,6 @@ class Documents:
 
     def _optional_reference(self, collection: str, id: object) -> dict[str, Any] | None:
         return self._reference(collection, id) if isinstance(id, str) and id else None
-
-    def _action(self, instance_id: str, action: object) -> dict[str, Any]:
-        if action == "destroy":
-            return {"rel": action, "method": "delete", "href": self.href("instances", instance_id)}
-        if isinstance(action, str) and action in ACTION_ROUTES:
-            return {
-                "rel": action,
-                "method": "post",
-                "href": self.href("instances", instance_id, action),
-            }
-        return {"rel": _text(action)}
 
     # -- JSON member -> XML member ---------------------------------------------------------------
 
@@ -368,6 +360,15 @@ class Documents:
         return root
 
 
+def _action(member_href: str, action: object) -> dict[str, Any]:
+    """An instance action as a link: destroy is a DELETE of the instance, the others a POST."""
+    if action == "destroy":
+        return {"rel": action, "method": "delete", "href": member_href}
+    if isinstance(action, str) and action in ACTION_ROUTES:
+        return {"rel": action, "method": "post", "href": f"{member_href}/{action}"}
+    return {"rel": _text(action)}
+
+
 def _element(tag: str, attributes: Mapping[str, object]) -> ET.Element:
     return ET.Element(tag, {key: _text(value) for key, value in attributes.items()})
 
@@ -425,10 +426,11 @@ def _list(value: object, name: str) -> list[Any]:
 
 
 def _addresses(value: object, name: str) -> list[dict[str, str]]:
-    return [{"address": _text(a), "type": _address_type(a)} for a in _list(value, name)]
+    return [{"address": _text(a), "type": _address_type(_text(a))} for a in _list(value, name)]
 
 
-def _address_type(address: object) -> str:
+@functools.lru_cache(maxsize=4096)
+def _address_type(address: str) -> str:
     try:
         version = ipaddress.ip_address(str(address)).version
     except ValueError:

@@ -125,7 +125,9 @@ def _serve(args: argparse.Namespace, stop: _StopSignals) -> int:
     except (OSError, ValueError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         return _fail(f"cannot listen on {args.host}:{port}: {reason}", _FAILED)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    # warnings and errors only: a library logging each instance transition at INFO would
+    # flood stderr (a pipe nobody reads fills, and the writer blocks holding its locks)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     # "Task queue depth is N" only says that every worker thread was busy for a moment
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     ticker = _Ticker(lambda: _clocks(app), rate) if rate > 0 else None

@@ -1,12 +1,13 @@
 """Requests per second of the REST front, before and after issue 10, in one run: a script.
 
-    python benchmarks/rest_speed.py [--base main] [--rounds 3] [--listings 30] [--cycles 100]
+    python benchmarks/rest_speed.py [--base COMMIT] [--rounds 3] [--listings 30] [--cycles 100]
 
-"Before" is ``dctck/rest`` as it is on ``--base`` (extracted with ``git archive`` into a
-temporary directory, with the ``dctck``, ``simulator`` and ``reference_drivers`` of that
-commit); "after" is this checkout. Each side runs in its own process: MockDriver (boot and stop
-of 0 s, so a created instance is RUNNING at once) behind the side's ``RestApp`` on a loopback
-waitress server, driven over keep-alive HTTP by one ``requests`` session:
+"Before" is ``dctck/rest`` as it is on ``--base`` (default: where this branch left ``main``,
+``git merge-base main HEAD``), extracted with ``git archive`` into a temporary directory with the
+``dctck``, ``simulator`` and ``reference_drivers`` of that commit; "after" is this checkout.
+Each side runs in its own process: MockDriver (boot and stop of 0 s, so a created instance is
+RUNNING at once) behind the side's ``RestApp`` on a loopback waitress server, driven over
+keep-alive HTTP by one ``requests`` session:
 
 - ``GET /api/instances`` with 1,000 instances, ``Accept: application/xml`` and then JSON;
 - the create-stop-destroy cycle: ``POST /api/instances``, ``POST .../stop``, ``DELETE``.
@@ -119,11 +120,19 @@ def _run_side(path: Path, listings: int, cycles: int) -> dict[str, float]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--base", default="main", help="the git commit of 'before' (main)")
+    parser.add_argument("--base", help="the commit of 'before' (default: merge-base main HEAD)")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--listings", type=int, default=30)
     parser.add_argument("--cycles", type=int, default=100)
     args = parser.parse_args()
+    if args.base is None:
+        args.base = subprocess.run(
+            ["git", "merge-base", "main", "HEAD"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()[:12]
     with tempfile.TemporaryDirectory() as temp:
         before_path = _extract(args.base, Path(temp))
         best: dict[str, dict[str, float]] = {"before": {}, "after": {}}

@@ -16,6 +16,7 @@ from tests.rest._served import Served
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support.expected_conditions import staleness_of  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -71,6 +72,20 @@ def _field(browser, name):
     return browser.find_element(By.ID, f"field-{name}").text
 
 
+def _click_and_wait(browser, element_id, arrived):
+    """Click a link or button, then wait until a new page whose URL satisfies `arrived` loaded.
+
+    `click()` returns before the browser navigates, so reading the page at once may still read
+    the old one.
+    """
+    old_page = browser.find_element(By.TAG_NAME, "html")
+    browser.find_element(By.ID, element_id).click()
+    WebDriverWait(browser, BOUND, poll_frequency=0.1).until(
+        lambda b: staleness_of(old_page)(b) and arrived(b.current_url),
+        message=f"clicking #{element_id} never led to the expected page",
+    )
+
+
 def _shows_state(browser, state):
     WebDriverWait(browser, BOUND, poll_frequency=0.2).until(
         lambda b: _field(b, "state") == state,
@@ -81,14 +96,16 @@ def _shows_state(browser, state):
 def test_create_stop_and_destroy_an_instance_by_clicking(browser, served, tmp_path):
     browser.get(served.url + "/api")
     assert browser.title == "Deltacloud API · Deltacloud API"
-    browser.find_element(By.ID, "nav-instances").click()
+    _click_and_wait(browser, "nav-instances", lambda url: url == served.url + "/api/instances")
     assert browser.find_element(By.TAG_NAME, "h1").text == "Instances"
 
     Select(browser.find_element(By.ID, "image_id")).select_by_value("ami-0a1b2c3d4e5f60718")
     Select(browser.find_element(By.ID, "hwp_id")).select_by_value("m5.large")
     Select(browser.find_element(By.ID, "realm_id")).select_by_value("us-east-1b")
     browser.find_element(By.ID, "name").send_keys("clicked into being")
-    browser.find_element(By.ID, "create-button").click()
+    _click_and_wait(
+        browser, "create-button", lambda url: url.startswith(served.url + "/api/instances/i-")
+    )
 
     instance_url = browser.current_url
     assert instance_url.startswith(served.url + "/api/instances/i-")
@@ -97,7 +114,7 @@ def test_create_stop_and_destroy_an_instance_by_clicking(browser, served, tmp_pa
     _shows_state(browser, "RUNNING")  # the page reloads itself while the instance boots
     browser.save_screenshot(str(tmp_path / "running.png"))
 
-    browser.find_element(By.ID, "action-stop").click()
+    _click_and_wait(browser, "action-stop", lambda url: url == instance_url)
     assert browser.current_url == instance_url
     _shows_state(browser, "STOPPED")
     buttons = [b.text for b in browser.find_elements(By.CSS_SELECTOR, ".actions button")]
@@ -105,7 +122,7 @@ def test_create_stop_and_destroy_an_instance_by_clicking(browser, served, tmp_pa
     browser.save_screenshot(str(tmp_path / "stopped.png"))
 
     instance_id = instance_url.rsplit("/", 1)[1]
-    browser.find_element(By.ID, "action-destroy").click()
+    _click_and_wait(browser, "action-destroy", lambda url: url == served.url + "/api/instances")
     assert browser.current_url == served.url + "/api/instances"
     listed = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "#listing td:first-child a")]
     assert instance_id not in listed
@@ -125,6 +142,6 @@ def test_the_state_machine_page_shows_the_picture(browser, served, tmp_path):
 
 def test_the_ec2_driver_pages_stay_on_ec2_by_their_links(browser, served):
     browser.get(served.url + "/api;driver=ec2")
-    browser.find_element(By.ID, "nav-images").click()
-    assert browser.current_url == served.url + "/api;driver=ec2/images"
+    images = served.url + "/api;driver=ec2/images"
+    _click_and_wait(browser, "nav-images", lambda url: url == images)
     assert browser.find_element(By.ID, "driver").text == "ec2"

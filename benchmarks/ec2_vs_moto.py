@@ -1,7 +1,8 @@
 """The same boto3 workload against `dctck simulate` and against moto's server, side by side.
 
     python benchmarks/ec2_vs_moto.py [--moto-python PATH] [--lifecycles N] [--reads N]
-        [--filtered-reads N] [--sizes 100,1000,10000] [--scale 100000] [--repeat 3] [--skip-moto]
+        [--filtered-reads N] [--resource-cycles N] [--sizes 100,1000,10000] [--scale 100000]
+        [--repeat 3] [--skip-moto]
 
 Both servers are started here, each in its own process on a free port of 127.0.0.1, and
 driven by one boto3 client (retries off, so any error stops the run) from this process; each
@@ -10,7 +11,9 @@ phase runs --repeat times and the best run counts (the machine may be shared):
 - lifecycle: run, describe, stop, start, reboot, terminate, one instance at a time;
 - describe-by-id with 100, 1,000 and 10,000 instances in the account (mean latency too);
 - filtered describe at 1,000 instances (tag:Name and instance-state-name, 10 matches);
-- catalogue reads: zones, regions, one instance type, one image by id.
+- catalogue reads: zones, regions, one instance type, one image by id;
+- key pairs and security groups: create an ed25519 key pair, describe it, create a group,
+  authorize a rule, describe the group, delete both (7 calls a cycle).
 
 Then, on the simulator alone, scale: 100,000 instances, describe-by-id latency and the
 server's memory. moto is not a dependency of the project: install `moto[server]` in a
@@ -179,6 +182,26 @@ def lifecycle(target: Target, cycles: int) -> tuple[float, list[float]]:
     return timed(run)
 
 
+def key_pairs_and_groups(target: Target, cycles: int) -> tuple[float, list[float]]:
+    ec2 = target.client
+    ssh = {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
+           "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}  # fmt: skip
+
+    def run() -> int:
+        for number in range(cycles):
+            name = f"bench-{number}"
+            ec2.create_key_pair(KeyName=name, KeyType="ed25519")
+            ec2.describe_key_pairs(KeyNames=[name])
+            group_id = ec2.create_security_group(GroupName=name, Description="bench")["GroupId"]
+            ec2.authorize_security_group_ingress(GroupId=group_id, IpPermissions=[ssh])
+            ec2.describe_security_groups(GroupIds=[group_id])
+            ec2.delete_security_group(GroupId=group_id)
+            ec2.delete_key_pair(KeyName=name)
+        return cycles * 7
+
+    return timed(run)
+
+
 def populate(target: Target, ids: list[str], size: int) -> None:
     """Launch instances until the account has `size`; groups of 10 share a Name tag."""
     while len(ids) < size:
@@ -248,6 +271,12 @@ def run_phases(targets: list[Target], args: argparse.Namespace) -> None:
     repeat = args.repeat
     measure(targets, "lifecycle", repeat, lambda t: lifecycle(t, args.lifecycles))
     measure(targets, "catalogue reads", repeat, lambda t: catalogue(t, args.reads))
+    measure(
+        targets,
+        "key pairs and security groups",
+        repeat,
+        lambda t: key_pairs_and_groups(t, args.resource_cycles),
+    )
     ids: dict[str, list[str]] = {target.name: [] for target in targets}
     for target in targets:
         target.reset()
@@ -293,11 +322,11 @@ def table(targets: list[Target]) -> str:
     sim = targets[0]
     moto = targets[1] if len(targets) > 1 else None
     phases = [name for name in sim.results if not name.startswith("_")]
-    lines = [f"{'phase':28} {'simulator ops/s':>16} {'moto ops/s':>11} {'ratio':>7}"]
+    lines = [f"{'phase':30} {'simulator ops/s':>16} {'moto ops/s':>11} {'ratio':>7}"]
     for phase in phases:
         ours = sim.results[phase][0]
         theirs = moto.results[phase][0] if moto is not None else float("nan")
-        lines.append(f"{phase:28} {ours:16.0f} {theirs:11.1f} {ours / theirs:6.1f}x")
+        lines.append(f"{phase:30} {ours:16.0f} {theirs:11.1f} {ours / theirs:6.1f}x")
     lines.append("")
     lines.append(f"{'describe-by-id latency':28} {'simulator ms':>16} {'moto ms':>11}")
     for phase in phases:
@@ -316,6 +345,7 @@ def main() -> int:
     parser.add_argument("--lifecycles", type=int, default=200)
     parser.add_argument("--reads", type=int, default=300)
     parser.add_argument("--filtered-reads", type=int, default=50)
+    parser.add_argument("--resource-cycles", type=int, default=100)
     parser.add_argument("--sizes", default="100,1000,10000")
     parser.add_argument("--scale", type=int, default=100_000, help="0 skips the scale run")
     parser.add_argument("--repeat", type=int, default=3, help="runs per phase; the best counts")

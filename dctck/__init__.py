@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dctck._clock import VirtualClock
-from dctck._driver import BaseDriver, Credentials, Opts, StateDeclaration
+from dctck._driver import BaseDriver, Credentials, Features, Opts, StateDeclaration
 from dctck._errors import (
     ActionNotAllowed,
     AuthException,
@@ -29,6 +29,7 @@ __all__ = [
     "Credentials",
     "DriverError",
     "DriverLoadError",
+    "Features",
     "HardwareProfile",
     "INSTANCE_STATES",
     "Image",

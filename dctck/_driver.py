@@ -10,12 +10,14 @@ from dctck._filters import filter_on
 from dctck._models import HardwareProfile, Image, Instance, Realm
 from dctck._states import StateMachine
 
-__all__ = ["BaseDriver", "Credentials", "Opts", "StateDeclaration"]
+__all__ = ["BaseDriver", "Credentials", "Features", "Opts", "StateDeclaration"]
 
 #: ``{"name": ..., "password": ...}``, or ``{}`` when the client gave none (SPEC 2).
 Credentials = Mapping[str, str]
 #: ``None`` or a dict with string keys; never mutated by a driver (SPEC 2).
 Opts = Mapping[str, Any] | None
+#: What ``features()`` returns: collection -> the feature names it supports (SPEC 8).
+Features = Mapping[str, set[str] | frozenset[str]]
 #: What ``instance_states()`` returns: ``[(origin, {destination: action}), ...]`` (SPEC 5).
 StateDeclaration = list[tuple[str, dict[str, str]]]
 
@@ -79,6 +81,10 @@ class BaseDriver:
     def instance_states(self) -> StateDeclaration:
         """The instance state machine (SPEC 5); needs no credentials."""
         raise NotImplementedError(f"{type(self).__name__}.instance_states")
+
+    def features(self) -> Features:
+        """Optional capabilities (SPEC 8), e.g. ``{"instances": {"user_name"}}``; none here."""
+        return {}
 
     # -- supplied ----------------------------------------------------------------------------------
 

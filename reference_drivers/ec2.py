@@ -45,9 +45,11 @@ nothing, which SPEC 4 allows). Error mapping: ``_ec2_errors``. Retries: ``_ec2_c
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 import uuid
+import zlib
 from collections.abc import Iterable, Mapping
 
 import requests
@@ -56,6 +58,7 @@ import simulator as sim
 from dctck import (
     BaseDriver,
     Credentials,
+    Features,
     HardwareProfile,
     Image,
     Instance,
@@ -73,9 +76,22 @@ from reference_drivers._ec2_client import EC2Client, RetryPolicy
 from reference_drivers._ec2_control import RemoteClock
 from reference_drivers._ec2_query import Node, numbered
 
-__all__ = ["STATES", "EC2Driver", "RemoteClock", "RetryPolicy", "from_environment"]
+__all__ = ["REGIONS", "STATES", "EC2Driver", "RemoteClock", "RetryPolicy", "from_environment"]
 
 DEFAULT_REGION = "us-east-1"
+#: The regions (Deltacloud providers) an EC2Driver can switch to with ``for_provider``.
+REGIONS = (
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+    "eu-west-1",
+    "eu-central-1",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-northeast-1",
+    "sa-east-1",
+)
 
 STATES: StateDeclaration = [
     ("begin", {"pending": "create"}),
@@ -120,6 +136,7 @@ class EC2Driver(BaseDriver):
             session = requests.Session()
         self.endpoint = endpoint
         self.region = region or DEFAULT_REGION
+        self._retry, self._timeout = retry, timeout
         if clock is not None:
             self.clock = clock  # only then: a driver without a clock has no clock attribute
         self._client = EC2Client(
@@ -219,6 +236,52 @@ class EC2Driver(BaseDriver):
 
     def instance_states(self) -> StateDeclaration:
         return [(state, dict(edges)) for state, edges in STATES]
+
+    def features(self) -> Features:
+        """``opts["name"]`` names the new instance (its ``Name`` tag), SPEC 8."""
+        return {"instances": {"user_name"}}
+
+    # -- serving: durations and regions (``dctck serve``) -----------------------------------------
+
+    def set_durations(
+        self, *, boot_seconds: float | None = None, stop_seconds: float | None = None
+    ) -> None:
+        """How long instances boot and stop from now on (in-process only)."""
+        if self.simulator is None:
+            raise ValueError(f"{self.endpoint} decides its own durations")
+        self.simulator.set_durations(boot_seconds=boot_seconds, stop_seconds=stop_seconds)
+
+    @property
+    def provider(self) -> str:
+        """The region requests go to."""
+        return self.region
+
+    def providers(self) -> list[str]:
+        """The regions :meth:`for_provider` knows."""
+        return list(dict.fromkeys((*REGIONS, self.region)))
+
+    def for_provider(self, region: str) -> EC2Driver:
+        """A driver for ``region``: in-process, a simulator of its own on this one's clock."""
+        if region not in self.providers():
+            raise ValidationError(
+                f"unknown region {region!r} (the regions: {', '.join(self.providers())})"
+            )
+        if self.simulator is None:
+            clock = getattr(self, "clock", None)
+            return EC2Driver(
+                self.endpoint, region, clock=clock, retry=self._retry, timeout=self._timeout
+            )
+        config = self.simulator.config
+        zones = tuple(
+            dataclasses.replace(zone, name=region + zone.name.removeprefix(config.region))
+            for zone in config.zones
+        )
+        regional = sim.Simulator(
+            dataclasses.replace(config, region=region, zones=zones),
+            self.simulator.clock,
+            seed=zlib.crc32(region.encode()),
+        )
+        return EC2Driver(simulator=regional, retry=self._retry, timeout=self._timeout)
 
     # -- helpers ---------------------------------------------------------------------------------
 

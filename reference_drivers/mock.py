@@ -16,6 +16,7 @@ from dctck import (
     AuthException,
     BaseDriver,
     Credentials,
+    Features,
     HardwareProfile,
     Image,
     Instance,
@@ -146,6 +147,16 @@ class MockDriver(BaseDriver):
 
     def instance_states(self) -> StateDeclaration:
         return [(state, dict(edges)) for state, edges in _STATES]
+
+    def features(self) -> Features:
+        """``opts["name"]`` names the new instance (its ``Name`` tag), SPEC 8."""
+        return {"instances": {"user_name"}}
+
+    def set_durations(
+        self, *, boot_seconds: float | None = None, stop_seconds: float | None = None
+    ) -> None:
+        """How long instances boot and stop from now on (``dctck serve --boot-seconds``)."""
+        self.simulator.set_durations(boot_seconds=boot_seconds, stop_seconds=stop_seconds)
 
     # -- helpers ---------------------------------------------------------------------------------
 

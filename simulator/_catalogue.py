@@ -2,19 +2,67 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 
 @dataclass(frozen=True, slots=True)
+class IngressRuleSpec:
+    """An ingress rule a configured security group starts with (one CIDR peer)."""
+
+    protocol: str
+    cidr: str
+    from_port: int | None = None
+    to_port: int | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SecurityGroupSpec:
+    """A security group an account starts with."""
+
+    name: str
+    description: str
+    ingress: tuple[IngressRuleSpec, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class KeyPairSpec:
+    """A key pair an account starts with: its name and public key (as ImportKeyPair takes it)."""
+
+    name: str
+    public_key: str
+
+
+@dataclass(frozen=True, slots=True)
 class Account:
-    """An account: its name is the access key id, its secret the secret key."""
+    """An account: its name is the access key id, its secret the secret key.
+
+    `id` is its 12-digit account id (EC2's owner id): derived from the name when not given.
+    `key_pairs` and `security_groups` are what it starts with (besides its `default` group).
+    """
 
     name: str
     secret: str
+    id: str = ""
+    key_pairs: tuple[KeyPairSpec, ...] = ()
+    security_groups: tuple[SecurityGroupSpec, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.id and isinstance(self.name, str):
+            object.__setattr__(self, "id", derived_account_id(self.name))
+        object.__setattr__(self, "key_pairs", tuple(self.key_pairs))
+        object.__setattr__(self, "security_groups", tuple(self.security_groups))
 
     def __repr__(self) -> str:
-        return f"Account(name={self.name!r}, secret='***')"
+        return f"Account(name={self.name!r}, secret='***', id={self.id!r})"
+
+
+def derived_account_id(name: str) -> str:
+    """The 12-digit account id of an account named `name` whose configuration gives none."""
+    digest = hashlib.sha256(f"dctck-account:{name}".encode()).digest()
+    return f"{int.from_bytes(digest[:8], 'big') % 10**12:012d}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,7 +31,7 @@ clocks:
           fast waiters (POST {CONTROL_PATH}/clock/tick {{"seconds": 40}}).
 
 control API (JSON, unauthenticated; see GET {CONTROL_PATH}/):
-  GET  {CONTROL_PATH}/state               region, clock, durations, accounts
+  GET  {CONTROL_PATH}/state               region, clock, durations, accounts and their ids
   GET  {CONTROL_PATH}/clock               {{"kind": ..., "now": ...}}
   POST {CONTROL_PATH}/clock/tick          {{"seconds": S}}        (manual clock only)
   POST {CONTROL_PATH}/clock/move_to       {{"when": EPOCH | ISO-8601}}
@@ -40,7 +40,8 @@ control API (JSON, unauthenticated; see GET {CONTROL_PATH}/):
                                    "code": "InternalError"}}
   POST {CONTROL_PATH}/faults/fail_randomly | add_latency | throttle | eventual_consistency
   DELETE {CONTROL_PATH}/faults            clear the faults
-  POST {CONTROL_PATH}/reset               drop instances, tags, audit log, faults
+  POST {CONTROL_PATH}/reset               drop instances, tags, audit log, faults, key pairs
+                                         and groups (back to the configured ones)
   GET  {CONTROL_PATH}/audit?since=N       the audit log from entry N on
 """
 
@@ -104,7 +105,7 @@ class SimulateCommand:
         print(f"Serving the EC2 API ({API_VERSION}) at {server.url}/", flush=True)
         print(
             f"  region {sim.region}; accounts "
-            f"{', '.join(account.name for account in config.accounts)}; clock {clock}; "
+            f"{', '.join(f'{a.name} ({a.id})' for a in config.accounts)}; clock {clock}; "
             f"boot {config.boot_seconds:g}s, stop {config.stop_seconds:g}s",
             flush=True,
         )

@@ -13,12 +13,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from simulator._catalogue import Account, InstanceType, MachineImage, Zone
-from simulator._errors import ConfigError
+from simulator import _keypairs as keypairs
+from simulator import _security_groups as groups
+from simulator._catalogue import (
+    Account,
+    IngressRuleSpec,
+    InstanceType,
+    KeyPairSpec,
+    MachineImage,
+    SecurityGroupSpec,
+    Zone,
+)
+from simulator._errors import ConfigError, SimulatorError
 from simulator._instance_types import DEFAULT_TYPE_BY_ARCHITECTURE, EC2_INSTANCE_TYPES
 
 IMAGE_ID = re.compile(r"ami-(?:[0-9a-f]{8}|[0-9a-f]{17})")
 """A well-formed image id (EC2 accepts the old 8-digit form too)."""
+
+ACCOUNT_ID = re.compile(r"[0-9]{12}")
+"""A well-formed account id: 12 digits."""
 
 DEFAULT_ACCOUNTS = (
     Account("mockuser", "mockpassword"),
@@ -91,6 +104,45 @@ class SimulatorConfig:
         ))  # fmt: skip
         for index, image in enumerate(self.images):
             _check(_image_id, image.id, f"images[{index}].id")
+        owners: dict[str, str] = {}
+        for index, account in enumerate(self.accounts):
+            where = f"accounts[{index}]"
+            _check(_account_id, account.id, f"{where}.id")
+            if account.id in owners:
+                raise ConfigError(
+                    f"{where}.id: {account.id!r} is also the id of account {owners[account.id]!r}"
+                )
+            owners[account.id] = account.name
+            _check_resources(account, where)
+
+
+def _check_resources(account: Account, where: str) -> None:
+    """The key pairs and security groups `account` starts with must be legal, names unique."""
+    _check_unique(account.key_pairs, f"{where}.key_pairs", "name", allow_empty=True)
+    for index, pair in enumerate(account.key_pairs):
+        here = f"{where}.key_pairs[{index}]"
+        _check(_name, pair.name, f"{here}.name")
+        try:
+            keypairs.from_public_key(pair.public_key)
+        except SimulatorError as err:
+            raise ConfigError(f"{here}.public_key: {err.message}") from None
+    names: set[str] = set()
+    for index, group in enumerate(account.security_groups):
+        here = f"{where}.security_groups[{index}]"
+        try:
+            groups.check_name(group.name)
+            groups.check_name(group.description, "description")
+            if group.name.casefold() in names or group.name == groups.DEFAULT_GROUP:
+                raise ConfigError(f"duplicate {group.name!r} (every account has 'default')")
+            names.add(group.name.casefold())
+            for number, rule in enumerate(group.ingress):
+                here = f"{where}.security_groups[{index}].ingress[{number}]"
+                groups.Permission(
+                    rule.protocol, rule.from_port, rule.to_port, cidr=rule.cidr,
+                    description=rule.description,
+                )  # fmt: skip
+        except SimulatorError as err:
+            raise ConfigError(f"{here}: {err.message}") from None
 
 
 def default_config() -> SimulatorConfig:
@@ -265,6 +317,27 @@ def _limit(value: object) -> int | None:
     return value
 
 
+def _account_id(value: object) -> str:
+    if not isinstance(value, str) or not ACCOUNT_ID.fullmatch(value):
+        raise _Invalid(f"expected a string of 12 digits, got {_kind(value)}")
+    return value
+
+
+def _port(value: object) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _Invalid(f"expected an integer, got {_kind(value)}")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class _Nested:
+    """A field holding an array of tables, each loaded as a `cls`."""
+
+    cls: type
+
+
 def _image_id(value: object) -> str:
     if not isinstance(value, str) or not IMAGE_ID.fullmatch(value):
         raise _Invalid(f"expected 'ami-' and 8 or 17 lower-case hex digits, got {_kind(value)}")
@@ -278,8 +351,23 @@ _SCALARS: dict[str, Checker] = {
     "terminated_retention_seconds": _duration,
     "default_instance_type": _optional_name,
 }
-_FIELDS: dict[type, dict[str, Checker]] = {
-    Account: {"name": _name, "secret": _secret},
+_FIELDS: dict[type, dict[str, Checker | _Nested]] = {
+    Account: {
+        "name": _name,
+        "secret": _secret,
+        "id": _account_id,
+        "key_pairs": _Nested(KeyPairSpec),
+        "security_groups": _Nested(SecurityGroupSpec),
+    },
+    KeyPairSpec: {"name": _name, "public_key": _name},
+    SecurityGroupSpec: {"name": _name, "description": _string, "ingress": _Nested(IngressRuleSpec)},
+    IngressRuleSpec: {
+        "protocol": _name,
+        "cidr": _name,
+        "from_port": _port,
+        "to_port": _port,
+        "description": _string,
+    },
     InstanceType: {
         "name": _name,
         "architecture": _name,
@@ -337,5 +425,12 @@ def _load_item(cls: type, item: object, where: str) -> Any:
         required = spec.default is dataclasses.MISSING and spec.name not in optional
         if required and spec.name not in item:
             raise ConfigError(f"{where}: missing field {spec.name!r}")
-    values = {key: _check(checkers[key], value, f"{where}.{key}") for key, value in item.items()}
+    values = {}
+    for key, value in item.items():
+        checker = checkers[key]
+        values[key] = (
+            _load_array(checker.cls, value, f"{where}.{key}")
+            if isinstance(checker, _Nested)
+            else _check(checker, value, f"{where}.{key}")
+        )
     return cls(**{**optional, **values})

@@ -12,7 +12,18 @@ SimulatorError                  code: the EC2 error code; message: one line
 ├── CapacityExceeded            "InsufficientInstanceCapacity"
 ├── Throttled                   "RequestLimitExceeded"
 ├── InjectedFault               the code given to the fault injector
-└── ConfigError                 "InvalidConfiguration"
+├── ConfigError                 "InvalidConfiguration"
+├── UnknownKeyPair              "InvalidKeyPair.NotFound"
+├── DuplicateKeyPair            "InvalidKeyPair.Duplicate"
+├── InvalidKeyFormat            "InvalidKeyPair.Format"
+├── UnknownGroup                "InvalidGroup.NotFound"
+├── MalformedGroupId            "InvalidGroupId.Malformed"
+├── DuplicateGroup              "InvalidGroup.Duplicate"
+├── ReservedGroup               "InvalidGroup.Reserved"
+├── DuplicatePermission         "InvalidPermission.Duplicate"
+├── UnknownPermission           "InvalidPermission.NotFound"
+├── DependencyViolation         "DependencyViolation"
+└── CannotDelete                "CannotDelete"
 """
 
 from __future__ import annotations
@@ -106,3 +117,69 @@ class ConfigError(SimulatorError):
     """Raised when a configuration (a file or a `SimulatorConfig`) is malformed."""
 
     code = "InvalidConfiguration"
+
+
+class UnknownKeyPair(SimulatorError):
+    """Raised when a key pair name or id names no key pair of the account."""
+
+    code = "InvalidKeyPair.NotFound"
+
+
+class DuplicateKeyPair(SimulatorError):
+    """Raised when a key pair is created or imported under a name the account already uses."""
+
+    code = "InvalidKeyPair.Duplicate"
+
+
+class InvalidKeyFormat(SimulatorError):
+    """Raised when imported public key material is not an RSA or ed25519 key EC2 accepts."""
+
+    code = "InvalidKeyPair.Format"
+
+
+class UnknownGroup(SimulatorError):
+    """Raised when a security group id or name names no group of the account."""
+
+    code = "InvalidGroup.NotFound"
+
+
+class MalformedGroupId(SimulatorError):
+    """Raised when a security group id is not `sg-` followed by 8 or 17 lower-case hex digits."""
+
+    code = "InvalidGroupId.Malformed"
+
+
+class DuplicateGroup(SimulatorError):
+    """Raised when a security group is created under a name the account already uses."""
+
+    code = "InvalidGroup.Duplicate"
+
+
+class ReservedGroup(SimulatorError):
+    """Raised when a security group is created under the reserved name `default`."""
+
+    code = "InvalidGroup.Reserved"
+
+
+class DuplicatePermission(SimulatorError):
+    """Raised when an ingress rule being authorized already exists in the group."""
+
+    code = "InvalidPermission.Duplicate"
+
+
+class UnknownPermission(SimulatorError):
+    """Raised when an ingress rule being revoked does not exist in the group."""
+
+    code = "InvalidPermission.NotFound"
+
+
+class DependencyViolation(SimulatorError):
+    """Raised when a security group still in use (by an instance or a rule) is deleted."""
+
+    code = "DependencyViolation"
+
+
+class CannotDelete(SimulatorError):
+    """Raised when the account's `default` security group is deleted."""
+
+    code = "CannotDelete"

@@ -44,6 +44,10 @@ class InstanceFacts(Protocol):
     def state_since(self) -> float: ...
     @property
     def tags(self) -> Mapping[str, str] | None: ...
+    @property
+    def key_name(self) -> str | None: ...
+    @property
+    def groups(self) -> tuple[tuple[str, str], ...]: ...
 
 
 class Record:
@@ -51,8 +55,10 @@ class Record:
 
     __slots__ = (
         "account",
+        "groups",
         "id",
         "image_id",
+        "key_name",
         "kind",
         "launched_at",
         "serial",
@@ -72,6 +78,8 @@ class Record:
         zone: str,
         now: float,
         serial: int,
+        key_name: str | None = None,
+        groups: tuple[tuple[str, str], ...] = (),
     ) -> None:
         self.id = instance_id
         self.account = account
@@ -84,6 +92,8 @@ class Record:
         self.serial = serial
         self.tags: dict[str, str] | None = None
         self.ticket = 0  # the schedule entry that may advance this record; 0: none
+        self.key_name = key_name
+        self.groups = groups  # (id, name) of its security groups
 
     @property
     def instance_type(self) -> str:
@@ -116,6 +126,8 @@ class Record:
             tags=MappingProxyType(dict(self.tags)) if self.tags else _NO_TAGS,
             name=self.tags.get("Name") if self.tags else None,
             architecture=self.kind.architecture,
+            key_name=self.key_name,
+            security_groups=self.groups,
         )
 
 
@@ -123,7 +135,8 @@ class Record:
 class InstanceView:
     """A snapshot of one instance, taken when it was returned; `name` is its `Name` tag.
 
-    `public_ip` is set only while the instance is running.
+    `public_ip` is set only while the instance is running. `security_groups` holds the
+    (id, name) of each of its security groups.
     """
 
     id: str
@@ -139,6 +152,8 @@ class InstanceView:
     tags: Mapping[str, str]
     name: str | None
     architecture: str
+    key_name: str | None = None
+    security_groups: tuple[tuple[str, str], ...] = ()
 
     @property
     def state_code(self) -> int:
@@ -156,11 +171,11 @@ class StateChange:
 
 
 class IdMaker:
-    """Makes instance ids, `i-` and 17 hex digits, reproducibly from a seed."""
+    """Makes resource ids, a prefix and 17 hex digits (`i-...`), reproducibly from a seed."""
 
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int | str) -> None:
         self._random = random.Random(seed)
 
-    def make(self) -> str:
+    def make(self, prefix: str = "i") -> str:
         """A fresh id (the caller checks it is unused)."""
-        return f"i-{self._random.getrandbits(68):017x}"
+        return f"{prefix}-{self._random.getrandbits(68):017x}"

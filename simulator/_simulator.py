@@ -10,8 +10,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import count
 from typing import Concatenate, ParamSpec, TypeVar
 
+from simulator import _keypairs as keypairs
 from simulator import _lifecycle as lifecycle
-from simulator._audit import AuditEntry, AuditLog
+from simulator._audit import AVAILABLE, DELETED, KEY_PAIR, SECURITY_GROUP, AuditEntry, AuditLog
 from simulator._catalogue import Account, Catalogue, InstanceType, MachineImage, Zone
 from simulator._clock import Clock, ManualClock
 from simulator._config import SimulatorConfig, default_config
@@ -19,12 +20,14 @@ from simulator._errors import (
     AuthFailure,
     CapacityExceeded,
     ConfigError,
+    DuplicateKeyPair,
     IncorrectState,
     InvalidParameter,
     MalformedInstanceId,
     UnknownImage,
     UnknownInstance,
     UnknownInstanceType,
+    UnknownKeyPair,
     UnknownZone,
 )
 from simulator._faults import FaultInjector
@@ -36,7 +39,15 @@ from simulator._instances import (
     Record,
     StateChange,
 )
+from simulator._keypairs import KeyMaterial, KeyPair
 from simulator._schedule import Schedule
+from simulator._security_groups import (
+    DEFAULT_GROUP,
+    GroupTable,
+    Permission,
+    Rule,
+    SecurityGroup,
+)
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -55,9 +66,21 @@ def _operation(
     method: Callable[Concatenate[Simulator, P], R],
 ) -> Callable[Concatenate[Simulator, P], R]:
     """A cloud operation: latency, then under the lock: settle, faults, the operation."""
-    name = method.__name__
-    _OPERATIONS.append(name)
+    return _operation_named(method.__name__)(method)
 
+
+def _operation_named(
+    name: str,
+) -> Callable[[Callable[Concatenate[Simulator, P], R]], Callable[Concatenate[Simulator, P], R]]:
+    """The cloud operation `name`, done by the method decorated (for one that a public method
+    calls after work it does outside the lock)."""
+    _OPERATIONS.append(name)
+    return functools.partial(_wrap_operation, name)
+
+
+def _wrap_operation(
+    name: str, method: Callable[Concatenate[Simulator, P], R]
+) -> Callable[Concatenate[Simulator, P], R]:
     @functools.wraps(method)
     def operation(self: Simulator, /, *args: P.args, **kwargs: P.kwargs) -> R:
         delay = self.faults.latency(name)
@@ -119,6 +142,32 @@ class Simulator:
         self._audit = AuditLog()
         self._ids = IdMaker(self.seed)
         self._serials = count(1)
+        self._resource_ids = IdMaker(f"resources:{self.seed}")
+        self._used_ids: set[str] = set()
+        self._key_pairs: dict[str, dict[str, KeyPair]] = {}
+        self._groups: dict[str, GroupTable] = {}
+        for account in self._catalogue.accounts.values():
+            self._furnish(account)
+
+    def _furnish(self, account: Account) -> None:
+        """Give `account` what it starts with: its groups and key pairs (not audited)."""
+        table = GroupTable(account.name, account.id, self._fresh_resource_id)
+        table.create(DEFAULT_GROUP, "default VPC security group", reserved_ok=True)
+        for spec in account.security_groups:
+            group = table.create(spec.name, spec.description)
+            rules = [
+                Permission(rule.protocol, rule.from_port, rule.to_port, cidr=rule.cidr,
+                           description=rule.description)
+                for rule in spec.ingress
+            ]  # fmt: skip
+            if rules:
+                table.authorize(group.id, rules)
+        self._groups[account.name] = table
+        pairs: dict[str, KeyPair] = {}
+        for pair in account.key_pairs:
+            material = keypairs.from_public_key(pair.public_key)
+            pairs[pair.name] = self._key_pair(account.name, pair.name, material)
+        self._key_pairs[account.name] = pairs
 
     def __repr__(self) -> str:
         return f"<Simulator {self.region} at {self.clock.now()!r}>"
@@ -206,13 +255,18 @@ class Simulator:
         instance_type: str | None = None,
         zone: str | None = None,
         tags: Mapping[str, str] | None = None,
+        key_name: str | None = None,
+        security_group_ids: Sequence[str] | None = None,
+        security_group_names: Sequence[str] | None = None,
     ) -> list[InstanceView]:
         """Launch between `min_count` and `max_count` instances, as many as capacity allows.
 
         They start `pending` (`running` at once when boot_seconds is 0). The default instance
         type is the configured one, else the configured one for the image's architecture
-        (`default_instance_types`), else the first of that architecture; the
-        default zone is the first available zone with room for `min_count`.
+        (`default_instance_types`), else the first of that architecture; the default zone is
+        the first available zone with room for `min_count`. `key_name` names one of the
+        account's key pairs; the security groups (by id and by name) default to the account's
+        `default` group.
         """
         index = self._index(account)
         for name, value in (("min_count", min_count), ("max_count", max_count)):
@@ -224,6 +278,9 @@ class Simulator:
             )
         image = self._image(account, image_id)
         kind = self._instance_type(image, instance_type)
+        if key_name is not None:
+            self._find_key_pairs(account, names=[key_name])
+        groups = self._launch_groups(account, security_group_ids, security_group_names)
         new_tags = _tags(tags) if tags is not None else None
         place = self._zone(zone, min_count)
         room = self._room(place)
@@ -233,8 +290,9 @@ class Simulator:
         records = []
         for _ in range(number):
             record = Record(
-                self._fresh_id(), account, image.id, kind, place.name, now, next(self._serials)
-            )
+                self._fresh_id(), account, image.id, kind, place.name, now, next(self._serials),
+                key_name, groups,
+            )  # fmt: skip
             lifecycle.enter_initial(record)
             if new_tags:
                 record.tags = dict(new_tags)
@@ -293,6 +351,78 @@ class Simulator:
         """Terminate instances (shutting_down, then terminated); terminating twice is harmless."""
         return self._act(account, ids, "terminate", "terminate_instances")
 
+    @_operation
+    def describe_instance_status(
+        self, account: str, ids: Sequence[str] | None = None, *, include_all: bool = False
+    ) -> list[InstanceView]:
+        """The account's running instances (all it lists, with `include_all`), in creation
+        order; with `ids`, those of them, in the order given (unknown ids are refused)."""
+        index = self._index(account)
+        records = list(index.values()) if ids is None else self._find(index, ids)
+        return [
+            record.view() for record in records if include_all or record.state == lifecycle.RUNNING
+        ]
+
+    @_operation
+    def describe_instance_attribute(self, account: str, instance_id: str) -> InstanceView:
+        """One instance, to read an attribute of (type, key name, security groups)."""
+        [record] = self._find(self._index(account), [instance_id])
+        return record.view()
+
+    @_operation
+    def modify_instance_attribute(
+        self,
+        account: str,
+        instance_id: str,
+        *,
+        instance_type: str | None = None,
+        security_group_ids: Sequence[str] | None = None,
+    ) -> InstanceView:
+        """Change one attribute: the instance type (only while stopped, same architecture)
+        or the security groups (any state but terminated). Audited as a change that keeps
+        the instance in its state."""
+        [record] = self._find(self._index(account), [instance_id])
+        if (instance_type is None) == (security_group_ids is None):
+            raise InvalidParameter("Modify exactly one attribute: instance_type or security groups")
+        if instance_type is not None:
+            kind = self._catalogue.instance_types.get(instance_type)
+            if kind is None:
+                raise UnknownInstanceType(f"Invalid value '{instance_type}' for InstanceType.")
+            if record.state != lifecycle.STOPPED:
+                raise IncorrectState(
+                    f"The instance '{record.id}' is not in the 'stopped' state (it is "
+                    f"{record.state})",
+                    [record.id],
+                )
+            if kind.architecture != record.kind.architecture:
+                raise InvalidParameter(
+                    f"The instance type '{kind.name}' ({kind.architecture}) does not match the "
+                    f"architecture of instance {record.id} ({record.kind.architecture})"
+                )
+            record.kind = kind
+        else:
+            assert security_group_ids is not None
+            if record.state in (lifecycle.SHUTTING_DOWN, lifecycle.TERMINATED):
+                raise IncorrectState(
+                    f"The instance '{record.id}' is {record.state}: its groups cannot change",
+                    [record.id],
+                )
+            groups = self._launch_groups(account, security_group_ids, None)
+            if not security_group_ids:
+                raise InvalidParameter("An instance needs at least one security group")
+            record.groups = groups
+        self._audit.record(
+            record.id, account, record.state, record.state, "modify_instance_attribute", self._now
+        )
+        return record.view()
+
+    @_operation
+    def get_console_output(self, account: str, instance_id: str) -> tuple[str, float]:
+        """The instance's serial console log so far, and when it was read (empty before the
+        first boot completes)."""
+        [record] = self._find(self._index(account), [instance_id])
+        return _console(record, self.region), self._now
+
     # Tags
 
     @_operation
@@ -319,6 +449,179 @@ class Simulator:
             for key, value in record.tags.items()
         ]
 
+    @_operation
+    def delete_tags(
+        self,
+        account: str,
+        resource_ids: Sequence[str],
+        tags: Mapping[str, str | None] | None = None,
+    ) -> None:
+        """Remove tags from every instance of `resource_ids`; one bad id and none changes.
+
+        With `tags` None, every tag goes; otherwise each key goes, when its value is None or
+        equals the one given (a tag whose value differs stays).
+        """
+        records = self._find(self._index(account), resource_ids)
+        if tags is not None:
+            if not isinstance(tags, Mapping):
+                raise InvalidParameter(f"tags must be a mapping, got {tags!r}")
+            for key, value in tags.items():
+                if not isinstance(key, str) or not (value is None or isinstance(value, str)):
+                    raise InvalidParameter(f"Bad tag to delete: {key!r}={value!r}")
+        for record in records:
+            if not record.tags:
+                continue
+            if tags is None:
+                record.tags = None
+                continue
+            kept = {
+                key: value
+                for key, value in record.tags.items()
+                if key not in tags or (tags[key] is not None and tags[key] != value)
+            }
+            record.tags = kept or None
+
+    # Key pairs
+
+    def create_key_pair(
+        self, account: str, name: str, key_type: str = "rsa"
+    ) -> tuple[KeyPair, str]:
+        """A new key pair of `key_type` ("rsa", 2048 bits, or "ed25519") named `name`, and its
+        private key in PEM, which the simulator does not keep."""
+        material = keypairs.generate(key_type)  # outside the lock: RSA takes milliseconds
+        return self._store_created_key(account, name, material)
+
+    @_operation_named("create_key_pair")
+    def _store_created_key(
+        self, account: str, name: str, material: KeyMaterial
+    ) -> tuple[KeyPair, str]:
+        pair = self._add_key_pair(account, name, material, "create_key_pair")
+        return pair, material.private_key
+
+    @_operation
+    def import_key_pair(self, account: str, name: str, public_key: bytes | str) -> KeyPair:
+        """A key pair named `name` from a user's public key (OpenSSH, RFC 4716, PEM or base64
+        DER; RSA of 1024 to 4096 bits, or ed25519)."""
+        self._index(account)
+        return self._add_key_pair(
+            account, name, keypairs.from_public_key(public_key), "import_key_pair"
+        )
+
+    @_operation
+    def describe_key_pairs(
+        self,
+        account: str,
+        names: Sequence[str] | None = None,
+        ids: Sequence[str] | None = None,
+    ) -> list[KeyPair]:
+        """The account's key pairs in creation order; with `names` or `ids`, exactly those."""
+        return self._find_key_pairs(account, names, ids)
+
+    @_operation
+    def delete_key_pair(
+        self, account: str, name: str | None = None, key_pair_id: str | None = None
+    ) -> KeyPair | None:
+        """Delete a key pair by name or by id; the one deleted. Deleting a name that names
+        no key pair succeeds (None), as on EC2; an unknown id is `UnknownKeyPair`."""
+        if (name is None) == (key_pair_id is None):
+            raise InvalidParameter("Give a key pair name or a key pair id, not both")
+        pairs = self._key_pairs_of(account)
+        if name is not None:
+            found = pairs.get(name) if isinstance(name, str) else None
+            if found is None:
+                return None
+        else:
+            [found] = self._find_key_pairs(account, ids=[key_pair_id])  # type: ignore[list-item]
+        del pairs[found.name]
+        self._note(KEY_PAIR, found.id, account, AVAILABLE, DELETED, "delete_key_pair")
+        return found
+
+    # Security groups
+
+    @_operation
+    def describe_security_groups(
+        self,
+        account: str,
+        ids: Sequence[str] | None = None,
+        names: Sequence[str] | None = None,
+    ) -> list[SecurityGroup]:
+        """The account's security groups in creation order; with `ids` or `names`, exactly
+        those (ids first)."""
+        table = self._group_table(account)
+        return table.find(
+            None if ids is None else _strings(ids, "ids"),
+            None if names is None else _strings(names, "names"),
+        )
+
+    @_operation
+    def create_security_group(self, account: str, name: str, description: str) -> SecurityGroup:
+        """A new group (no ingress, all egress) in the account's default VPC."""
+        group = self._group_table(account).create(name, description)
+        self._note(SECURITY_GROUP, group.id, account, None, AVAILABLE, "create_security_group")
+        return group
+
+    @_operation
+    def authorize_security_group_ingress(
+        self,
+        account: str,
+        permissions: Sequence[Permission],
+        *,
+        group_id: str | None = None,
+        group_name: str | None = None,
+    ) -> list[Rule]:
+        """Add ingress rules to a group (by id or name); one already there and none is added."""
+        table = self._group_table(account)
+        group = self._resolve_group(table, group_id, group_name)
+        rules = table.authorize(group.id, _permissions(permissions))
+        self._note(
+            SECURITY_GROUP,
+            group.id,
+            account,
+            AVAILABLE,
+            AVAILABLE,
+            "authorize_security_group_ingress",
+        )
+        return rules
+
+    @_operation
+    def revoke_security_group_ingress(
+        self,
+        account: str,
+        permissions: Sequence[Permission],
+        *,
+        group_id: str | None = None,
+        group_name: str | None = None,
+    ) -> list[Rule]:
+        """Remove ingress rules from a group (by id or name); one not there and none goes."""
+        table = self._group_table(account)
+        group = self._resolve_group(table, group_id, group_name)
+        rules = table.revoke(group.id, _permissions(permissions))
+        self._note(
+            SECURITY_GROUP, group.id, account, AVAILABLE, AVAILABLE, "revoke_security_group_ingress"
+        )
+        return rules
+
+    @_operation
+    def delete_security_group(
+        self, account: str, *, group_id: str | None = None, group_name: str | None = None
+    ) -> SecurityGroup:
+        """Delete a group (by id or name): not `default`, nor one an instance that is not
+        terminated or another group's rule uses (`DependencyViolation`)."""
+        table = self._group_table(account)
+        group = self._resolve_group(table, group_id, group_name)
+        index = self._index(account)
+
+        def in_use(wanted: str) -> bool:
+            return any(
+                record.state != lifecycle.TERMINATED
+                and any(pair[0] == wanted for pair in record.groups)
+                for record in index.values()
+            )
+
+        deleted = table.delete(group.id, in_use)
+        self._note(SECURITY_GROUP, deleted.id, account, AVAILABLE, DELETED, "delete_security_group")
+        return deleted
+
     # Test control
 
     @_control
@@ -343,7 +646,8 @@ class Simulator:
 
     @_control
     def reset(self) -> None:
-        """Drop every instance, tag, audit entry and fault; keep the configuration and clock."""
+        """Drop every instance, tag, audit entry and fault, and put the key pairs and security
+        groups back to the configured ones; keep the configuration and clock."""
         self.faults.clear()
         self._start_empty()
 
@@ -491,6 +795,86 @@ class Simulator:
             return None
         return max(zone.limit - self._occupied[zone.name], 0)
 
+    def _note(
+        self, kind: str, resource_id: str, account: str, source: str | None, to: str, cause: str
+    ) -> None:
+        """Audit a change of a key pair or security group, now."""
+        self._audit.record(resource_id, account, source, to, cause, self._now, kind)
+
+    def _key_pairs_of(self, account: str) -> dict[str, KeyPair]:
+        self._index(account)
+        return self._key_pairs[account]
+
+    def _key_pair(self, account: str, name: str, material: KeyMaterial) -> KeyPair:
+        return KeyPair(
+            self._fresh_resource_id("key"), name, account, material.key_type,
+            material.fingerprint, material.public_key, self._now,
+        )  # fmt: skip
+
+    def _add_key_pair(self, account: str, name: str, material: KeyMaterial, cause: str) -> KeyPair:
+        pairs = self._key_pairs_of(account)
+        _key_name(name)
+        if name in pairs:
+            raise DuplicateKeyPair(f"The keypair '{name}' already exists.")
+        pair = self._key_pair(account, name, material)
+        pairs[name] = pair
+        self._note(KEY_PAIR, pair.id, account, None, AVAILABLE, cause)
+        return pair
+
+    def _find_key_pairs(
+        self,
+        account: str,
+        names: Sequence[str] | None = None,
+        ids: Sequence[str] | None = None,
+    ) -> list[KeyPair]:
+        pairs = self._key_pairs_of(account)
+        if names is None and ids is None:
+            return list(pairs.values())
+        by_id = {pair.id: pair for pair in pairs.values()}
+        found: list[KeyPair] = []
+        for key_pair_id in _unique(_strings(ids or (), "ids")):
+            if key_pair_id not in by_id:
+                raise UnknownKeyPair(f"The key pair ID '{key_pair_id}' does not exist")
+            found.append(by_id[key_pair_id])
+        for name in _unique(_strings(names or (), "names")):
+            if name not in pairs:
+                raise UnknownKeyPair(f"The key pair '{name}' does not exist")
+            found.append(pairs[name])
+        return list(dict.fromkeys(found))
+
+    def _group_table(self, account: str) -> GroupTable:
+        self._index(account)
+        return self._groups[account]
+
+    def _resolve_group(
+        self, table: GroupTable, group_id: str | None, group_name: str | None
+    ) -> SecurityGroup:
+        if (group_id is None) == (group_name is None):
+            raise InvalidParameter("Give a security group id or a security group name")
+        if group_id is not None:
+            return table.resolve(_string(group_id, "group_id"))
+        return table.resolve(_string(group_name, "group_name"), by_name=True)
+
+    def _launch_groups(
+        self, account: str, ids: Sequence[str] | None, names: Sequence[str] | None
+    ) -> tuple[tuple[str, str], ...]:
+        """(id, name) of the groups named by `ids` and `names`; `default` when neither."""
+        table = self._group_table(account)
+        if not ids and not names:
+            return table.names([table.resolve(DEFAULT_GROUP, by_name=True).id])
+        groups = table.find(
+            _strings(ids, "security_group_ids") if ids else [],
+            _strings(names, "security_group_names") if names else [],
+        )
+        return tuple((group.id, group.name) for group in groups)
+
+    def _fresh_resource_id(self, prefix: str) -> str:
+        while True:
+            resource_id = self._resource_ids.make(prefix)
+            if resource_id not in self._used_ids:
+                self._used_ids.add(resource_id)
+                return resource_id
+
     def _fresh_id(self) -> str:
         while True:
             instance_id = self._ids.make()
@@ -510,6 +894,55 @@ def _strings(values: Iterable[str], what: str) -> list[str]:
     if bad:
         raise InvalidParameter(f"{what} must be a list of strings, got {bad[0]!r} in it")
     return values
+
+
+def _string(value: object, what: str) -> str:
+    if not isinstance(value, str):
+        raise InvalidParameter(f"{what} must be a string, got {value!r}")
+    return value
+
+
+def _key_name(name: object) -> str:
+    if not isinstance(name, str) or not 1 <= len(name) <= 255 or not name.isascii():
+        raise InvalidParameter(f"Invalid value '{name}' for KeyName: 1 to 255 ASCII characters")
+    return name
+
+
+def _permissions(permissions: Sequence[Permission]) -> list[Permission]:
+    if isinstance(permissions, str | bytes) or not isinstance(permissions, Iterable):
+        raise InvalidParameter(f"permissions must be a list of Permission, got {permissions!r}")
+    items = list(permissions)
+    if not items or not all(isinstance(item, Permission) for item in items):
+        raise InvalidParameter("permissions must be a non-empty list of Permission")
+    return items
+
+
+_CONSOLE_BOOT = (
+    "[    0.000000] Linux version 6.1.0-dctck (builder@dctck) #1 SMP PREEMPT_DYNAMIC",
+    "[    0.000000] Command line: BOOT_IMAGE=/boot/vmlinuz root=/dev/xvda1 console=ttyS0",
+    "[    0.104512] clocksource: Switched to clocksource kvm-clock",
+    "[    1.830117] EXT4-fs (xvda1): mounted filesystem with ordered data mode",
+)
+
+
+def _console(record: Record, region: str) -> str:
+    """A console log for `record`: nothing before its first boot completes."""
+    if record.state == lifecycle.PENDING and record.state_since == record.launched_at:
+        return ""
+    lines = [
+        *_CONSOLE_BOOT,
+        f"[    2.011408] dctck: instance {record.id} ({record.kind.name}, "
+        f"{record.kind.architecture}) in {record.zone}, {region}",
+        f"cloud-init[812]: ci-info: key pair for ec2-user: {record.key_name or '(none)'}",
+        f"cloud-init[812]: ci-info: security groups: "
+        f"{', '.join(name for _, name in record.groups) or '(none)'}",
+        "cloud-init[812]: Cloud-init v. 23.4 finished. Datasource DataSourceEc2Local.",
+    ]
+    if record.state in (lifecycle.STOPPING, lifecycle.STOPPED):
+        lines.append("[   60.000000] reboot: Power down")
+    elif record.state in (lifecycle.SHUTTING_DOWN, lifecycle.TERMINATED):
+        lines.append("[   60.000000] reboot: System halted")
+    return "\n".join(lines) + "\n"
 
 
 def _unique(values: Iterable[str]) -> list[str]:

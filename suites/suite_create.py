@@ -3,12 +3,14 @@
 SPEC 4: ``image``, ``realm`` and ``hardware_profile`` (``None`` where the provider cannot tell)
 are what was asked for, or sensible defaults, the default hardware profile fitting the image's
 architecture. ``image_id=None`` is a ValidationError; an unknown image, ``hwp_id`` or ``realm_id``
-a ValidationError or NotFound, and a refused create leaves no instance behind.
+a ValidationError or NotFound, and a refused create leaves no instance behind. SPEC 8: a driver
+declaring the ``user_name`` feature names the new instance as asked; one declaring nothing is
+not asked.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
@@ -54,6 +56,10 @@ RULE_REFLECTS = "SPEC 4: the new instance has the image, realm and hardware prof
 RULE_DEFAULT_HWP = "SPEC 4: the default hardware profile matches the image's architecture"
 RULE_REFUSED = "SPEC 4: create_instance refuses a malformed request"
 RULE_NOTHING = "SPEC 4: a refused create_instance creates nothing"
+RULE_FEATURES = "SPEC 8: features() returns {collection: {feature, ...}} without credentials"
+RULE_USER_NAME = "SPEC 8: with user_name declared, the new instance has the name asked for"
+#: The name a user_name check asks for: unusual enough that a default cannot match it.
+ASKED_NAME = "dctck named me Ünïcode/1"
 
 
 @dataclass(frozen=True)
@@ -250,3 +256,46 @@ def test_create_refuses_a_malformed_request(dctck_harness: Harness, refusal: str
         image_id = dctck_harness.default_image_id()
     outcome, added = dctck_harness.try_create(image_id, opts)
     require(refused_problems(outcome, refusal, added))
+
+
+# -- features --------------------------------------------------------------------------------------
+
+
+def declared_features(outcome: Outcome) -> Mapping[str, Any] | None:
+    """What ``features()`` declared: ``{}`` for a driver without the method; ``None`` when the
+    answer is not a mapping (a violation of SPEC 8)."""
+    if isinstance(outcome.error, AttributeError) and "features" in str(outcome.error):
+        return {}
+    value = outcome.value if outcome.returned else None
+    return value if isinstance(value, Mapping) else None
+
+
+def name_problems(views: Sequence[tuple[str, Any]], asked: str) -> list[Violation]:
+    """Each view (call, instance) of the new instance shows ``name`` exactly as ``asked``."""
+    return [
+        Violation(
+            call, RULE_USER_NAME, f"gave name {getattr(instance, 'name', None)!r}", repr(asked)
+        )
+        for call, instance in views
+        if getattr(instance, "name", None) != asked
+    ]
+
+
+@rule(RULE_USER_NAME)
+def test_declared_user_name_names_the_instance(dctck_harness: Harness) -> None:
+    outcome = dctck_harness.call("features")
+    declared = declared_features(outcome)
+    if declared is None:
+        require([Violation.of(outcome, RULE_FEATURES, "a mapping {collection: {feature, ...}}")])
+        return
+    if "user_name" not in (declared.get("instances") or ()):
+        raise NotApplicable("the driver declares no user_name feature on instances")
+    outcome, watch = dctck_harness.create(opts={"name": ASKED_NAME})
+    if watch is None:
+        require([Violation.of(outcome, RULE_USER_NAME, f"a new instance named {ASKED_NAME!r}")])
+        return
+    views = _views(dctck_harness, outcome, watch)
+    lookup = dctck_harness.call("instance", dctck_harness.subject.valid, watch.id)
+    if not isinstance(lookup.error, AttributeError):  # a driver need not have the lookups
+        views.append((str(lookup.call), lookup.value if lookup.returned else None))
+    require(name_problems(views, ASKED_NAME))

@@ -29,6 +29,7 @@ SPI_PARAMETERS: dict[str, tuple[str, ...]] = {
     "start_instance": ("credentials", "id"),
     "destroy_instance": ("credentials", "id"),
     "instance_states": (),
+    "features": (),
     "instance_actions_for": ("state",),
 }
 

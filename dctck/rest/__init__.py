@@ -1,6 +1,7 @@
-"""The Deltacloud REST front: the framework that serves a driver over HTTP, and its kit adapter.
+"""The Deltacloud REST front: the framework that serves drivers over HTTP, and its kit adapter.
 
-- :class:`RestApp`: the WSGI application (routes, JSON/XML, Basic auth, errors as statuses).
+- :class:`RestApp`: the WSGI application: Deltacloud's API (XML, JSON, and HTML pages for a
+  browser) over one driver or several, chosen per request (``DELTACLOUD_API.md``).
 - :class:`LoopbackServer`: any WSGI application on a background waitress server.
 - :class:`RestFront`: a driver behind a :class:`RestApp` on a loopback port, with the
   :class:`RestDriver` in front: the SPI over HTTP, which is how ``--dctck-via-rest`` certifies
@@ -11,10 +12,12 @@
 
 from __future__ import annotations
 
-from dctck.rest._app import API_VERSION, RestApp, driver_name
+from dctck.rest._app import API_VERSION, SERVER, Context, RestApp
 from dctck.rest._auth import CHALLENGE, basic_authorization
 from dctck.rest._client import RestDriver, UnexpectedResponse
-from dctck.rest._http import MAX_BODY, MAX_PARAMETERS, MAX_VALUE, HttpError, Request, Response
+from dctck.rest._hosting import Hosted, driver_label, driver_name
+from dctck.rest._http import MAX_BODY, MAX_PARAMETERS, MAX_VALUE, HttpError
+from dctck.rest._render import Documents
 from dctck.rest._serve import DEFAULT_PORT, ServeCommand
 from dctck.rest._server import AppFactory, LoopbackServer, RestFront, load_app_factory
 
@@ -22,20 +25,23 @@ __all__ = [
     "API_VERSION",
     "AppFactory",
     "CHALLENGE",
+    "Context",
     "DEFAULT_PORT",
+    "Documents",
+    "Hosted",
     "HttpError",
     "LoopbackServer",
     "MAX_BODY",
     "MAX_PARAMETERS",
     "MAX_VALUE",
-    "Request",
-    "Response",
     "RestApp",
     "RestDriver",
     "RestFront",
+    "SERVER",
     "ServeCommand",
     "UnexpectedResponse",
     "basic_authorization",
+    "driver_label",
     "driver_name",
     "load_app_factory",
 ]

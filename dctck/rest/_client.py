@@ -6,7 +6,7 @@ body) and each answer becomes what the driver would have returned or raised:
 ======  ==============================================================
 status  becomes
 ======  ==============================================================
-2xx     the models of the document (destroy: ``None``)
+2xx     the models of the document (destroy: ``None``); memory back from MB to GB
 400     ValidationError
 401     AuthException
 404     NotFound (a singular lookup returns ``None``)
@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Mapping
-from dataclasses import fields
+from decimal import Decimal
 from typing import Any, TypeVar
 
 import requests
@@ -43,7 +43,7 @@ from dctck._errors import (
 from dctck._models import HardwareProfile, Image, Instance, Realm
 from dctck._states import AUTO
 from dctck.rest._auth import basic_authorization
-from dctck.rest._render import COLLECTIONS, MEMBER_NAMES, href
+from dctck.rest._render import COLLECTIONS, MEMBER_NAMES, PROPERTY_UNITS, href
 
 __all__ = ["RestDriver", "UnexpectedResponse"]
 
@@ -51,6 +51,7 @@ _M = TypeVar("_M", HardwareProfile, Realm, Image, Instance)
 _COLLECTION_OF: dict[type, str] = {model: name for name, model in COLLECTIONS.items()}
 _MEMBERSHIP = (list, tuple, set, frozenset)
 _REFERENCES = ("image", "realm", "hardware_profile")
+_MB_PER_GB = 1024
 _ERRORS: dict[int, type[DriverError]] = {
     400: ValidationError,
     401: AuthException,
@@ -145,9 +146,10 @@ class RestDriver(BaseDriver):
 
     def instance_states(self) -> StateDeclaration:
         response = self._request("GET", "/api/instance_states", {})
-        states = self._document(response, 200).get("instance_states")
+        _expect(response, 200)
+        states = _json(response)
         if not isinstance(states, list):
-            raise _unexpected(response, "no instance_states list")
+            raise _unexpected(response, "no list of states")
         declaration: StateDeclaration = []
         for state in states:
             transitions = state.get("transitions") if isinstance(state, dict) else None
@@ -161,6 +163,20 @@ class RestDriver(BaseDriver):
             name: str = state.get("name")
             declaration.append((name, edges))
         return declaration
+
+    def features(self) -> dict[str, set[str]]:
+        """The features the front advertises for the driver it serves (SPEC 8)."""
+        response = self._request("GET", "/api", {})
+        api = self._document(response, 200).get("api")
+        links = api.get("links") if isinstance(api, dict) else None
+        if not isinstance(links, list):
+            raise _unexpected(response, "an entry point without links")
+        declared: dict[str, set[str]] = {}
+        for link in links:
+            names = link.get("features") if isinstance(link, dict) else None
+            if isinstance(names, list) and names:
+                declared[str(link.get("rel"))] = {str(name) for name in names}
+        return declared
 
     def close(self) -> None:
         """Close the HTTP sessions of every thread."""
@@ -190,7 +206,7 @@ class RestDriver(BaseDriver):
 
     def _act(self, credentials: Credentials, id: str, action: str) -> Instance:
         response = self._request("POST", _path("instances", id, action), credentials)
-        return self._member(Instance, self._document(response, 202))
+        return _model(Instance, self._document(response, 202), response)
 
     def _member(self, model_type: type[_M], document: _Document) -> _M:
         name = MEMBER_NAMES[_COLLECTION_OF[model_type]]
@@ -198,10 +214,7 @@ class RestDriver(BaseDriver):
 
     def _document(self, response: requests.Response, status: int) -> _Document:
         _expect(response, status)
-        try:
-            value = response.json()
-        except ValueError:
-            raise _unexpected(response, "a body that is not JSON") from None
+        value = _json(response)
         if not isinstance(value, dict):
             raise _unexpected(response, "a JSON body that is not an object")
         return _Document(value, response)
@@ -276,19 +289,63 @@ def _model(model_type: type[_M], item: object, response: requests.Response) -> _
     name = MEMBER_NAMES[_COLLECTION_OF[model_type]]
     if not isinstance(item, dict):
         raise _unexpected(response, f"a {name} that is not an object")
-    values = {f.name: item[f.name] for f in fields(model_type) if f.name in item}
-    if model_type is Instance:
-        for name in _REFERENCES:
-            reference = values.get(name)
-            if isinstance(reference, dict):
-                values[name] = reference.get("id")
-        actions = values.get("actions")
-        if isinstance(actions, list):
-            values["actions"] = [a.get("rel") if isinstance(a, dict) else a for a in actions]
     try:
+        values = _READERS[model_type](item)
         return model_type(**values)
-    except (TypeError, ValidationError) as exc:
-        raise _unexpected(response, f"a {name} it cannot read: {exc}") from None
+    except (TypeError, ValueError, KeyError, ArithmeticError, ValidationError) as exc:
+        raise _unexpected(response, f"a {name} it cannot read: {exc!r:.200}") from None
+
+
+def _profile_values(item: dict[str, Any]) -> dict[str, Any]:
+    values: dict[str, Any] = {"id": item["id"]}
+    for prop in item.get("properties", []):
+        name, value = prop["name"], prop["value"]
+        if name == "memory":
+            value = _number(Decimal(str(value)) / _MB_PER_GB)
+        if name in PROPERTY_UNITS:
+            values[name] = value
+    return values
+
+
+def _realm_values(item: dict[str, Any]) -> dict[str, Any]:
+    return {key: item.get(key) for key in ("id", "name", "state", "limit")}
+
+
+def _image_values(item: dict[str, Any]) -> dict[str, Any]:
+    values = {key: item.get(key) for key in ("id", "name", "architecture", "description")}
+    values["owner_id"] = item.get("owner")
+    return values
+
+
+def _instance_values(item: dict[str, Any]) -> dict[str, Any]:
+    values = {key: item.get(key) for key in ("id", "name", "state")}
+    values["owner_id"] = item.get("owner")
+    for key in _REFERENCES:
+        reference = item.get(key)
+        values[key] = reference.get("id") if isinstance(reference, dict) else reference
+    values["actions"] = [a.get("rel") if isinstance(a, dict) else a for a in item["actions"]]
+    for key in ("public_addresses", "private_addresses"):
+        values[key] = [a.get("address") if isinstance(a, dict) else a for a in item[key]]
+    return values
+
+
+_READERS: dict[type, Any] = {
+    HardwareProfile: _profile_values,
+    Realm: _realm_values,
+    Image: _image_values,
+    Instance: _instance_values,
+}
+
+
+def _number(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _json(response: requests.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        raise _unexpected(response, "a body that is not JSON") from None
 
 
 def _expect(response: requests.Response, status: int) -> None:
@@ -307,9 +364,9 @@ def _error(response: requests.Response) -> Exception:
 
 def _message(response: requests.Response) -> str:
     try:
-        error = response.json().get("error")
-        message = error.get("message") if isinstance(error, dict) else None
-    except (ValueError, AttributeError):
+        document = response.json()
+        message = document.get("message") if isinstance(document, dict) else None
+    except ValueError:
         message = None
     return message if isinstance(message, str) else f"{response.status_code} {response.reason}"
 

@@ -1,7 +1,7 @@
 """What a driver's exception becomes over HTTP.
 
 =========================  ======  ==========================
-driver raised              status  code
+driver raised              status  kind
 =========================  ======  ==========================
 AuthException, no creds    401     authentication_required (with the Basic challenge)
 AuthException, with creds  401     authentication_failed (with the Basic challenge)
@@ -50,9 +50,9 @@ def http_error_for(error: Exception, call: str, credentials: Mapping[str, str]) 
         if credentials:
             return challenge_error("authentication_failed", message or "credentials rejected")
         return challenge_error("authentication_required", message or "credentials required")
-    for error_type, status, code in _MAPPED:
+    for error_type, status, kind in _MAPPED:
         if isinstance(error, error_type):
-            return HttpError(status, code, message or f"{call} raised {type(error).__name__}")
+            return HttpError(status, kind, message or f"{call} raised {type(error).__name__}")
     _LOG.error("%s raised %s", call, type(error).__name__, exc_info=error)
     return driver_failure(f"{call} raised {type(error).__name__}")
 

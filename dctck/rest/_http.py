@@ -1,9 +1,10 @@
-"""Requests and responses as the REST front sees them, and the error any handler may raise.
+"""What the REST front reads from a request, and the error any handler may raise.
 
-A :class:`Request` is read from a WSGI environ: the path split into percent-decoded segments (from
-the raw request URI when the server gives it, so ``%2F`` inside an id stays inside the id), the
-query as ``(name, value)`` pairs, and a body read on demand within :data:`MAX_BODY` bytes.
-Anything malformed becomes an :class:`HttpError` with a 4xx status, never an exception of its own.
+werkzeug gives the request and response objects, routing, ``Accept`` parsing and conditional
+answers; this module adds what Deltacloud needs on top: the path as the client sent it (so ``%2F``
+inside an id stays inside the id), the matrix parameters of ``/api;driver=ec2/instances``, and
+strict reading of the query and the body (UTF-8, bounded). Anything malformed is an
+:class:`HttpError` with a 4xx status, never an exception of its own.
 """
 
 from __future__ import annotations
@@ -12,7 +13,10 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import unquote_to_bytes, urlsplit
+from urllib.parse import quote, unquote_to_bytes, urlsplit
+
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.wrappers import Request
 
 __all__ = [
     "FORM",
@@ -21,8 +25,11 @@ __all__ = [
     "MAX_PARAMETERS",
     "MAX_VALUE",
     "HttpError",
-    "Request",
-    "Response",
+    "Target",
+    "body_pairs",
+    "decode_segment",
+    "query_pairs",
+    "read_target",
 ]
 
 #: The largest request body read, in bytes; a larger one is refused with 413.
@@ -36,177 +43,126 @@ MAX_VALUE = 1024
 FORM = "application/x-www-form-urlencoded"
 JSON_BODY = "application/json"
 
+#: Segments (counted from the first, ``api``) that may carry matrix parameters: ``/api;driver=x``
+#: and ``/api/instances;image_id=y``. Ids never do: a ``;`` in an id is part of the id.
+_MATRIX_SEGMENTS = 2
 
-class HttpError(Exception):
-    """An answer other than success: status, a machine-readable code, a message for people.
 
-    ``parameter`` names the request parameter at fault (400); ``headers`` go into the response
-    (``WWW-Authenticate`` for 401, ``Allow`` for 405).
+class HttpError(HTTPException):
+    """An answer other than success: a status, a kind for machines, a message for people.
+
+    ``headers`` go into the response (``WWW-Authenticate`` for 401, ``Allow`` for 405).
     """
 
     def __init__(
-        self,
-        status: int,
-        code: str,
-        message: str,
-        *,
-        parameter: str | None = None,
-        headers: Iterable[tuple[str, str]] = (),
+        self, status: int, kind: str, message: str, *, headers: Iterable[tuple[str, str]] = ()
     ) -> None:
-        super().__init__(message)
+        super().__init__(description=message)
+        self.code = status
         self.status = status
-        self.code = code
+        self.kind = kind
         self.message = message
-        self.parameter = parameter
-        self.headers = list(headers)
+        self.extra_headers = list(headers)
 
-
-@dataclass
-class Response:
-    """A status, headers in order, and the body (empty for 204 and HEAD)."""
-
-    status: int
-    headers: list[tuple[str, str]] = field(default_factory=list)
-    body: bytes = b""
-
-    def header(self, name: str) -> str | None:
-        """The first value of header ``name`` (case-insensitive), or ``None``."""
-        wanted = name.lower()
-        return next((value for key, value in self.headers if key.lower() == wanted), None)
-
-    def without_header(self, name: str) -> Response:
-        """This response with every ``name`` header removed."""
-        wanted = name.lower()
-        kept = [(key, value) for key, value in self.headers if key.lower() != wanted]
-        return Response(self.status, kept, self.body)
+    def __str__(self) -> str:
+        return f"{self.status} {self.kind}: {self.message}"
 
 
 @dataclass(frozen=True)
-class Request:
-    """What a handler needs of one HTTP request."""
+class Target:
+    """The request target as the front routes it.
 
-    method: str
-    segments: tuple[str, ...]
-    query: tuple[tuple[str, str], ...]
-    base_url: str
-    environ: Mapping[str, Any]
+    ``path`` is still percent-encoded and free of matrix parameters; ``matrix`` holds those of
+    the ``api`` and collection segments; ``api_matrix`` is the text after ``/api`` that hrefs
+    repeat, so a client that chose ``/api;driver=ec2`` stays with that driver by following them.
+    """
 
-    @classmethod
-    def from_environ(cls, environ: Mapping[str, Any]) -> Request:
-        """Read method, path and query; a path or query that cannot be decoded is a 400."""
-        try:
-            segments = _segments(environ)
-            query = str(environ.get("QUERY_STRING", "")).encode("latin-1")
-        except UnicodeEncodeError:  # not a WSGI string: the server broke PEP 3333
-            raise HttpError(400, "bad_request", "the request target cannot be read") from None
-        return cls(
-            method=str(environ.get("REQUEST_METHOD", "GET")).upper(),
-            segments=segments,
-            query=tuple(_pairs(query, "query")),
-            base_url=_base_url(environ),
-            environ=environ,
-        )
-
-    @property
-    def path(self) -> str:
-        return "/" + "/".join(self.segments)
-
-    def header(self, name: str) -> str | None:
-        """A request header by name (``Accept``, ``Authorization``), or ``None``."""
-        key = name.upper().replace("-", "_")
-        if key not in ("CONTENT_TYPE", "CONTENT_LENGTH"):
-            key = "HTTP_" + key
-        value = self.environ.get(key)
-        return str(value) if value is not None else None
-
-    def query_value(self, name: str) -> str | None:
-        """The one value of query parameter ``name``; given twice is a 400."""
-        values = [value for key, value in self.query if key == name]
-        if len(values) > 1:
-            raise HttpError(
-                400,
-                "invalid_parameter",
-                f"parameter {name!r} is given more than once",
-                parameter=name,
-            )
-        return values[0] if values else None
-
-    def body_parameters(self) -> list[tuple[str, Any]]:
-        """The body's parameters: a form or a JSON object; empty when there is no body.
-
-        JSON values keep their types (the handler checks them); a form gives strings.
-        """
-        body = self._body()
-        if not body:
-            return []
-        media_type = (self.header("Content-Type") or "").partition(";")[0].strip().lower()
-        if media_type == FORM:
-            return list(_pairs(body, "body"))
-        if media_type == JSON_BODY:
-            return _json_object(body)
-        shown = repr(media_type) if media_type else "no Content-Type"
-        raise HttpError(
-            415,
-            "unsupported_media_type",
-            f"the body must be {FORM} or {JSON_BODY}, got {shown}",
-        )
-
-    def _body(self) -> bytes:
-        text = self.header("Content-Length")
-        stream = self.environ.get("wsgi.input")
-        if text is None or text.strip() == "":
-            if stream is None or not self.environ.get("wsgi.input_terminated"):
-                return b""
-            body = bytes(stream.read(MAX_BODY + 1))
-        else:
-            if not text.strip().isdigit():
-                raise HttpError(400, "bad_request", f"Content-Length {text!r} is not a number")
-            length = int(text)
-            if length > MAX_BODY:
-                body = b"x" * (MAX_BODY + 1)
-            else:
-                body = bytes(stream.read(length)) if stream is not None and length else b""
-        if len(body) > MAX_BODY:
-            raise HttpError(413, "too_large", f"the body is larger than {MAX_BODY} bytes")
-        return body
+    path: str
+    matrix: dict[str, str] = field(default_factory=dict)
+    api_matrix: str = ""
 
 
-def _segments(environ: Mapping[str, Any]) -> tuple[str, ...]:
-    """The percent-decoded path segments after ``SCRIPT_NAME``, without one trailing slash."""
+def read_target(environ: Mapping[str, Any]) -> Target:
+    """The target of the request: from the raw request URI when the server gives one."""
     raw_uri = environ.get("REQUEST_URI") or environ.get("RAW_URI")
     if raw_uri:
         raw = urlsplit(str(raw_uri)).path
         script = str(environ.get("SCRIPT_NAME", ""))
         if script and raw.startswith(script):
             raw = raw[len(script) :]
-        parts = [unquote_to_bytes(part) for part in raw.split("/")]
     else:
-        parts = [part.encode("latin-1") for part in str(environ.get("PATH_INFO", "")).split("/")]
-    if parts and parts[0] == b"":
-        parts = parts[1:]
-    if len(parts) > 1 and parts[-1] == b"":
-        parts = parts[:-1]
-    if parts == [b""]:
-        parts = []
+        path_info = str(environ.get("PATH_INFO", ""))
+        try:
+            raw = quote(path_info.encode("latin-1"), safe="/;=")
+        except UnicodeEncodeError:  # not a WSGI string: the server broke PEP 3333
+            raise HttpError(400, "bad_request", "the request target cannot be read") from None
+    segments = raw.split("/")
+    matrix: dict[str, str] = {}
+    api_matrix = ""
+    # segments[0] is the empty text before the leading slash
+    for index in range(1, min(len(segments), _MATRIX_SEGMENTS + 1)):
+        name, *parameters = segments[index].split(";")
+        for parameter in parameters:
+            key, equals, value = parameter.partition("=")
+            if not equals or not key:
+                raise HttpError(
+                    400, "bad_request", f"matrix parameter {parameter[:100]!r} is not NAME=VALUE"
+                )
+            matrix[decode_segment(key)] = decode_segment(value)
+        if index == 1 and parameters:
+            api_matrix = ";" + ";".join(parameters)
+        segments[index] = name
+    return Target("/".join(segments), matrix, api_matrix)
+
+
+def decode_segment(text: str) -> str:
+    """A percent-encoded path segment as text: strict UTF-8, at most :data:`MAX_VALUE` long."""
     try:
-        segments = tuple(part.decode("utf-8") for part in parts)
+        decoded = unquote_to_bytes(text).decode("utf-8")
     except UnicodeDecodeError:
         raise HttpError(400, "bad_request", "the path is not percent-encoded UTF-8") from None
-    for segment in segments:
-        if len(segment) > MAX_VALUE:
-            raise HttpError(
-                400,
-                "invalid_parameter",
-                f"a path segment is longer than {MAX_VALUE} characters",
-                parameter="id",
-            )
-    return segments
+    if len(decoded) > MAX_VALUE:
+        raise HttpError(
+            400, "invalid_parameter", f"a path segment is longer than {MAX_VALUE} characters"
+        )
+    return decoded
 
 
-def _pairs(encoded: bytes, where: str) -> Iterable[tuple[str, str]]:
-    """``a=1&b=2`` as ``[("a", "1"), ("b", "2")]``, strictly UTF-8, within the limits."""
-    if not encoded:
+def query_pairs(request: Request) -> list[tuple[str, str]]:
+    """The query as ``(name, value)`` pairs, in order, strictly UTF-8 and within the limits."""
+    try:
+        raw = str(request.environ.get("QUERY_STRING", "")).encode("latin-1")
+    except UnicodeEncodeError:
+        raise HttpError(400, "bad_request", "the request target cannot be read") from None
+    return _pairs(raw, "query")
+
+
+def body_pairs(request: Request) -> list[tuple[str, Any]]:
+    """The body's parameters: a form or a JSON object; empty when there is no body.
+
+    JSON values keep their types (the handler checks them); a form gives strings.
+    """
+    try:
+        body = request.get_data(cache=True)
+    except RequestEntityTooLarge:
+        body = b"x" * (MAX_BODY + 1)
+    if len(body) > MAX_BODY:
+        raise HttpError(413, "too_large", f"the body is larger than {MAX_BODY} bytes")
+    if not body:
         return []
+    media_type = request.mimetype
+    if media_type == FORM:
+        return list(_pairs(body, "body"))
+    if media_type == JSON_BODY:
+        return _json_object(body)
+    shown = repr(media_type) if media_type else "no Content-Type"
+    raise HttpError(
+        415, "unsupported_media_type", f"the body must be {FORM} or {JSON_BODY}, got {shown}"
+    )
+
+
+def _pairs(encoded: bytes, where: str) -> list[tuple[str, str]]:
+    """``a=1&b=2`` as ``[("a", "1"), ("b", "2")]``, strictly UTF-8, within the limits."""
     pairs: list[tuple[str, str]] = []
     for chunk in encoded.split(b"&"):
         if not chunk:
@@ -217,14 +173,13 @@ def _pairs(encoded: bytes, where: str) -> Iterable[tuple[str, str]]:
             )
         name, _, value = chunk.partition(b"=")
         try:
-            decoded = tuple(
+            key, text = (
                 unquote_to_bytes(part.replace(b"+", b" ")).decode("utf-8") for part in (name, value)
             )
         except UnicodeDecodeError:
             raise HttpError(
                 400, "bad_request", f"the {where} is not percent-encoded UTF-8"
             ) from None
-        key, text = decoded
         _check_length(key, text)
         pairs.append((key, text))
     return pairs
@@ -256,20 +211,5 @@ def _check_length(name: str, value: str) -> None:
         )
     if len(value) > MAX_VALUE:
         raise HttpError(
-            400,
-            "invalid_parameter",
-            f"parameter {name!r} is longer than {MAX_VALUE} characters",
-            parameter=name,
+            400, "invalid_parameter", f"parameter {name!r} is longer than {MAX_VALUE} characters"
         )
-
-
-def _base_url(environ: Mapping[str, Any]) -> str:
-    """``scheme://host[:port]`` plus ``SCRIPT_NAME``, as PEP 3333 reconstructs it."""
-    scheme = str(environ.get("wsgi.url_scheme", "http"))
-    host = environ.get("HTTP_HOST")
-    if not host:
-        host = str(environ.get("SERVER_NAME", "localhost"))
-        port = str(environ.get("SERVER_PORT", ""))
-        if port and port != {"https": "443", "http": "80"}.get(scheme):
-            host = f"{host}:{port}"
-    return f"{scheme}://{host}{environ.get('SCRIPT_NAME', '')}"

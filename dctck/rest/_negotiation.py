@@ -1,20 +1,27 @@
 """Content negotiation: which representation answers a request, from ``?format=`` or ``Accept``.
 
-JSON is the default (no ``Accept``, ``*/*``, ``application/*``); XML answers ``application/xml``;
-``/api/instance_states`` can also be a picture. A type the front cannot produce is a 406.
+As Deltacloud: no ``Accept`` gives XML; a bare ``*/*`` is a browser and gets HTML; ``q``-values
+are honoured (werkzeug parses them), so ``*/*; q=0.5, application/xml`` gets XML.
+``application/xhtml+xml`` is HTML and ``text/xml`` XML. ``/api/instance_states`` can also be a
+picture. A type the front cannot produce is a 406.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from werkzeug.wrappers import Request
+
 from dctck.rest._http import HttpError
 
 __all__ = [
     "CONTENT_TYPES",
+    "DOCUMENTS",
     "FORMATS",
+    "HTML",
     "JSON",
     "MERMAID",
+    "PICTURES",
     "SVG",
     "XML",
     "negotiate",
@@ -22,46 +29,43 @@ __all__ = [
 
 JSON = "application/json"
 XML = "application/xml"
+HTML = "text/html"
 SVG = "image/svg+xml"
 MERMAID = "text/plain"
 
+#: What every resource can be: in the order a tie (``*/*``, ``application/*``) is decided.
+DOCUMENTS = (HTML, XML, JSON)
+#: What ``/api/instance_states`` can be besides the documents.
+PICTURES = (SVG, MERMAID)
 #: ``?format=`` names.
-FORMATS = {"json": JSON, "xml": XML, "svg": SVG, "mermaid": MERMAID}
-#: The ``Content-Type`` header of each representation.
+FORMATS = {"xml": XML, "json": JSON, "html": HTML, "svg": SVG, "mermaid": MERMAID}
+#: The ``Content-Type`` header of each representation (clients compare the first three exactly).
 CONTENT_TYPES = {
     JSON: "application/json",
-    XML: "application/xml; charset=utf-8",
-    SVG: "image/svg+xml; charset=utf-8",
+    XML: "application/xml",
+    HTML: "text/html",
+    SVG: "image/svg+xml",
     MERMAID: "text/plain; charset=utf-8",
 }
+#: Other names clients use for the same representations; offered after the real ones.
+_ALIASES = {"text/xml": XML, "application/xhtml+xml": HTML}
 
 
-def negotiate(accept: str | None, format_name: str | None, available: Sequence[str]) -> str:
-    """The media type to answer with, among ``available`` (in the server's preference order).
-
-    ``?format=`` wins over ``Accept``. Among the types ``Accept`` allows, the highest ``q``
-    wins, then the most specific range that named it, then the server's order.
-    """
+def negotiate(request: Request, format_name: str | None, available: Sequence[str]) -> str:
+    """The media type to answer with, among ``available`` (in the server's preference order)."""
     if format_name is not None:
         wanted = FORMATS.get(format_name)
         if wanted is None or wanted not in available:
             raise _not_acceptable(f"format {format_name!r}", available)
         return wanted
-    if accept is None or not accept.strip():
-        return available[0]
-    ranges = _parse(accept)
-    best: tuple[float, int, int] | None = None
-    chosen = None
-    for preference, media_type in enumerate(available):
-        quality, specificity = _quality(media_type, ranges)
-        if quality <= 0:
-            continue
-        key = (quality, specificity, -preference)
-        if best is None or key > best:
-            best, chosen = key, media_type
+    accept = request.headers.get("Accept", "")
+    if not accept.strip():
+        return XML if XML in available else available[0]
+    offers = [*available, *(alias for alias, real in _ALIASES.items() if real in available)]
+    chosen = request.accept_mimetypes.best_match(offers)
     if chosen is None:
         raise _not_acceptable(f"Accept: {accept.strip()[:200]}", available)
-    return chosen
+    return _ALIASES.get(chosen, chosen)
 
 
 def _not_acceptable(asked: str, available: Sequence[str]) -> HttpError:
@@ -71,41 +75,3 @@ def _not_acceptable(asked: str, available: Sequence[str]) -> HttpError:
         "not_acceptable",
         f"cannot produce {asked}; available: {', '.join(available)} (or ?format={'|'.join(names)})",
     )
-
-
-def _parse(accept: str) -> list[tuple[str, str, float]]:
-    """``Accept`` as ``(type, subtype, q)`` ranges; malformed ranges are skipped."""
-    ranges = []
-    for item in accept.split(","):
-        media_range, *parameters = (part.strip() for part in item.split(";"))
-        kind, slash, subtype = media_range.lower().partition("/")
-        if not slash or not kind or not subtype:
-            continue
-        quality = 1.0
-        for parameter in parameters:
-            name, _, value = parameter.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    quality = min(max(float(value.strip()), 0.0), 1.0)
-                except ValueError:
-                    quality = 0.0
-        ranges.append((kind, subtype, quality))
-    return ranges
-
-
-def _quality(media_type: str, ranges: list[tuple[str, str, float]]) -> tuple[float, int]:
-    """The ``q`` of the most specific range matching ``media_type``, and that specificity."""
-    kind, _, subtype = media_type.partition("/")
-    best: tuple[int, float] = (-1, 0.0)
-    for range_kind, range_subtype, quality in ranges:
-        if (range_kind, range_subtype) == (kind, subtype):
-            specificity = 2
-        elif range_kind == kind and range_subtype == "*":
-            specificity = 1
-        elif (range_kind, range_subtype) == ("*", "*"):
-            specificity = 0
-        else:
-            continue
-        if specificity > best[0]:
-            best = (specificity, quality)
-    return best[1], best[0]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import Any, Self
 
@@ -23,7 +23,7 @@ from dctck.rest._http import MAX_BODY
 
 __all__ = ["AppFactory", "LoopbackServer", "RestFront", "load_app_factory", "server_options"]
 
-WSGIApp = Callable[[Mapping[str, Any], Callable[..., Any]], Iterable[bytes]]
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 #: Builds the REST application for a driver: :class:`RestApp` or a subclass, say.
 AppFactory = Callable[[Any], WSGIApp]
 

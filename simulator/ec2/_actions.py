@@ -17,6 +17,9 @@ from simulator._errors import UnknownInstance
 from simulator._instances import InstanceFacts, InstanceView
 from simulator._lifecycle import STATE_CODES
 from simulator._simulator import Simulator
+from simulator.ec2 import _group_actions as groups
+from simulator.ec2 import _instance_actions as instances
+from simulator.ec2 import _keypair_actions as keys
 from simulator.ec2 import _shapes as shapes
 from simulator.ec2._addresses import describe_addresses
 from simulator.ec2._errors import RequestError, invalid
@@ -43,6 +46,8 @@ class Call:
     dry_run: bool
     endpoint: str
     launches: Launches
+    owner_id: str = ""
+    """The account's 12-digit id, EC2's owner id of what it owns."""
 
     def ready(self) -> None:
         """Refuse unread parameters; answer DryRunOperation if that is all that was asked."""
@@ -78,6 +83,9 @@ def run_instances(call: Call) -> str:
     max_count = min(max_count, RUN_LIMIT)
     instance_type = p.string("InstanceType")
     zone = p.string("Placement.AvailabilityZone")
+    key_name = p.string("KeyName")
+    group_ids = p.strings("SecurityGroupId")
+    group_names = p.strings("SecurityGroup")
     tags = _tag_specifications(p)
     token = p.string("ClientToken")
     if token is not None and not 0 < len(token) <= 64:
@@ -95,6 +103,9 @@ def run_instances(call: Call) -> str:
             instance_type=instance_type,
             zone=zone,
             tags=tags or None,
+            key_name=key_name,
+            security_group_ids=group_ids or None,
+            security_group_names=group_names or None,
         )
 
     def replay(ids: Sequence[str]) -> list[InstanceView]:
@@ -104,18 +115,21 @@ def run_instances(call: Call) -> str:
             wanted = set(ids)
             return sim.describe_instances(account, where=lambda instance: instance.id in wanted)
 
-    fingerprint = (image_id, min_count, max_count, instance_type, zone, tuple(tags.items()))
+    fingerprint = (
+        image_id, min_count, max_count, instance_type, zone, tuple(tags.items()), key_name,
+        tuple(group_ids), tuple(group_names),
+    )  # fmt: skip
     reservation_id, views = call.launches.run(account, token, fingerprint, launch, replay)
     region = sim.region
     return shapes.reservation(
         reservation_id,
-        account,
+        call.owner_id,
         (shapes.instance(view, index, region) for index, view in enumerate(views)),
     )
 
 
 RUN_INSTANCES_IGNORED = (
-    "KeyName", "SecurityGroupId", "SecurityGroup", "SubnetId", "UserData", "Monitoring",
+    "SubnetId", "UserData", "Monitoring",
     "EbsOptimized", "IamInstanceProfile", "MetadataOptions", "BlockDeviceMapping",
     "CreditSpecification", "AdditionalInfo",
 )  # fmt: skip
@@ -130,6 +144,9 @@ INSTANCE_FILTERS: Mapping[str, Attribute[InstanceFacts]] = {
     "image-id": lambda instance: (instance.image_id,),
     "instance-type": lambda instance: (instance.instance_type,),
     "architecture": lambda instance: (instance.architecture,),
+    "key-name": lambda instance: (instance.key_name,) if instance.key_name else (),
+    "instance.group-id": lambda instance: tuple(group_id for group_id, _ in instance.groups),
+    "instance.group-name": lambda instance: tuple(name for _, name in instance.groups),
 }
 
 
@@ -148,7 +165,7 @@ def describe_instances(call: Call) -> str:
     call.ready()
     views = call.sim.describe_instances(call.account, ids or None, where=predicate)
     views, next_token = page(views, _view_id, max_results, token, "DescribeInstances")
-    launches, region, account = call.launches, call.sim.region, call.account
+    launches, region, owner_id = call.launches, call.sim.region, call.owner_id
     groups: list[tuple[str, list[str]]] = []
     for view in views:
         reservation_id, index = launches.place(view.id)
@@ -157,7 +174,7 @@ def describe_instances(call: Call) -> str:
         groups[-1][1].append(shapes.instance(view, index, region))
     reservations = item_set(
         "reservationSet",
-        (shapes.reservation(rid, account, instances) for rid, instances in groups),
+        (shapes.reservation(rid, owner_id, instances) for rid, instances in groups),
     )
     return reservations + element("nextToken", next_token)
 
@@ -209,8 +226,13 @@ def describe_images(call: Call) -> str:
     """DescribeImages: ImageId, Owner, Filter, MaxResults, NextToken."""
     p = call.params
     ids = [_image_id(image_id, "ImageId") for image_id in p.strings("ImageId")]
-    owners = p.strings("Owner")
-    predicate = parse_filters(p, IMAGE_FILTERS)
+    account, owner_id = call.account, call.owner_id
+    owners = [account if owner == owner_id else owner for owner in p.strings("Owner")]
+
+    def shown_owner(image: MachineImage) -> str:
+        return owner_id if image.owner == account else image.owner
+
+    predicate = parse_filters(p, {**IMAGE_FILTERS, "owner-id": lambda image: (shown_owner(image),)})
     max_results = p.integer("MaxResults", minimum=5, maximum=1000)
     token = p.string("NextToken")
     if ids and max_results is not None:
@@ -222,9 +244,9 @@ def describe_images(call: Call) -> str:
     call.ready()
     images = _matching(call.sim.images(call.account, ids or None, owners or None), predicate)
     images, next_token = page(images, _image_key, max_results, token, "DescribeImages")
-    return item_set("imagesSet", (shapes.image(image) for image in images)) + element(
-        "nextToken", next_token
-    )
+    return item_set(
+        "imagesSet", (shapes.image(image, shown_owner(image)) for image in images)
+    ) + element("nextToken", next_token)
 
 
 def _image_key(image: MachineImage) -> str:
@@ -450,6 +472,29 @@ ACTIONS: dict[str, tuple[str, Handler]] = {
     "DescribeInstanceTypes": ("instance_types", describe_instance_types),
     "CreateTags": ("create_tags", create_tags),
     "DescribeTags": ("describe_tags", describe_tags),
+    "DeleteTags": ("delete_tags", instances.delete_tags),
+    "DescribeInstanceStatus": ("describe_instance_status", instances.describe_instance_status),
+    "DescribeInstanceAttribute": (
+        "describe_instance_attribute",
+        instances.describe_instance_attribute,
+    ),
+    "ModifyInstanceAttribute": ("modify_instance_attribute", instances.modify_instance_attribute),
+    "GetConsoleOutput": ("get_console_output", instances.get_console_output),
+    "CreateKeyPair": ("create_key_pair", keys.create_key_pair),
+    "ImportKeyPair": ("import_key_pair", keys.import_key_pair),
+    "DescribeKeyPairs": ("describe_key_pairs", keys.describe_key_pairs),
+    "DeleteKeyPair": ("delete_key_pair", keys.delete_key_pair),
+    "DescribeSecurityGroups": ("describe_security_groups", groups.describe_security_groups),
+    "CreateSecurityGroup": ("create_security_group", groups.create_security_group),
+    "AuthorizeSecurityGroupIngress": (
+        "authorize_security_group_ingress",
+        groups.authorize_security_group_ingress,
+    ),
+    "RevokeSecurityGroupIngress": (
+        "revoke_security_group_ingress",
+        groups.revoke_security_group_ingress,
+    ),
+    "DeleteSecurityGroup": ("delete_security_group", groups.delete_security_group),
     "DescribeAddresses": ("addresses", describe_addresses),
 }
 """Every action served: its name -> (the simulator operation it calls, its handler)."""

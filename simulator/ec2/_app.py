@@ -61,6 +61,7 @@ class Ec2App:
         self._wall_clock = wall_clock
         self._verifier = Verifier(self.sim.account_secret, self.sim.region)
         self._serials = count(1)
+        self._owner_ids = {account.name: account.id for account in self.sim.config.accounts}
         self._control: Callable[[WSGIEnvironment, StartResponse], Iterable[bytes]] | None = None
         if control:
             self._control = ControlApi(self)
@@ -159,7 +160,9 @@ class Ec2App:
         dry_run = bool(params.boolean("DryRun"))
         host = header("host") or environ.get("SERVER_NAME", "localhost")
         _, handler = entry
-        call = Call(self.sim, account, params, dry_run, host, self.launches)
+        call = Call(
+            self.sim, account, params, dry_run, host, self.launches, self._owner_ids[account]
+        )
         return response(action, request_id, handler(call))
 
 

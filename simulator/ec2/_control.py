@@ -5,7 +5,7 @@ JSON objects; an error is `{"error": {"code": ..., "message": ...}}` with status
 argument), 404 (no such route), 405 (wrong method) or 409 (the clock is real).
 
     GET    /_sim/                          this list of routes
-    GET    /_sim/state                     region, clock, durations, accounts
+    GET    /_sim/state                     region, clock, durations, accounts, account_ids
     GET    /_sim/clock                     {"kind": "manual" | "real", "now": epoch seconds}
     POST   /_sim/clock/tick                {"seconds": 40}            -> the clock
     POST   /_sim/clock/move_to             {"when": 1700000000.0 | "2024-01-01T00:00:00Z"}
@@ -18,7 +18,8 @@ argument), 404 (no such route), 405 (wrong method) or 409 (the clock is real).
     POST   /_sim/faults/throttle           {"operation", "max_calls", "per_seconds"}
     POST   /_sim/faults/eventual_consistency  {"seconds"}
     DELETE /_sim/faults                    clear every fault
-    POST   /_sim/reset                     drop instances, tags, audit log, faults
+    POST   /_sim/reset                     drop instances, tags, audit log, faults, key pairs
+                                           and groups (back to the configured ones)
     GET    /_sim/audit?since=N             {"entries": [...from the N-th on], "next": N'}
 
 An `operation` is an EC2 action name (`RunInstances`), the simulator operation it calls
@@ -133,6 +134,7 @@ class ControlApi:
             "stop_seconds": config.stop_seconds,
             "terminated_retention_seconds": config.terminated_retention_seconds,
             "accounts": [account.name for account in config.accounts],
+            "account_ids": {account.name: account.id for account in config.accounts},
         }
 
     def _clock(self, body: Json, query: dict[str, list[str]]) -> Json:
@@ -242,6 +244,7 @@ class ControlApi:
                     "to_state": entry.to_state,
                     "cause": entry.cause,
                     "at": entry.at,
+                    "resource_type": entry.resource_type,
                 }
                 for entry in entries[int(since_text) :]
             ],

@@ -106,12 +106,18 @@ class Ec2Server:
 
         Only the first request pulls the loop's wake-up pipe: the loop closes that pipe with
         the sockets, so a second Ctrl-C during shutdown would write to a closed descriptor.
+        The closing task is queued and the pipe pulled under the pipe's own lock: otherwise a
+        worker thread's pull could wake the loop in between, which would run the task, close
+        the pipe, and leave this write to a closed (or reused) descriptor.
         """
         if self._stop_requested.is_set():
             return
         self._stop_requested.set()
         server = self._server
-        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+        trigger = server.trigger
+        with trigger.lock:  # the loop runs queued tasks under this lock
+            trigger.thunks.append(lambda: wasyncore.close_all(server._map))
+            trigger.pull_trigger()
 
     def stop(self, timeout: float = 10.0) -> None:
         """Stop serving and wait for the serving thread (if `start()` made one)."""

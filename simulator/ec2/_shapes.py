@@ -31,7 +31,7 @@ _STATE_REASON = dict.fromkeys(STATES, "") | dict.fromkeys(
     ("stopping", "stopped", SHUTTING_DOWN, "terminated"), _STOPPED_REASON
 )
 _INSTANCE_TAIL = (
-    "<monitoring><state>disabled</state></monitoring><groupSet/>"
+    "<monitoring><state>disabled</state></monitoring>"
     "<rootDeviceType>ebs</rootDeviceType><rootDeviceName>/dev/xvda</rootDeviceName>"
     "<blockDeviceMapping/><virtualizationType>hvm</virtualizationType>"
     "<hypervisor>xen</hypervisor><ebsOptimized>false</ebsOptimized>"
@@ -71,7 +71,7 @@ def instance(view: InstanceView, launch_index: int, region: str) -> str:
         f"<instanceId>{view.id}</instanceId><imageId>{text(view.image_id)}</imageId>"
         f"<instanceState>{_STATE_XML[view.state]}</instanceState>"
         f"<privateDnsName>ip-{private.replace('.', '-')}.{region}.compute.internal"
-        f"</privateDnsName>{public_xml}<reason/>"
+        f"</privateDnsName>{public_xml}<reason/>{element('keyName', view.key_name)}"
         f"<amiLaunchIndex>{launch_index}</amiLaunchIndex><productCodes/>"
         f"<instanceType>{text(view.instance_type)}</instanceType>"
         f"<launchTime>{timestamp(view.launched_at)}</launchTime>"
@@ -79,7 +79,18 @@ def instance(view: InstanceView, launch_index: int, region: str) -> str:
         f"<tenancy>default</tenancy></placement>"
         f"<privateIpAddress>{private}</privateIpAddress>{_STATE_REASON[view.state]}"
         f"<architecture>{text(view.architecture)}</architecture>"
-        f"{_INSTANCE_TAIL}{tag_set(view.tags)}"
+        f"{group_set(view.security_groups)}{_INSTANCE_TAIL}{tag_set(view.tags)}"
+    )
+
+
+def group_set(groups: Iterable[tuple[str, str]]) -> str:
+    """The `groupSet` of an instance: the id and name of each of its security groups."""
+    return item_set(
+        "groupSet",
+        (
+            f"{element('groupId', group_id)}{element('groupName', name)}"
+            for group_id, name in groups
+        ),
     )
 
 
@@ -100,11 +111,12 @@ def state_change(change: StateChange) -> str:
     )
 
 
-def image(image: MachineImage) -> str:
-    """One image, as DescribeImages lists it."""
+def image(image: MachineImage, owner_id: str | None = None) -> str:
+    """One image, as DescribeImages lists it; `owner_id` is shown as its owner (default: the
+    owner's name)."""
     return (
         f"{element('imageId', image.id)}{element('imageLocation', f'{image.owner}/{image.name}')}"
-        f"<imageState>available</imageState>{element('imageOwnerId', image.owner)}"
+        f"<imageState>available</imageState>{element('imageOwnerId', owner_id or image.owner)}"
         f"{element('isPublic', image.public)}{element('architecture', image.architecture)}"
         f"<imageType>machine</imageType><platformDetails>Linux/UNIX</platformDetails>"
         f"<usageOperation>RunInstances</usageOperation>{element('name', image.name)}"

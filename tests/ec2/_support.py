@@ -17,7 +17,9 @@ from botocore.credentials import Credentials
 from simulator.ec2 import API_VERSION, DEFAULT_ENDPOINT, Ec2App, call_wsgi, route_botocore
 from tests.simulator._support import (  # noqa: F401 (the EC2 tests import them from here)
     ARM_IMAGE,
+    ME_ID,
     MOCKUSER_IMAGE,
+    OTHER_ID,
     OTHERUSER_IMAGE,
     START,
     X86_IMAGE,

@@ -7,7 +7,6 @@ exact code and HTTP status.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -15,10 +14,10 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from simulator import ManualClock, Simulator
-from simulator.ec2 import Ec2App, Ec2Server
+from simulator.ec2 import Ec2App
 from tests.ec2._support import (
     ARM_IMAGE,
-    ME,
+    ME_ID,
     MOCKUSER_IMAGE,
     OTHERUSER_IMAGE,
     START,
@@ -27,32 +26,6 @@ from tests.ec2._support import (
 )
 
 FAST_WAIT = {"Delay": 0, "MaxAttempts": 30}
-
-
-@pytest.fixture(params=["in_process", pytest.param("served", marks=pytest.mark.live)])
-def connect(
-    request: pytest.FixtureRequest, app: Ec2App
-) -> Iterator[Callable[[tuple[str, str]], Any]]:
-    """Makes boto3 clients for some credentials: in-process, or over HTTP to a served app."""
-    if request.param == "in_process":
-        yield lambda credentials: client(credentials=credentials, app=app)
-        return
-    clients: list[Any] = []
-
-    def connect(credentials: tuple[str, str]) -> Any:
-        clients.append(client(server.url, credentials))
-        return clients[-1]
-
-    with Ec2Server(app, port=0, threads=4) as server:
-        yield connect
-        for each in clients:
-            each.close()  # no socket left for the garbage collector to warn about
-
-
-@pytest.fixture
-def boto(connect: Callable[[tuple[str, str]], Any]) -> Any:
-    """boto3 as mockuser."""
-    return connect(ME)
 
 
 def run(boto: Any, count: int = 1, **extra: Any) -> list[str]:
@@ -160,7 +133,7 @@ def test_run_instances_returns_one_reservation_that_describe_groups_the_same_way
     ids = [instance["InstanceId"] for instance in answer["Instances"]]
     assert [instance["AmiLaunchIndex"] for instance in answer["Instances"]] == [0, 1, 2]
     assert answer["ReservationId"] == "r-" + ids[0][2:]
-    assert answer["OwnerId"] == "mockuser"
+    assert answer["OwnerId"] == ME_ID
     (reservation,) = boto.describe_instances()["Reservations"]
     assert reservation["ReservationId"] == answer["ReservationId"]
     assert [instance["InstanceId"] for instance in reservation["Instances"]] == ids
@@ -308,8 +281,10 @@ def test_describe_images_lists_public_and_own_images_and_filters_them(boto):
     assert [(image["ImageId"], image["Public"]) for image in own] == [(MOCKUSER_IMAGE, False)]
     arm = boto.describe_images(Filters=[{"Name": "architecture", "Values": ["arm64"]}])
     assert [image["ImageId"] for image in arm["Images"]] == [ARM_IMAGE]
-    by_owner = boto.describe_images(Filters=[{"Name": "owner-id", "Values": ["mockuser"]}])
+    by_owner = boto.describe_images(Filters=[{"Name": "owner-id", "Values": [ME_ID]}])
     assert [image["ImageId"] for image in by_owner["Images"]] == [MOCKUSER_IMAGE]
+    assert own[0]["OwnerId"] == ME_ID
+    assert boto.describe_images(Owners=[ME_ID])["Images"] == own
     assert [i["ImageId"] for i in boto.describe_images(ImageIds=[ARM_IMAGE])["Images"]] == [
         ARM_IMAGE
     ]

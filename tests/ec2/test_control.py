@@ -8,8 +8,8 @@ import pytest
 import requests
 
 from simulator import RealClock, Simulator
-from simulator.ec2 import Ec2App, call_wsgi
-from tests.ec2._support import START, X86_IMAGE, call, error_of, json_of
+from simulator.ec2 import ACTIONS, Ec2App, call_wsgi
+from tests.ec2._support import ME_ID, OTHER_ID, START, X86_IMAGE, call, error_of, json_of
 
 URL = "https://ec2.simulator.invalid/_sim"
 
@@ -41,6 +41,7 @@ def test_state_reports_region_clock_durations_and_accounts(app):
             "stop_seconds": 20.0,
             "terminated_retention_seconds": 3600.0,
             "accounts": ["mockuser", "otheruser"],
+            "account_ids": {"mockuser": ME_ID, "otheruser": OTHER_ID},
         },
     )
 
@@ -142,9 +143,8 @@ def test_a_fault_on_authenticate_is_400_since_signatures_never_call_it(app, sim)
     assert (status, answer["error"]["message"]) == (
         400,
         "operation 'authenticate' is never called over HTTP, so a fault on it would never fire "
-        "(expected '*', an EC2 action such as RunInstances, or one of addresses, create_tags, "
-        "describe_instances, describe_tags, images, instance_types, reboot_instances, regions, "
-        "run_instances, start_instances, stop_instances, terminate_instances, zones)",
+        "(expected '*', an EC2 action such as RunInstances, or one of "
+        f"{', '.join(sorted(operation for operation, _ in ACTIONS.values()))})",
     )
     assert call(app, "DescribeRegions")[0] == 200
 
@@ -167,9 +167,11 @@ def test_the_audit_log_reads_from_an_offset(app, sim):
     assert answer == {
         "entries": [
             {"instance_id": view.id, "account": "mockuser", "from_state": None,
-             "to_state": "pending", "cause": "run_instances", "at": START},
+             "to_state": "pending", "cause": "run_instances", "at": START,
+             "resource_type": "instance"},
             {"instance_id": view.id, "account": "mockuser", "from_state": "pending",
-             "to_state": "running", "cause": "auto", "at": START + 40},
+             "to_state": "running", "cause": "auto", "at": START + 40,
+             "resource_type": "instance"},
         ],
         "next": 2,
     }  # fmt: skip
@@ -198,3 +200,17 @@ def test_the_control_api_answers_over_http(server):
     with requests.Session() as session:
         answer = session.post(f"{server.url}/_sim/clock/tick", json={"seconds": 2.5}, timeout=5)
     assert (answer.status_code, answer.json()) == (200, {"kind": "manual", "now": START + 2.5})
+
+
+def test_the_audit_log_names_the_type_of_each_resource_and_reset_restores_groups(app, sim):
+    pair, _ = sim.create_key_pair("mockuser", "k", "ed25519")
+    group = sim.create_security_group("mockuser", "web", "d")
+    status, answer = control(app, "GET", "audit")
+    assert status == 200
+    assert [(e["instance_id"], e["resource_type"], e["cause"]) for e in answer["entries"]] == [
+        (pair.id, "key-pair", "create_key_pair"),
+        (group.id, "security-group", "create_security_group"),
+    ]
+    assert control(app, "POST", "reset") == (200, {})
+    assert sim.describe_key_pairs("mockuser") == []
+    assert [g.name for g in sim.describe_security_groups("mockuser")] == ["default"]

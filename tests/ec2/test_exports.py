@@ -35,11 +35,16 @@ def test_every_exported_class_and_function_has_a_docstring():
             assert value.__doc__, name
 
 
-def test_the_actions_are_the_twelve_of_the_issue_and_describe_addresses():
+def test_the_actions_are_the_twelve_first_those_of_issue_9_and_describe_addresses():
     assert sorted(simulator.ec2.ACTIONS) == [
-        "CreateTags", "DescribeAddresses", "DescribeAvailabilityZones", "DescribeImages",
-        "DescribeInstanceTypes", "DescribeInstances", "DescribeRegions", "DescribeTags",
-        "RebootInstances", "RunInstances", "StartInstances", "StopInstances", "TerminateInstances",
+        "AuthorizeSecurityGroupIngress", "CreateKeyPair", "CreateSecurityGroup", "CreateTags",
+        "DeleteKeyPair", "DeleteSecurityGroup", "DeleteTags", "DescribeAddresses",
+        "DescribeAvailabilityZones", "DescribeImages", "DescribeInstanceAttribute",
+        "DescribeInstanceStatus", "DescribeInstanceTypes", "DescribeInstances", "DescribeKeyPairs",
+        "DescribeRegions", "DescribeSecurityGroups", "DescribeTags", "GetConsoleOutput",
+        "ImportKeyPair", "ModifyInstanceAttribute", "RebootInstances",
+        "RevokeSecurityGroupIngress", "RunInstances", "StartInstances", "StopInstances",
+        "TerminateInstances",
     ]  # fmt: skip
 
 
@@ -72,3 +77,16 @@ def test_importing_simulator_ec2_and_the_cli_loads_nothing_of_dctck():
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert result.stdout == "[]\n"
+
+
+def readme_actions() -> list[str]:
+    """The actions listed, one per line, under the README's "Supported EC2 actions"."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("### Supported EC2 actions", 1)[1].split("\n#", 1)[0]
+    return [line.split("`")[1] for line in section.splitlines() if line.startswith("- `")]
+
+
+def test_the_readme_lists_every_served_action_once_and_nothing_else():
+    listed = readme_actions()
+    assert len(listed) == len(set(listed)), "an action is listed twice"
+    assert set(listed) == set(simulator.ec2.ACTIONS)

@@ -9,6 +9,7 @@ failure names a case that can be replayed.
 
 from __future__ import annotations
 
+import base64
 import http.client
 import random
 import socket
@@ -20,10 +21,30 @@ from urllib.parse import urlencode
 
 import pytest
 
+from simulator import Permission
 from simulator.ec2 import ACTIONS, API_VERSION, MAX_BODY, Ec2App, Ec2Server, call_wsgi
 from tests.ec2._support import ME, OTHER, X86_IMAGE, signed_headers
 
 ENDPOINT = "https://ec2.simulator.invalid"
+ED25519 = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl"
+RULE = [
+    ("IpPermissions.1.IpProtocol", "tcp"),
+    ("IpPermissions.1.FromPort", "22"),
+    ("IpPermissions.1.ToPort", "22"),
+    ("IpPermissions.1.IpRanges.1.CidrIp", "0.0.0.0/0"),
+]
+FIXED = {
+    "CreateKeyPair": [("KeyType", "ed25519")],
+    "ImportKeyPair": [("PublicKeyMaterial", base64.b64encode(ED25519.encode()).decode())],
+    "DeleteKeyPair": [("KeyName", "fuzz-key")],
+    "DescribeKeyPairs": [("KeyName.1", "fuzz-key")],
+    "CreateSecurityGroup": [("GroupDescription", "fuzzed")],
+    "AuthorizeSecurityGroupIngress": [("GroupName", "fuzz-group"), *RULE],
+    "RevokeSecurityGroupIngress": [("GroupName", "fuzz-group"), *RULE],
+    "DeleteSecurityGroup": [("GroupName", "fuzz-group")],
+    "DescribeSecurityGroups": [("GroupName.1", "fuzz-group")],
+}  # fmt: skip
+"""Parameters that make a request of each new action plausible (and often valid)."""
 
 
 @dataclass
@@ -89,8 +110,19 @@ def base(rng: random.Random, ids: list[str]) -> Draft:
                        ("TagSpecification.1.Tag.1.Value", word(rng))]  # fmt: skip
     elif action.endswith("Instances") and (action != "DescribeInstances" or rng.random() < 0.5):
         params += [(f"InstanceId.{n}", instance_id) for n, instance_id in enumerate(some, 1)]
-    elif action == "CreateTags":
+    elif action in ("CreateTags", "DeleteTags"):
         params += [("ResourceId.1", some[0]), ("Tag.1.Key", word(rng)), ("Tag.1.Value", "v")]
+    elif action == "DescribeInstanceStatus":
+        params += [("InstanceId.1", some[0]), ("IncludeAllInstances", "true")]
+    elif action in ("GetConsoleOutput", "DescribeInstanceAttribute", "ModifyInstanceAttribute"):
+        params.append(("InstanceId", some[0]))
+        if action == "DescribeInstanceAttribute":
+            params.append(("Attribute", rng.choice(["instanceType", "groupSet"])))
+        elif action == "ModifyInstanceAttribute":
+            params.append(("InstanceType.Value", "m5.large"))
+    elif action in ("CreateKeyPair", "ImportKeyPair", "CreateSecurityGroup"):
+        params.append(("KeyName" if "Key" in action else "GroupName", word(rng)))
+    params += FIXED.get(action, [])
     return Draft(action, params)
 
 
@@ -228,6 +260,10 @@ def cases(seed: int, count: int, ids: list[str]) -> list[Draft]:
 
 def populate(app: Ec2App) -> list[str]:
     sim = app.sim
+    sim.create_key_pair("mockuser", "fuzz-key", "ed25519")
+    group = sim.create_security_group("mockuser", "fuzz-group", "fuzzed")
+    sim.authorize_security_group_ingress("mockuser", [Permission("udp", 53, 53, cidr="::/0")],
+                                         group_id=group.id)  # fmt: skip
     views = sim.run_instances("mockuser", X86_IMAGE, max_count=5, tags={"Name": "fixed"})
     sim.clock.tick(40)
     sim.stop_instances("mockuser", [views[-1].id])
@@ -241,6 +277,10 @@ def snapshot(app: Ec2App) -> tuple[object, ...]:
         sim.describe_instances("mockuser"),
         sim.describe_instances("otheruser"),
         sim.describe_tags("mockuser"),
+        sim.describe_key_pairs("mockuser"),
+        sim.describe_key_pairs("otheruser"),
+        sim.describe_security_groups("mockuser"),
+        sim.describe_security_groups("otheruser"),
     )
 
 

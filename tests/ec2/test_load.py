@@ -1,8 +1,10 @@
 """Load: concurrent boto3 clients doing whole lifecycles against one served simulator.
 
 The simulator runs on a real clock with short boot and stop times, so boto3's waiters poll
-while other clients act. Afterwards every instance is accounted for, every audit-log entry
-is a legal EC2 transition continuing its instance's history, and no answer was an error.
+while other clients act. Each round also makes a key pair and a security group, launches with
+them, checks status, changes the instance type while stopped, reads the console, deletes tags,
+then deletes the group and the key. Afterwards every instance is accounted for, every audit-log
+entry is a legal EC2 transition continuing its resource's history, and no answer was an error.
 """
 
 from __future__ import annotations
@@ -33,23 +35,39 @@ LEGAL = {
     ("stopping", "shutting_down", "terminate_instances"),
     ("stopped", "shutting_down", "terminate_instances"),
     ("shutting_down", "terminated", "auto"),
+    ("stopped", "stopped", "modify_instance_attribute"),
 }
 """EC2's transitions, written out here rather than read from the simulator's own table."""
 
 ONE_LIFECYCLE = [
     (None, "pending"), ("pending", "running"), ("running", "stopping"), ("stopping", "stopped"),
-    ("stopped", "pending"), ("pending", "running"), ("running", "running"),
-    ("running", "shutting_down"), ("shutting_down", "terminated"),
+    ("stopped", "stopped"), ("stopped", "pending"), ("pending", "running"),
+    ("running", "running"), ("running", "shutting_down"), ("shutting_down", "terminated"),
 ]  # fmt: skip
+KEY_PAIR_LIFE = [
+    (None, "available", "create_key_pair"), ("available", "deleted", "delete_key_pair"),
+]  # fmt: skip
+GROUP_LIFE = [
+    (None, "available", "create_security_group"),
+    ("available", "available", "authorize_security_group_ingress"),
+    ("available", "deleted", "delete_security_group"),
+]
+SSH = {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}
 
 
 def lifecycles(ec2: Any, name: str, created: list[str]) -> None:
     """ROUNDS times: launch two, run, stop, start, reboot, tag, terminate; waiting each time."""
     for round_number in range(ROUNDS):
+        label = f"{name}-{round_number}"
+        ec2.create_key_pair(KeyName=label, KeyType="ed25519" if round_number else "rsa")
+        group_id = ec2.create_security_group(GroupName=label, Description="load")["GroupId"]
+        ec2.authorize_security_group_ingress(GroupId=group_id, IpPermissions=[SSH])
         answer = ec2.run_instances(
             ImageId=X86_IMAGE,
             MinCount=1,
             MaxCount=2,
+            KeyName=label,
+            SecurityGroupIds=[group_id],
             Placement={"AvailabilityZone": "us-east-1a"},
             TagSpecifications=[
                 {"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": name}]}
@@ -57,19 +75,27 @@ def lifecycles(ec2: Any, name: str, created: list[str]) -> None:
         )
         ids = [instance["InstanceId"] for instance in answer["Instances"]]
         created.extend(ids)
-        ec2.get_waiter("instance_running").wait(InstanceIds=ids, WaiterConfig=WAIT)
+        ec2.get_waiter("instance_status_ok").wait(InstanceIds=ids, WaiterConfig=WAIT)
         ec2.stop_instances(InstanceIds=ids)
         ec2.get_waiter("instance_stopped").wait(InstanceIds=ids, WaiterConfig=WAIT)
+        for instance_id in ids:
+            ec2.modify_instance_attribute(
+                InstanceId=instance_id, InstanceType={"Value": "m5.large"}
+            )
         ec2.start_instances(InstanceIds=ids)
         ec2.get_waiter("instance_running").wait(InstanceIds=ids, WaiterConfig=WAIT)
         ec2.reboot_instances(InstanceIds=ids)
         ec2.create_tags(Resources=ids, Tags=[{"Key": "round", "Value": str(round_number)}])
+        ec2.delete_tags(Resources=ids, Tags=[{"Key": "round"}])
+        assert label in ec2.get_console_output(InstanceId=ids[0])["Output"]
         mine = ec2.describe_instances(Filters=[{"Name": "tag:Name", "Values": [name]}])
         assert {i["InstanceId"] for r in mine["Reservations"] for i in r["Instances"]} == set(
             created
         )
         ec2.terminate_instances(InstanceIds=ids)
         ec2.get_waiter("instance_terminated").wait(InstanceIds=ids, WaiterConfig=WAIT)
+        ec2.delete_security_group(GroupId=group_id)
+        ec2.delete_key_pair(KeyName=label)
 
 
 @pytest.mark.live
@@ -113,7 +139,13 @@ def test_concurrent_boto3_lifecycles_leave_every_instance_accounted_for_and_lega
         assert {view.state for view in listed} == {"terminated"}
 
     histories: dict[str, list[tuple[str | None, str]]] = defaultdict(list)
+    others: dict[tuple[str, str], list[tuple[str | None, str, str]]] = defaultdict(list)
     for entry in sim.audit_log():
+        if entry.resource_type != "instance":
+            others[entry.resource_type, entry.instance_id].append(
+                (entry.from_state, entry.to_state, entry.cause)
+            )
+            continue
         assert (entry.from_state, entry.to_state, entry.cause) in LEGAL, entry
         history = histories[entry.instance_id]
         assert entry.from_state == (history[-1][1] if history else None), entry
@@ -121,3 +153,9 @@ def test_concurrent_boto3_lifecycles_leave_every_instance_accounted_for_and_lega
     assert set(histories) == {i for ids in created.values() for i in ids}
     assert all(history == ONE_LIFECYCLE for history in histories.values())
     assert len(histories) >= WORKERS * ROUNDS
+    assert len(others) == 2 * WORKERS * ROUNDS
+    for (kind, _), history in others.items():
+        assert history == (KEY_PAIR_LIFE if kind == "key-pair" else GROUP_LIFE), history
+    for account in ("mockuser", "otheruser"):
+        assert sim.describe_key_pairs(account) == []
+        assert [group.name for group in sim.describe_security_groups(account)] == ["default"]

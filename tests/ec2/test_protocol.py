@@ -224,8 +224,8 @@ def test_lists_numbered_from_0_as_libcloud_sends_them_are_read_in_index_order(ap
 
 def test_ignored_run_instances_parameters_are_accepted(app, sim):
     status, _ = call(app, "RunInstances", {"ImageId": X86_IMAGE, "MinCount": "1",
-                                           "MaxCount": "1", "KeyName": "mine",
-                                           "SecurityGroupId.1": "sg-1"})  # fmt: skip
+                                           "MaxCount": "1", "SubnetId": "subnet-1",
+                                           "UserData": "eA=="})  # fmt: skip
     assert status == 200
     assert len(sim.describe_instances("mockuser")) == 1
 

@@ -9,7 +9,7 @@ from freezegun import freeze_time
 
 from simulator import ManualClock, Simulator
 from simulator.ec2 import Ec2App
-from tests.ec2._support import OTHER, START, error_of, form, send, signed_headers
+from tests.ec2._support import OTHER, OTHER_ID, START, error_of, form, send, signed_headers
 
 BODY = form("DescribeRegions")
 
@@ -24,7 +24,7 @@ def test_a_request_signed_by_an_account_is_answered_as_that_account(app, sim):
     body = form("DescribeInstances")
     status, content = send(app, body, signed_headers(body, credentials=OTHER))
     assert status == 200
-    assert b"<ownerId>otheruser</ownerId>" in content
+    assert f"<ownerId>{OTHER_ID}</ownerId>".encode() in content
 
 
 def test_no_authorization_header_is_missing_authentication_token_403(app):

@@ -62,13 +62,13 @@ VERDICTS = {
     "boto3_ec2:in_process": (
         ROOT / "examples",
         dict(zip(AREAS, [(13, 0, 0), (41, 0, 0), (79, 0, 0), (39, 0, 0), (7, 0, 0), (24, 0, 0),
-                         (9, 0, 0)], strict=True)),
+                         (10, 0, 0)], strict=True)),
         set(),
     ),
     "reference_drivers.libcloud:ec2_on_simulator": (
         ROOT,
         dict(zip(AREAS, [(13, 0, 0), (41, 0, 0), (79, 0, 0), (38, 1, 0), (7, 0, 0), (12, 12, 0),
-                         (7, 2, 0)], strict=True)),
+                         (8, 2, 0)], strict=True)),
         FSM_STATES_UNKNOWN | {
             "auth::test_public_catalogue_serves_every_caller[hardware_profiles]",
             "create::test_new_instance_is_what_was_asked[hwp_id]",
@@ -78,12 +78,13 @@ VERDICTS = {
     "reference_drivers.libcloud:dummy": (
         ROOT,
         dict(zip(AREAS, [(11, 0, 2), (38, 0, 3), (55, 0, 24), (22, 13, 4), (6, 0, 1), (16, 0, 2),
-                         (4, 4, 1)], strict=True)),
+                         (4, 5, 1)], strict=True)),
         DUMMY_TAKES_ANY_KEY | {
             "create::test_new_instance_is_what_was_asked[image_only]",
             "create::test_new_instance_is_what_was_asked[hwp_id]",
             "create::test_new_instance_is_what_was_asked[realm_id]",
             "create::test_new_instance_is_what_was_asked[hwp_id_and_realm_id]",
+            "create::test_declared_user_name_names_the_instance",
         },
     ),
 }  # fmt: skip

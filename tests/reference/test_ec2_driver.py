@@ -21,7 +21,7 @@ from dctck import (
 from dctck._recording import Recorder
 from reference_drivers import EC2Driver
 from tests.reference._support import OTHER, VALID
-from tests.simulator._support import ARM_IMAGE, MOCKUSER_IMAGE, OTHERUSER_IMAGE, X86_IMAGE
+from tests.simulator._support import ARM_IMAGE, ME_ID, MOCKUSER_IMAGE, OTHERUSER_IMAGE, X86_IMAGE
 
 REJECTED = {
     "wrong password": {"name": "mockuser", "password": "nope"},
@@ -173,7 +173,7 @@ def test_instance_model_has_spec_types_and_the_actions_of_its_state(driver):
     instance = running(driver, opts={"name": "web"})
     assert isinstance(instance, Instance)
     assert instance.name == "web"
-    assert instance.owner_id == "mockuser"
+    assert instance.owner_id == ME_ID  # the 12-digit account id, as on AWS
     assert instance.state in INSTANCE_STATES
     assert instance.actions == driver.instance_actions_for(instance.state)
     assert instance.public_addresses == ["198.18.0.1"]
@@ -322,7 +322,7 @@ def test_filters_on_every_spec_key(driver):
     assert {p.id.split(".")[0] for p in arm} == {"t4g", "m6g", "m7g", "c6g", "c7g", "r6g", "r7g"}
     assert driver.hardware_profiles(VALID, {"architecture": "ARM64"}) == []
     assert [r.id for r in driver.realms(VALID, {"id": ["us-east-1b", "nowhere"]})] == ["us-east-1b"]
-    assert [i.id for i in driver.images(VALID, {"owner_id": "mockuser"})] == [MOCKUSER_IMAGE]
+    assert [i.id for i in driver.images(VALID, {"owner_id": ME_ID})] == [MOCKUSER_IMAGE]
     assert driver.images(VALID, {"id": "ami-0a1b2c3d"}) == []
 
 

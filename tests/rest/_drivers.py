@@ -10,6 +10,7 @@ from dctck import (
     Instance,
     NotFound,
     Realm,
+    ValidationError,
 )
 
 ALICE = {"name": "alice", "password": "s3cret"}
@@ -142,3 +143,19 @@ class CatalogueOnly:
 
     def instance_states(self):
         return STATES
+
+
+class Regional(TinyDriver):
+    """A TinyDriver with providers: ``north`` (its own) and ``south``, each with its own store."""
+
+    def __init__(self, provider="north"):
+        super().__init__()
+        self.provider = provider
+
+    def providers(self):
+        return ["north", "south"]
+
+    def for_provider(self, name):
+        if name not in self.providers():
+            raise ValidationError(f"no provider {name!r}")
+        return Regional(name)

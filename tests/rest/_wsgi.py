@@ -29,7 +29,8 @@ class Answer:
 
     @property
     def error(self):
-        return self.json()["error"]
+        """The JSON error document: ``{"code": status, "message": ..., "error": kind}``."""
+        return self.json()
 
 
 def request(app, method, target, *, headers=None, body=b"", auth=MOCK_AUTH, raw_uri=True):

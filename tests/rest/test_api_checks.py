@@ -12,28 +12,37 @@ from dctck import (
     StateMachine,
     ValidationError,
 )
-from dctck.kit import Call, Harness, Outcome, Subject
-from dctck.rest import RestApp
-from reference_drivers import MockDriver
-from suites.suite_api import (
+from dctck.kit import (
     RULE_CHALLENGE,
     RULE_ERRORS,
     RULE_LISTING,
     STATE_FORMATS,
+    Call,
     Exchange,
+    Harness,
+    Outcome,
+    Subject,
     challenge_problems,
     declaration_of,
     declaration_of_xml,
     declared_pairs,
     driver_error_status,
+    entry_links,
     error_answer_problems,
     error_document_problems,
-    error_of,
+    error_kind,
+    etag_problems,
+    feature_problems,
     following_new_instances,
+    format_problems,
+    header_problems,
     listing_problems,
+    shape_problems,
     shows_machine,
     status_problems,
 )
+from dctck.rest import RestApp
+from reference_drivers import MockDriver
 from tests.rest._drivers import STATES, TinyDriver
 from tests.rest._wsgi import request
 
@@ -46,8 +55,8 @@ def exchange(status, document=None, headers=None, request="GET /api/images"):
     return Exchange(request, status, {**JSON, **(headers or {})}, body)
 
 
-def error(status, code="x", message="m"):
-    return {"error": {"status": status, "code": code, "message": message}}
+def error(status, kind="x", message="m"):
+    return {"code": status, "message": message, "error": kind}
 
 
 def test_an_exchange_describes_its_answer():
@@ -65,8 +74,8 @@ def test_status_problems_name_the_request_rule_and_both_statuses():
     (problem,) = status_problems(exchange(500, error(500)), RULE_ERRORS, 400, 404)
     assert str(problem) == (
         "GET /api/images [REST: errors answer their documented status with an error document]"
-        ' answered 500 application/json \'{"error": {"status": 500, "code": "x", "message":'
-        ' "m"}}\', expected status 400 or 404'
+        ' answered 500 application/json \'{"code": 500, "message": "m", "error": "x"}\','
+        " expected status 400 or 404"
     )
 
 
@@ -76,6 +85,25 @@ def test_status_problems_name_the_request_rule_and_both_statuses():
         (exchange(404, error(404)), []),
         (exchange(404, error(400)), ["error document"]),
         (exchange(404, {"error": "no"}), ["error document"]),
+        (exchange(404, {"code": 404, "message": "m"}), ["error document"]),
+        (
+            Exchange(
+                "GET /x",
+                404,
+                {"Content-Type": "application/xml"},
+                b'<error status="404"><code>404</code><message>m</message></error>',
+            ),
+            [],
+        ),
+        (
+            Exchange(
+                "GET /x",
+                404,
+                {"Content-Type": "application/xml"},
+                b'<error status="400"><code>400</code><message>m</message></error>',
+            ),
+            ["error document"],
+        ),
         (
             Exchange("GET /x", 404, {"Content-Type": "text/html"}, b"<h1>404</h1>"),
             ["error document"],
@@ -112,19 +140,15 @@ def test_an_error_answer_is_judged_on_its_document_only_once_the_status_is_right
     (wrong_status,) = error_answer_problems(exchange(500, error(500)), RULE_ERRORS, 404)
     assert wrong_status.expected == "status 404"
     (no_document,) = error_answer_problems(exchange(404, {"x": 1}), RULE_ERRORS, 404)
-    assert no_document.expected.startswith('a JSON error document {"error": {"status": 404,')
+    assert no_document.expected.startswith('a JSON error document {"code": 404,')
 
 
 @pytest.mark.parametrize(
     ("document", "found"),
-    [
-        (error(405, code="c"), {"status": 405, "code": "c", "message": "m"}),
-        ([1], {}),
-        ({"error": "x"}, {}),
-    ],
+    [(error(405, kind="action_not_allowed"), "action_not_allowed"), ([1], None), ({}, None)],
 )
-def test_error_of_reads_the_error_object_or_gives_an_empty_one(document, found):
-    assert error_of(exchange(405, document)) == found
+def test_error_kind_reads_the_documents_kind(document, found):
+    assert error_kind(exchange(405, document)) == found
 
 
 def test_a_challenge_needs_401_and_basic_realm():
@@ -151,19 +175,17 @@ def test_listing_problems_compare_ids_in_order():
 def test_declarations_read_back_from_json_and_xml():
     import xml.etree.ElementTree as ET
 
-    document = {
-        "instance_states": [
-            {"name": "begin", "transitions": [{"to": "pending", "action": "create"}]},
-            {"name": "pending", "transitions": [{"to": "running", "auto": True}]},
-        ]
-    }
+    document = [
+        {"name": "begin", "transitions": [{"to": "pending", "action": "create"}]},
+        {"name": "pending", "transitions": [{"to": "running", "auto": True}]},
+    ]
     expected = [("begin", {"pending": "create"}), ("pending", {"running": "_auto_"})]
     assert declaration_of(document) == expected
-    assert declaration_of({"instance_states": [{"name": "x"}]}) is None
+    assert declaration_of([{"name": "x"}]) is None
+    assert declaration_of({"instance_states": document}) is None
     root = ET.fromstring(
-        '<instance_states><state name="begin"><transitions><transition to="pending"'
-        ' action="create"/></transitions></state><state name="pending"><transitions>'
-        '<transition to="running" auto="true"/></transitions></state></instance_states>'
+        '<states><state name="begin"><transition to="pending" action="create"/></state>'
+        '<state name="pending"><transition to="running" auto="true"/></state></states>'
     )
     assert declaration_of_xml(root) == expected
 
@@ -244,3 +266,80 @@ def test_nothing_enters_the_ledger_when_the_account_could_not_list_before():
         pass
     assert harness.watches == []
     subject.close()
+
+
+def xml_exchange(body, status=200, content_type="application/xml", request="GET /api"):
+    return Exchange(request, status, {"Content-Type": content_type}, body.encode())
+
+
+def test_entry_links_are_the_link_children_of_api_only():
+    flat = xml_exchange('<api driver="x"><link rel="images" href="h"/></api>')
+    assert list(entry_links(flat)) == ["images"]
+    nested = xml_exchange('<api driver="x"><links><link rel="images" href="h"/></links></api>')
+    assert entry_links(nested) == {}
+    assert entry_links(xml_exchange("<drivers/>")) is None
+
+
+def test_features_must_be_advertised_exactly_in_both_formats():
+    as_xml = xml_exchange(
+        '<api><link rel="instances" href="h"><feature name="user_name" rel="create"/></link>'
+        '<link rel="images" href="h"/></api>'
+    )
+    links = [{"rel": "instances", "features": ["user_name"]}, {"rel": "images", "features": []}]
+    as_json = exchange(200, {"api": {"links": links}}, request="GET /api")
+    assert feature_problems(as_xml, as_json, {"instances": {"user_name"}}) == []
+    xml_problem, json_problem = feature_problems(as_xml, as_json, {})
+    assert str(xml_problem) == (
+        "GET /api [REST: the entry point advertises exactly the driver's features (SPEC 8)]"
+        " advertised {'instances': ['user_name']} in XML, expected {}"
+    )
+    assert json_problem.happened == "advertised {'instances': ['user_name']} in JSON"
+
+
+def test_headers_name_the_server_version_and_the_driver():
+    good = Exchange(
+        "GET /api", 404, {"Server": "Apache-Deltacloud/1.1", "X-Deltacloud-Driver": "m"}
+    )
+    assert header_problems(good, "1.1", "m") == []
+    (problem,) = header_problems(Exchange("GET /api", 200, {"Server": "waitress"}), "1.1", "m")
+    assert str(problem) == (
+        "GET /api [REST: every answer carries Server: Apache-Deltacloud/<version> and the driver]"
+        " answered 200 with Server: waitress, X-Deltacloud-Driver: None, expected Server:"
+        " Apache-Deltacloud/1.1, X-Deltacloud-Driver: m"
+    )
+
+
+def test_an_etag_is_needed_and_must_give_304():
+    tagged = Exchange("GET /api", 200, {"ETag": '"a"'})
+    assert etag_problems(tagged, Exchange("GET /api If-None-Match", 304)) == []
+    (no_tag,) = etag_problems(Exchange("GET /api", 200), Exchange("GET /api", 200))
+    assert no_tag.happened == "answered 200 without an ETag"
+    (no_304,) = etag_problems(tagged, Exchange("GET /api If-None-Match", 200))
+    assert no_304.expected == "status 304"
+
+
+def test_json_with_a_charset_is_not_the_json_type():
+    document = {"images": [{"id": "a"}]}
+    exact = exchange(200, document)
+    assert format_problems(exact, "application/json", "images", ["a"]) == []
+    charset = Exchange(
+        "GET /api/images", 200, {"Content-Type": "application/json; charset=utf-8"}, exact.body
+    )
+    (problem,) = format_problems(charset, "application/json", "images", ["a"])
+    assert problem.expected == "200 Content-Type: application/json with the images ['a']"
+
+
+def test_shapes_need_names_references_actions_and_addresses_once():
+    good = (
+        '<instances><instance id="i"><name>i</name><image id="m"/><realm id="r"/>'
+        '<state>RUNNING</state><actions><link rel="stop" method="post" href="h"/></actions>'
+        "<public_addresses/><private_addresses/><storage_volumes/></instance></instances>"
+    )
+    assert shape_problems(xml_exchange(good, request="GET /api/instances"), "instances") == []
+    bad = good.replace("<name>i</name>", "").replace("<storage_volumes/>", "")
+    bad = bad.replace(' method="post"', "")
+    (problem,) = shape_problems(xml_exchange(bad, request="GET /api/instances"), "instances")
+    assert problem.happened == (
+        "gave <instance id='i'> with no non-empty <name>, 0 <storage_volumes>,"
+        " an action link {'rel': 'stop', 'href': 'h'}"
+    )

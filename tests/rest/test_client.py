@@ -25,18 +25,19 @@ URL = "http://front.test:9"
 INSTANCE = {
     "id": "i-1",
     "href": f"{URL}/api/instances/i-1",
-    "name": None,
-    "owner_id": "alice",
-    "image": {"id": "img-1", "href": f"{URL}/api/images/img-1"},
-    "realm": {"id": "r-1", "href": "..."},
-    "hardware_profile": None,
+    "name": "web",
     "state": "RUNNING",
+    "owner": "alice",
+    "image": {"id": "img-1", "href": f"{URL}/api/images/img-1", "rel": "image"},
+    "realm": {"id": "r-1", "href": "...", "rel": "realm"},
+    "hardware_profile": None,
     "actions": [{"rel": "reboot", "method": "post", "href": "..."}, {"rel": "stop"}],
     "public_addresses": [],
-    "private_addresses": ["10.0.0.1"],
+    "private_addresses": [{"address": "10.0.0.1", "type": "ipv4"}],
 }
 RUNNING = Instance(
     id="i-1",
+    name="web",
     owner_id="alice",
     image="img-1",
     realm="r-1",
@@ -59,14 +60,26 @@ def client():
     driver.close()
 
 
-def error(status, message, code="x"):
-    return {"error": {"status": status, "code": code, "message": message}}
+def error(status, message, kind="x"):
+    return {"code": status, "message": message, "error": kind}
 
 
 def test_a_listing_becomes_models_with_basic_credentials(http, client):
     http.get(
         f"{URL}/api/hardware_profiles",
-        json={"hardware_profiles": [{"id": "h", "href": "...", "memory": 1.5, "cpu": 2}]},
+        json={
+            "hardware_profiles": [
+                {
+                    "id": "h",
+                    "href": "...",
+                    "name": "h",
+                    "properties": [
+                        {"kind": "fixed", "name": "memory", "unit": "MB", "value": 1536},
+                        {"kind": "fixed", "name": "cpu", "unit": "count", "value": 2},
+                    ],
+                }
+            ]
+        },
         match=[
             matchers.header_matcher({"Authorization": ALICE_AUTH, "Accept": "application/json"}),
             matchers.query_param_matcher({}),
@@ -103,7 +116,7 @@ def test_an_instance_reads_references_and_action_links(http, client):
     [("i-1", "i-1"), ("a/b", "a%2Fb"), ("x y", "x%20y"), ("é", "%C3%A9")],
 )
 def test_ids_are_one_path_segment(http, client, id, path):
-    http.post(re.compile(f"{URL}/api/instances/.+/reboot"), status=202, json={"instance": INSTANCE})
+    http.post(re.compile(f"{URL}/api/instances/.+/reboot"), status=202, json=INSTANCE)
     assert client.reboot_instance(ALICE, id) == RUNNING
     assert http.calls[0].request.path_url == f"/api/instances/{path}/reboot"
 
@@ -133,12 +146,10 @@ def test_destroy_expects_204_and_gives_none(http, client):
 def test_instance_states_restore_automatic_transitions(http, client):
     http.get(
         f"{URL}/api/instance_states",
-        json={
-            "instance_states": [
-                {"name": "begin", "transitions": [{"to": "pending", "action": "create"}]},
-                {"name": "pending", "transitions": [{"to": "running", "auto": True}]},
-            ]
-        },
+        json=[
+            {"name": "begin", "transitions": [{"to": "pending", "action": "create"}]},
+            {"name": "pending", "transitions": [{"to": "running", "auto": True}]},
+        ],
     )
     assert client.instance_states() == [
         ("begin", {"pending": "create"}),
@@ -177,8 +188,8 @@ def test_error_statuses_become_spi_exceptions(http, client, status, raised):
         ({"status": 200, "json": {"realm": []}}, "GET /api/realms answered no realms list"),
         (
             {"status": 200, "json": {"realms": [{"name": "no id"}]}},
-            "GET /api/realms answered a realm it cannot read: Realm needs a non-empty string id"
-            " [SPEC 3], got None",
+            "GET /api/realms answered a realm it cannot read: ValidationError('Realm needs a"
+            " non-empty string id [SPEC 3], got None')",
         ),
         ({"status": 204}, "GET /api/realms answered status 204, expected 200"),
     ],
@@ -224,6 +235,38 @@ def test_the_clock_is_the_served_drivers_or_absent():
     assert virtual_clock_of(RestDriver(URL, clock=clock)) is clock
     assert not hasattr(RestDriver(URL), "clock")
     assert virtual_clock_of(RestDriver(URL)) is None
+
+
+def test_a_profiles_memory_comes_back_from_mb_to_the_spis_gb(http, client):
+    properties = [{"kind": "fixed", "name": "memory", "unit": "MB", "value": 512}]
+    http.get(
+        f"{URL}/api/hardware_profiles",
+        json={"hardware_profiles": [{"id": "h", "properties": properties}]},
+    )
+    (profile,) = client.hardware_profiles({})
+    assert (profile.memory, type(profile.memory)) == (0.5, float)
+
+
+def test_an_image_reads_its_owner(http, client):
+    image = {
+        "id": "img-1",
+        "name": "linux",
+        "owner": "alice",
+        "architecture": "x86_64",
+        "state": "AVAILABLE",
+        "description": None,
+    }
+    http.get(f"{URL}/api/images", json={"images": [image]})
+    assert client.images(ALICE)[0].owner_id == "alice"
+
+
+def test_features_are_read_from_the_entry_point(http, client):
+    links = [
+        {"rel": "images", "href": "...", "features": []},
+        {"rel": "instances", "href": "...", "features": ["user_name"]},
+    ]
+    http.get(f"{URL}/api", json={"api": {"version": "1.1", "driver": "x", "links": links}})
+    assert client.features() == {"instances": {"user_name"}}
 
 
 def test_the_json_body_of_create_keeps_types(http, client):

@@ -13,17 +13,12 @@ import requests
 from dctck.rest import MAX_PARAMETERS, LoopbackServer, RestApp, RestFront
 from reference_drivers import MockDriver
 from tests.rest._drivers import TinyDriver
+from tests.rest._served import Served, session
 
 pytestmark = pytest.mark.live
 
 MOCK = {"name": "mockuser", "password": "mockpassword"}
 MOCK_AUTH = ("mockuser", "mockpassword")
-
-
-def session():
-    http = requests.Session()
-    http.trust_env = False
-    return http
 
 
 # -- the loopback server and the front -------------------------------------------------------------
@@ -51,8 +46,9 @@ def test_the_adapter_gives_what_the_driver_gives():
         assert client.images(MOCK, {"architecture": "arm64"}) == driver.images(
             MOCK, {"architecture": "arm64"}
         )
-        created = client.create_instance(MOCK, driver.images(MOCK)[0].id)
+        created = client.create_instance(MOCK, driver.images(MOCK)[0].id, {"name": "web"})
         assert created == driver.instance(MOCK, created.id)
+        assert client.features() == driver.features()
         assert client.instances(MOCK) == driver.instances(MOCK)
         assert client.instance_states() == driver.instance_states()
         assert client.destroy_instance(MOCK, created.id) is None
@@ -70,42 +66,25 @@ def test_a_dot_dot_id_reaches_the_driver_as_one_segment():
 # -- dctck serve -----------------------------------------------------------------------------------
 
 
-class Served:
-    """A ``dctck serve`` process: its URL, and a way to stop it and read what it printed."""
-
-    def __init__(self, *args):
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "dctck", "serve", "--port", "0", *args],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        self.banner = self.process.stdout.readline().strip()
-        assert self.banner.startswith("dctck serve: "), self.process.stderr.read()
-        self.url = self.banner.split(" at ")[1].split(" ")[0].removesuffix("/api")
-
-    def stop(self, signum=signal.SIGINT):
-        self.process.send_signal(signum)
-        out, err = self.process.communicate(timeout=20)
-        return self.process.returncode, out, err
-
-
 @pytest.fixture
 def served():
-    process = Served("--clock-rate", "0")
-    yield process
-    if process.process.poll() is None:
-        process.process.kill()
-        process.process.communicate()
+    with Served("--clock-rate", "0") as process:
+        yield process
 
 
-def test_serve_without_a_driver_serves_the_mock_reference(served):
+def test_serve_hosts_the_bundled_targets_with_mock_by_default(served):
     assert served.banner == (
-        f"dctck serve: reference_drivers.mock:MockDriver at {served.url}/api (Ctrl-C to stop)"
+        "dctck serve: mock (reference_drivers.mock:MockDriver), ec2"
+        f" (reference_drivers.ec2:EC2Driver) at {served.url}/api (default mock; Ctrl-C to stop)"
     )
     with session() as http:
         api = http.get(served.url + "/api").json()["api"]
-    assert (api["driver"], api["version"]) == ("mock", "1.0")
+        drivers = http.get(served.url + "/api/drivers").json()["drivers"]
+        answer = http.get(served.url + "/api", headers={"X-Deltacloud-Driver": "ec2"})
+    assert (api["driver"], api["version"]) == ("mock", "1.1")
+    assert [(d["id"], d["name"]) for d in drivers] == [("mock", "Mock"), ("ec2", "EC2")]
+    assert answer.json()["api"]["provider"] == "us-east-1"
+    assert answer.headers["Server"] == "Apache-Deltacloud/1.1"
     assert served.stop() == (0, "dctck serve: stopped\n", "")
 
 
@@ -241,7 +220,10 @@ def _bad_requests(url, instance_id, image_id):
         ("GET an action", "GET", f"{api}/instances/{instance_id}/stop", {}, 405),
         ("OPTIONS", "OPTIONS", f"{api}/instances", {}, 405),
         ("unknown method", "BREW", f"{api}/instances", {}, 405),
-        ("unacceptable type", "GET", f"{api}/images", {"headers": {"Accept": "text/html"}}, 406),
+        ("unacceptable type", "GET", f"{api}/images", {"headers": {"Accept": "text/csv"}}, 406),
+        ("unknown driver", "GET", f"{api}/images", {"headers": {"X-Deltacloud-Driver": "x"}}, 400),
+        ("unknown region", "GET", f"{api};driver=ec2;provider=mars-1/images", {}, 400),
+        ("action not offered", "POST", f"{api}/instances/{instance_id}/start", {}, 405),
         ("unknown format", "GET", f"{api}/images", {"params": {"format": "yaml"}}, 406),
         ("format twice", "GET", f"{api}/images", {"params": {"format": ["json", "xml"]}}, 400),
         (
@@ -320,8 +302,7 @@ def test_a_garbled_request_line_is_refused_by_the_server(served):
 
 
 def test_serve_advances_a_virtual_clock_with_real_time():
-    served = Served("--clock-rate", "1000")
-    try:
+    with Served("--clock-rate", "1000", "--boot-seconds", "40") as served:
         with session() as http:
             image_id = http.get(f"{served.url}/api/images", auth=MOCK_AUTH).json()["images"][0][
                 "id"
@@ -337,19 +318,49 @@ def test_serve_advances_a_virtual_clock_with_real_time():
                     break
                 time.sleep(0.05)
         assert state == "RUNNING"
-    finally:
         assert served.stop()[0] == 0
 
 
-def test_serve_a_named_driver():
-    served = Served("--driver", "reference_drivers.ec2:EC2Driver", "--clock-rate", "0")
-    try:
+def test_a_named_driver_is_served_under_its_name_and_is_the_default():
+    driver = "tiny=tests.rest._drivers:TinyDriver"
+    with Served("--driver", driver, "--clock-rate", "0") as served:
         with session() as http:
             api = http.get(served.url + "/api").json()["api"]
-        assert api["driver"] == "ec2"
-        assert served.banner.startswith("dctck serve: reference_drivers.ec2:EC2Driver at ")
-    finally:
+            realms = http.get(served.url + "/api;driver=mock/realms").json()["realms"]
+        assert api["driver"] == "tiny"
+        assert served.banner.endswith("(default tiny; Ctrl-C to stop)")
+        assert "tiny (tests.rest._drivers:TinyDriver)" in served.banner
+        assert [r["id"] for r in realms] == ["us-east-1a", "us-east-1b"]
         assert served.stop()[0] == 0
+
+
+def test_served_instances_boot_and_stop_in_the_seconds_asked_for():
+    with Served("--boot-seconds", "0.5", "--stop-seconds", "0.5") as served, session() as http:
+        for driver in ("mock", "ec2"):
+            headers = {"X-Deltacloud-Driver": driver}
+            image = http.get(f"{served.url}/api/images", auth=MOCK_AUTH, headers=headers)
+            image_id = image.json()["images"][0]["id"]
+            created = http.post(
+                f"{served.url}/api/instances",
+                data={"image_id": image_id},
+                auth=MOCK_AUTH,
+                headers=headers,
+            )
+            href = created.json()["instance"]["href"]
+            assert _eventually(http, href, headers, "RUNNING") == "RUNNING"
+            http.post(href + "/stop", auth=MOCK_AUTH, headers=headers)
+            assert _eventually(http, href, headers, "STOPPED") == "STOPPED"
+        assert served.stop()[0] == 0
+
+
+def _eventually(http, href, headers, wanted, bound=30.0):
+    """The instance's state once it is ``wanted``, or the last one seen after ``bound`` s."""
+    deadline = time.monotonic() + bound
+    state = None
+    while time.monotonic() < deadline and state != wanted:
+        state = http.get(href, auth=MOCK_AUTH, headers=headers).json()["instance"]["state"]
+        time.sleep(0.1)
+    return state
 
 
 def serve_command(*args):
@@ -368,6 +379,13 @@ def serve_command(*args):
         (["--port", "http"], "--port must be a number from 0 to 65535, got 'http'"),
         (["--port", "70000"], "--port must be a number from 0 to 65535, got '70000'"),
         (["--clock-rate", "-1"], "--clock-rate must be a number >= 0, got '-1'"),
+        (["--boot-seconds", "soon"], "--boot-seconds must be a number >= 0, got 'soon'"),
+        (["--stop-seconds", "-2"], "--stop-seconds must be a number >= 0, got '-2'"),
+        (
+            ["--default-driver", "nimbus"],
+            "--default-driver 'nimbus' is not served (served: mock, ec2)",
+        ),
+        (["--driver", "=x:Y"], "--driver '=x:Y': NAME before = is empty"),
         (["--driver", "no_such_module:Driver"], "driver module 'no_such_module' not found"),
         (
             ["--driver", "nocolon"],
@@ -397,5 +415,13 @@ def test_a_port_in_use_exits_1_with_one_line():
 def test_serve_help_names_its_options():
     result = serve_command("--help")
     assert result.returncode == 0
-    for option in ("--driver MODULE:ATTR", "--host HOST", "--port PORT", "--clock-rate FACTOR"):
+    for option in (
+        "--driver [NAME=]MODULE:ATTR",
+        "--default-driver NAME",
+        "--host HOST",
+        "--port PORT",
+        "--clock-rate FACTOR",
+        "--boot-seconds S",
+        "--stop-seconds S",
+    ):
         assert option in result.stdout

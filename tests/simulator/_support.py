@@ -12,6 +12,9 @@ MOCKUSER_IMAGE = "ami-0c3d4e5f607182930"
 OTHERUSER_IMAGE = "ami-0d4e5f60718293a41"
 ME = "mockuser"
 OTHER = "otheruser"
+ME_ID = "323934552305"
+OTHER_ID = "324239804746"
+"""The 12-digit account ids the default accounts get, derived from their names."""
 BOOT = 40.0
 STOP = 20.0
 RETENTION = 3600.0

@@ -44,7 +44,9 @@ def test_account_secret_gives_the_secret_or_none(sim):
 
 
 def test_account_repr_hides_the_secret():
-    assert repr(Account(ME, "mockpassword")) == "Account(name='mockuser', secret='***')"
+    assert repr(Account(ME, "mockpassword", "123456789012")) == (
+        "Account(name='mockuser', secret='***', id='123456789012')"
+    )
 
 
 def test_catalogue_listings_are_the_configured_ones_in_order(sim):

@@ -169,7 +169,7 @@ TOML_ERRORS = {
         "'mockuser'"),
     "item-not-table": ("zones = [1]", "zones[0]: expected a table, got int 1"),
     "unknown-field": ('[[accounts]]\nname = "a"\npasword = "b"', "accounts[0]: unknown field "
-        "'pasword' (expected one of name, secret)"),
+        "'pasword' (expected one of name, secret, id, key_pairs, security_groups)"),
     "missing-field": ('[[accounts]]\nname = "a"', "accounts[0]: missing field 'secret'"),
     "bad-public": ('[[images]]\nid = "ami-12345678"\nname = "n"\narchitecture = "x86_64"\n'
         'owner = "dctck"\npublic = "yes"', "images[0].public: expected true or false, got str "
@@ -281,3 +281,86 @@ def test_config_built_in_code_is_validated_too():
 def test_config_turns_lists_into_tuples():
     config = SimulatorConfig(zones=[Zone("only")])  # type: ignore[arg-type]
     assert config.zones == (Zone("only"),)
+
+
+# Account ids and what accounts start with (issue 9)
+
+
+def test_account_ids_are_given_or_derived_from_the_name_and_distinct():
+    mockuser, otheruser = default_config().accounts
+    assert (mockuser.id, otheruser.id) == ("323934552305", "324239804746")
+    assert Account("mockuser", "other secret").id == mockuser.id  # stable: the name decides
+    given = SimulatorConfig(accounts=(Account("a", "x", "000000000042"), Account("b", "y")))
+    assert [account.id for account in given.accounts] == ["000000000042", Account("b", "y").id]
+
+
+@pytest.mark.parametrize(
+    ("accounts", "message"),
+    [
+        ((Account("a", "x", "12345"),), "accounts[0].id: expected a string of 12 digits"),
+        ((Account("a", "x", "12345678901a"),), "accounts[0].id: expected a string of 12 digits"),
+        (
+            (Account("a", "x", "111111111111"), Account("b", "y", "111111111111")),
+            "accounts[1].id: '111111111111' is also the id of account 'a'",
+        ),
+    ],
+)
+def test_bad_or_colliding_account_ids_are_config_errors(accounts, message):
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        SimulatorConfig(accounts=accounts)
+
+
+ED25519 = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl"
+
+
+def test_accounts_start_with_the_key_pairs_and_groups_of_the_config_file(tmp_path, clock):
+    path = tmp_path / "cloud.toml"
+    path.write_text(
+        '[[accounts]]\nname = "ops"\nsecret = "s"\nid = "210987654321"\n'
+        '[[accounts.key_pairs]]\nname = "laptop"\n'
+        f'public_key = "{ED25519} me@laptop"\n'
+        '[[accounts.security_groups]]\nname = "web"\ndescription = "HTTP in"\n'
+        '[[accounts.security_groups.ingress]]\nprotocol = "tcp"\nfrom_port = 80\n'
+        'to_port = 80\ncidr = "0.0.0.0/0"\n'
+    )
+    sim = Simulator(load_config(path), clock=clock)
+    [pair] = sim.describe_key_pairs("ops")
+    assert (pair.name, pair.key_type, pair.public_key) == ("laptop", "ed25519", ED25519)
+    default, web = sim.describe_security_groups("ops")
+    assert (default.name, web.name, web.description, web.owner_id) == (
+        "default", "web", "HTTP in", "210987654321"
+    )  # fmt: skip
+    [rule] = web.ingress
+    assert rule.permission.key == ("tcp", 80, 80, "0.0.0.0/0", None)
+    assert sim.audit_log() == []  # what an account starts with is not a change
+    sim.delete_key_pair("ops", "laptop")
+    sim.reset()
+    assert sim.describe_key_pairs("ops") == [pair]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('id = 123456789012', "accounts[0].id: expected a string of 12 digits, got int"),
+        ('[[accounts.key_pairs]]\nname = "k"\npublic_key = "ssh-rsa AAAA"',
+         "accounts[0].key_pairs[0].public_key: Key is not in valid OpenSSH public key format"),
+        ('[[accounts.key_pairs]]\nname = "k"', "accounts[0].key_pairs[0]: missing field "
+         "'public_key'"),
+        ('[[accounts.security_groups]]\nname = "default"\ndescription = "d"',
+         "accounts[0].security_groups[0]: duplicate 'default'"),
+        ('[[accounts.security_groups]]\nname = "w"\ndescription = "d"\n'
+         '[[accounts.security_groups.ingress]]\nprotocol = "tcp"\ncidr = "0.0.0.0/0"',
+         "accounts[0].security_groups[0].ingress[0]: FromPort is required"),
+        ('[[accounts.security_groups]]\nname = "w"\ndescription = "d"\n'
+         '[[accounts.security_groups.ingress]]\nprotocol = "tcp"\ncidr = "1.2.3.4/8"\n'
+         "from_port = 1\nto_port = 2",
+         "accounts[0].security_groups[0].ingress[0]: CIDR block 1.2.3.4/8 is malformed"),
+    ],
+)  # fmt: skip
+def test_bad_resources_in_the_config_file_are_one_line_errors(tmp_path, text, message):
+    path = tmp_path / "cloud.toml"
+    path.write_text('[[accounts]]\nname = "a"\nsecret = "b"\n' + text + "\n")
+    with pytest.raises(ConfigError) as excinfo:
+        load_config(path)
+    assert excinfo.value.message.startswith(f"{path}: {message}")
+    assert "\n" not in excinfo.value.message

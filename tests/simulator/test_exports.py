@@ -19,11 +19,18 @@ CONTRACT = {
     "Zone", "default_config", "load_config",
 }  # fmt: skip
 ADDITIONS = {"InstanceFacts", "OPERATIONS"}
+RESOURCES = {
+    "CannotDelete", "DependencyViolation", "DuplicateGroup", "DuplicateKeyPair",
+    "DuplicatePermission", "IngressRuleSpec", "InvalidKeyFormat", "KeyPair", "KeyPairSpec",
+    "MalformedGroupId", "Permission", "ReservedGroup", "Rule", "SecurityGroup",
+    "SecurityGroupSpec", "UnknownGroup", "UnknownKeyPair", "UnknownPermission",
+}  # fmt: skip
+"""Key pairs and security groups (issue 9): their values and their errors."""
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_all_is_exactly_the_contract_plus_documented_additions():
-    assert set(simulator.__all__) == CONTRACT | ADDITIONS
+    assert set(simulator.__all__) == CONTRACT | ADDITIONS | RESOURCES
 
 
 def test_all_is_sorted_isort_style_as_ruff_wants_constants_classes_functions():
@@ -64,9 +71,14 @@ def test_states_and_codes_are_ec2s():
 
 def test_operations_are_the_cloud_methods_and_exclude_test_controls():
     assert simulator.OPERATIONS == (
-        "addresses", "authenticate", "create_tags", "describe_instances", "describe_tags", "images",
-        "instance_types", "reboot_instances", "regions", "run_instances", "start_instances",
-        "stop_instances", "terminate_instances", "zones",
+        "addresses", "authenticate", "authorize_security_group_ingress", "create_key_pair",
+        "create_security_group", "create_tags", "delete_key_pair", "delete_security_group",
+        "delete_tags", "describe_instance_attribute", "describe_instance_status",
+        "describe_instances", "describe_key_pairs", "describe_security_groups", "describe_tags",
+        "get_console_output", "images", "import_key_pair", "instance_types",
+        "modify_instance_attribute", "reboot_instances", "regions",
+        "revoke_security_group_ingress", "run_instances", "start_instances", "stop_instances",
+        "terminate_instances", "zones",
     )  # fmt: skip
 
 

@@ -30,6 +30,11 @@ from tests.simulator._support import (
 INSTANCE_ID = re.compile(r"i-[0-9a-f]{17}")
 
 
+def default_group(sim, account=ME):
+    [group] = sim.describe_security_groups(account, names=["default"])
+    return group.id
+
+
 def test_new_instance_is_pending_with_every_field_set(sim):
     [view] = sim.run_instances(ME, X86_IMAGE, tags={"Name": "web", "env": "test"})
     assert INSTANCE_ID.fullmatch(view.id)
@@ -47,6 +52,8 @@ def test_new_instance_is_pending_with_every_field_set(sim):
         tags={"Name": "web", "env": "test"},
         name="web",
         architecture="x86_64",
+        key_name=None,
+        security_groups=((default_group(sim), "default"),),
     )
     assert view.state_code == 0
 

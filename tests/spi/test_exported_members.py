@@ -25,6 +25,7 @@ def test_all_is_exactly_the_documented_set():
         "STATE_NAMES",
         "Credentials",
         "DriverLoadError",
+        "Features",
         "Opts",
         "StateDeclaration",
         "StateMachine",

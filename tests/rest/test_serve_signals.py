@@ -1,0 +1,95 @@
+"""``dctck serve`` stops on SIGTERM and SIGINT whenever they come: during start-up, right after
+the banner, in the middle of requests, twice in a row, with the clock ticker running.
+
+Each case waits at most ``BOUND`` seconds for the exit: that only tells a lost signal (a server
+that never stops) from a stop, it is not a speed assertion.
+"""
+
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+from tests.rest._served import Served, session
+
+pytestmark = pytest.mark.live
+
+BOUND = 30
+#: A ticker running (the clock of both bundled drivers advanced 10 times a second).
+TICKING = ("--clock-rate", "1000")
+SIGNALS = [signal.SIGTERM, signal.SIGINT]
+
+
+def _wait(process):
+    try:
+        out, err = process.communicate(timeout=BOUND)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        pytest.fail(f"dctck serve did not exit {BOUND} s after the signal: the signal was lost")
+    return process.returncode, out, err
+
+
+@pytest.mark.parametrize("signum", SIGNALS, ids=lambda s: s.name)
+@pytest.mark.parametrize("delay", [0.0, 0.05, 0.3])
+def test_a_signal_during_start_up_stops_it(signum, delay):
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dctck", "serve", "--port", "0", *TICKING],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(delay)
+    process.send_signal(signum)
+    code, out, err = _wait(process)
+    # before Python runs dctck the signal's default action ends it; later, dctck stops cleanly
+    assert code in (0, -signum, 1), err
+    if code == 0:
+        assert out.endswith("dctck serve: stopped\n")
+    assert "Traceback" not in err or "KeyboardInterrupt" in err
+
+
+@pytest.mark.parametrize("signum", SIGNALS, ids=lambda s: s.name)
+def test_a_signal_right_after_the_banner_stops_it(signum):
+    with Served(*TICKING) as served:
+        served.process.send_signal(signum)
+        code, out, err = _wait(served.process)
+    assert (code, out, err) == (0, "dctck serve: stopped\n", "")
+
+
+@pytest.mark.parametrize("signum", SIGNALS, ids=lambda s: s.name)
+def test_a_signal_in_the_middle_of_requests_stops_it(signum):
+    with Served(*TICKING) as served:
+        stop = threading.Event()
+        errors = []
+
+        def hammer():
+            with session() as http:
+                while not stop.is_set():
+                    try:
+                        http.get(served.url + "/api/images", auth=("mockuser", "mockpassword"))
+                    except Exception as exc:  # the server going away mid-request
+                        errors.append(type(exc).__name__)
+                        return
+
+        threads = [threading.Thread(target=hammer) for _ in range(3)]
+        for thread in threads:
+            thread.start()
+        time.sleep(0.3)
+        served.process.send_signal(signum)
+        code, out, _ = _wait(served.process)
+        stop.set()
+        for thread in threads:
+            thread.join(BOUND)
+    assert (code, out) == (0, "dctck serve: stopped\n")
+
+
+def test_repeated_signals_stop_it_once():
+    with Served(*TICKING) as served:
+        for signum in (signal.SIGTERM, signal.SIGTERM, signal.SIGINT):
+            served.process.send_signal(signum)
+        code, out, err = _wait(served.process)
+    assert (code, out, err) == (0, "dctck serve: stopped\n", "")

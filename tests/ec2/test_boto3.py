@@ -303,7 +303,7 @@ def test_zones_regions_and_instance_types_come_from_the_catalogue(boto):
         ("us-east-1b", "use1-az2", "available", "us-east-1"),
     ]
     assert [r["RegionName"] for r in boto.describe_regions()["Regions"]] == ["us-east-1"]
-    kinds = boto.describe_instance_types()["InstanceTypes"]
+    kinds = all_instance_types(boto)
     assert len(kinds) == 182
     by_name = {kind["InstanceType"]: kind for kind in kinds}
     assert [
@@ -324,23 +324,28 @@ def test_zones_regions_and_instance_types_come_from_the_catalogue(boto):
         ("c6g.medium", ["arm64"], 1, 2048, False, None, True),
         ("r3.large", ["x86_64"], 2, 15616, True, 32, False),
     ]
-    arm = boto.describe_instance_types(
+    arm = all_instance_types(
+        boto,
         Filters=[
             {"Name": "processor-info.supported-architecture", "Values": ["arm64"]},
             {"Name": "instance-type", "Values": ["c6g.*"]},
-        ]
+        ],
     )
-    assert [kind["InstanceType"] for kind in arm["InstanceTypes"]] == [
+    assert [kind["InstanceType"] for kind in arm] == [
         f"c6g.{size}"
         for size in ("medium", "large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge",
                      "16xlarge")
     ]  # fmt: skip
-    previous = boto.describe_instance_types(
-        Filters=[{"Name": "current-generation", "Values": ["false"]}]
+    previous = all_instance_types(
+        boto, Filters=[{"Name": "current-generation", "Values": ["false"]}]
     )
-    assert {kind["InstanceType"].split(".")[0] for kind in previous["InstanceTypes"]} == {
-        "m3", "c3", "r3",
-    }  # fmt: skip
+    assert {kind["InstanceType"].split(".")[0] for kind in previous} == {"m3", "c3", "r3"}
+
+
+def all_instance_types(boto: Any, **request: Any) -> list[Any]:
+    """Every page of DescribeInstanceTypes (EC2 pages it)."""
+    pages = boto.get_paginator("describe_instance_types").paginate(**request)
+    return [kind for page in pages for kind in page["InstanceTypes"]]
 
 
 def test_t2_micro_launches_and_images_get_their_architectures_default_type(boto):

@@ -82,8 +82,8 @@ class Certify:
         traffic.add_argument(
             "--record",
             metavar="PATH",
-            help="record every HTTP exchange of the run (requests traffic) to PATH, secrets"
-            " scrubbed",
+            help="record every HTTP exchange of the run (any HTTP stack: requests, urllib3/boto3,"
+            " httpx, ...) to PATH, secrets scrubbed",
         )
         traffic.add_argument(
             "--replay",

@@ -1,19 +1,23 @@
-"""Record the HTTP traffic of ``requests`` to a file, and replay it offline.
+"""Record the HTTP traffic of a run to a file, and replay it offline, on vcrpy.
 
-Both work by patching ``requests.Session.send`` while active, so they see every exchange a driver
-makes through ``requests``, whether it is answered by the network or by a ``responses`` mock
-behind the session's adapter (redirect hops are folded into the exchange that started them).
+vcrpy sees the HTTP stacks drivers are written on where they open connections: ``requests``,
+``urllib3`` and boto3 over it, ``httpx``, ``aiohttp``, ``http.client``. Traffic that
+``requests`` answers without a connection (a ``responses`` mock, an adapter answering
+in-process, as ``EC2Driver()`` does) is taken at the session's adapter instead. Both go on one
+vcrpy cassette, one exchange per HTTP request (a redirect hop is an exchange of its own).
 
 A :class:`Recorder` keeps each exchange and :meth:`Recorder.save` writes them, scrubbed: the
 values of credential headers (``Authorization``, ``X-Amz-Security-Token``, cookies), signature
 parameters in query strings and form bodies, and every given secret become ``<scrubbed>``.
 
 A :class:`Replayer` answers each request with the first recorded exchange not yet used whose
-request matches it, ignoring what changes from run to run: headers, and the parameters in
-:data:`VOLATILE_PARAMETERS` (dates, signatures, idempotency tokens). Repeated identical requests
-are answered in recorded order. A request the recording does not hold raises
-:class:`RequestNotRecorded`, a ``requests.ConnectionError`` (the network has no answer), and is
-kept in :attr:`Replayer.misses`.
+request matches it (vcrpy's playback, with :func:`request_key` as the matcher), ignoring what
+changes from run to run: headers, and the parameters in :data:`VOLATILE_PARAMETERS` (dates,
+signatures, idempotency tokens). Repeated identical requests are answered in recorded order,
+and nothing reaches the network. A request the recording does not hold is kept in
+:attr:`Replayer.misses`; the client gets an error (:class:`RequestNotRecorded`, a
+``requests.ConnectionError``, from ``requests``; vcrpy's
+``CannotOverwriteExistingCassetteException`` from the other stacks).
 
 File format (JSON, UTF-8)::
 
@@ -22,7 +26,8 @@ File format (JSON, UTF-8)::
                     "response": {"status": 200, "reason": "OK", "headers": {...},
                                  "body": "..."}}]}
 
-A body that is not UTF-8 text is stored as ``"body_base64"`` instead of ``"body"``.
+A body that is not UTF-8 text is stored as ``"body_base64"`` instead of ``"body"``; bodies are
+stored decoded (no ``Content-Encoding``).
 """
 
 from __future__ import annotations
@@ -33,17 +38,22 @@ import io
 import json
 import os
 import threading
-from collections import deque
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from unittest import mock
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import requests
+from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 from requests.utils import get_encoding_from_headers
+from vcr.cassette import Cassette
+from vcr.filters import decode_response
+from vcr.persisters.filesystem import CassetteNotFoundError
+from vcr.record_mode import RecordMode
+from vcr.request import Request as VcrRequest
 
 __all__ = [
     "FORMAT",
@@ -75,6 +85,7 @@ VOLATILE_PARAMETERS = SECRET_PARAMETERS | {
     "expires",
     "clienttoken",  # AWS idempotency tokens are fresh per logical request
 }
+_DEFAULT_PORTS = {"http": ":80", "https": ":443"}
 #: Response headers describing the stored body's transfer, not its content: not stored.
 _TRANSFER_HEADERS = frozenset({"content-encoding", "transfer-encoding", "content-length"})
 
@@ -158,7 +169,12 @@ def request_key(
         text = body.decode("utf-8", "replace")
     parts = urlsplit(scrub.url(url))
     query = _stable_form(parts.query)
-    return method.upper(), urlunsplit(parts._replace(query=query, fragment="")), text
+    scheme = parts.scheme.lower()
+    netloc = parts.netloc.lower()
+    if netloc.endswith(_DEFAULT_PORTS.get(scheme, "\0")):  # as HTTP stacks differ in writing it
+        netloc = netloc[: -len(_DEFAULT_PORTS[scheme])]
+    url = urlunsplit(parts._replace(scheme=scheme, netloc=netloc, query=query, fragment=""))
+    return method.upper(), url, text
 
 
 def describe_key(key: tuple[str, str, str]) -> str:
@@ -167,64 +183,189 @@ def describe_key(key: tuple[str, str, str]) -> str:
     return f"{method} {url} {body}".rstrip()
 
 
+# -- the tape: a vcrpy cassette ---------------------------------------------------------------
+
+
+class _Tape(Cassette):  # type: ignore[misc]  # vcrpy is untyped
+    """A vcrpy cassette that is thread-safe, matches on :func:`request_key` and notes misses."""
+
+    def __init__(self, *args: Any, secrets: Iterable[str] = (), **kwargs: Any) -> None:
+        self.secrets = [secret for secret in secrets if secret]
+        super().__init__(*args, match_on=(self._same_request,), **kwargs)
+        self.misses: list[str] = []
+        self._lock = threading.RLock()
+        self._local = threading.local()
+        self._index: dict[tuple[str, str, str], list[int]] = {}
+        self._unplayed: dict[int, int] = {}
+
+    def key(self, request: Any) -> tuple[str, str, str]:
+        """The request's :func:`request_key`, computed once per request object."""
+        key: tuple[str, str, str] | None = getattr(request, "_dctck_key", None)
+        if key is None:
+            body = request.body
+            key = request_key(
+                request.method,
+                request.uri,
+                _text_headers(request.headers),
+                body if isinstance(body, bytes) else _as_bytes(body),
+                self.secrets,
+            )
+            request._dctck_key = key
+        return key
+
+    def _same_request(self, first: Any, second: Any) -> bool:
+        return bool(self.key(first) == self.key(second))
+
+    def appended(self) -> int:
+        """How many exchanges this thread has put on the tape."""
+        return int(getattr(self._local, "appended", 0))
+
+    def append(self, request: Any, response: Any) -> None:
+        with self._lock:
+            before = len(self.data)
+            super().append(request, response)
+            if len(self.data) > before:
+                self._index.setdefault(self.key(self.data[-1][0]), []).append(before)
+        self._local.appended = self.appended() + 1
+
+    def _responses(self, request: Any) -> Iterator[tuple[int, Any]]:
+        # vcrpy's own scans every exchange per request; here the matching ones are indexed by
+        # key, and those already played (never played again) are skipped once and for all
+        indices = self._index.get(self.key(self._before_record_request(request)), [])
+        start = self._unplayed.get(id(indices), 0)
+        while start < len(indices) and self.play_counts[indices[start]]:
+            start += 1
+        self._unplayed[id(indices)] = start
+        for index in indices[start:]:
+            yield index, self.data[index][1]
+
+    def play_response(self, request: Any) -> Any:
+        with self._lock:
+            return super().play_response(request)
+
+    def can_play_response_for(self, request: Any) -> bool:
+        with self._lock:
+            return bool(super().can_play_response_for(request))
+
+    def filter_request(self, request: Any) -> Any:
+        # vcrpy calls this only for a request it cannot play back in a read-only mode
+        if self.write_protected:
+            self.miss(request)
+        return super().filter_request(request)
+
+    def miss(self, request: Any) -> None:
+        with self._lock:
+            self.misses.append(describe_key(self.key(request)))
+
+
+class _Shelf:
+    """A vcrpy persister over exchanges in memory: the file is ours, read and written apart."""
+
+    def __init__(self, exchanges: Iterable[Exchange] = ()) -> None:
+        self.exchanges = list(exchanges)
+
+    def load_cassette(self, cassette_path: str, serializer: Any) -> tuple[list[Any], list[Any]]:
+        if not self.exchanges:
+            raise CassetteNotFoundError
+        pairs = [_to_vcr(exchange) for exchange in self.exchanges]
+        return [request for request, _ in pairs], [response for _, response in pairs]
+
+    def save_cassette(self, cassette_path: str, cassette_dict: Any, serializer: Any) -> None:
+        pass
+
+
+class _Session:
+    """A tape in use: vcrpy's patches, and the bridge at ``requests``' adapters."""
+
+    def __init__(self, replay: bool, exchanges: Iterable[Exchange], secrets: Iterable[str]):
+        self._context = _Tape.use(
+            path="<dctck recording>",
+            record_mode=RecordMode.NONE if replay else RecordMode.ALL,
+            persister=_Shelf(exchanges),
+            before_record_response=decode_response,
+            secrets=secrets,
+        )
+        self._replay = replay
+        self._patch: Any = None
+        self.tape: _Tape | None = None
+
+    def __enter__(self) -> _Tape:
+        tape: _Tape = self._context.__enter__()
+        original = requests.Session.get_adapter
+        replay = self._replay
+
+        def get_adapter(session: requests.Session, url: str) -> BaseAdapter:
+            return _Bridge(original(session, url), tape, replay)
+
+        self._patch = mock.patch.object(requests.Session, "get_adapter", get_adapter)
+        self._patch.start()
+        self.tape = tape
+        return tape
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._patch.stop()
+        self._context.__exit__(*exc_info)
+
+
+class _Bridge(BaseAdapter):
+    """A session's adapter, seen by the tape: what no HTTP stack saw is recorded here; in a
+    replay every ``requests`` exchange is answered here, so no adapter of the session runs."""
+
+    def __init__(self, inner: BaseAdapter, tape: _Tape, replay: bool) -> None:
+        super().__init__()
+        self._inner = inner
+        self._tape = tape
+        self._replay = replay
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        vcr_request = _vcr_request(request)
+        if self._replay:
+            if not self._tape.can_play_response_for(vcr_request):
+                self._tape.miss(vcr_request)
+                key = describe_key(self._tape.key(vcr_request))
+                raise RequestNotRecorded(f"request not in the recording: {key}", request=request)
+            return _requests_response(self._tape.play_response(vcr_request), request)
+        seen = self._tape.appended()
+        response = self._inner.send(request, **kwargs)
+        if self._tape.appended() == seen:  # answered without an HTTP stack: a mock, in-process
+            self._tape.append(vcr_request, _vcr_response(response))
+        return response
+
+    def close(self) -> None:
+        self._inner.close()
+
+
 # -- recording -------------------------------------------------------------------------------------
 
 
 class Recorder:
-    """Records every exchange of ``requests`` sessions while active (a context manager)."""
+    """Records every HTTP exchange of the process while active (a context manager)."""
 
     def __init__(self) -> None:
-        self.exchanges: list[Exchange] = []
-        self._lock = threading.Lock()
-        self._patch: Any = None
+        self._session: _Session | None = None
+        self._tape: _Tape | None = None
 
     def __enter__(self) -> Recorder:
-        original = requests.Session.send
-        depth = threading.local()
-
-        def send(
-            session: requests.Session, request: requests.PreparedRequest, **kwargs: Any
-        ) -> Any:
-            level = getattr(depth, "level", 0)
-            depth.level = level + 1
-            try:
-                response = original(session, request, **kwargs)
-            finally:
-                depth.level = level
-            if level == 0:
-                self._add(request, response)
-            return response
-
-        self._patch = mock.patch.object(requests.Session, "send", send)
-        self._patch.start()
+        self._session = _Session(replay=False, exchanges=(), secrets=())
+        self._tape = self._session.__enter__()
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        self._patch.stop()
+        assert self._session is not None
+        self._session.__exit__(*exc_info)
 
-    def _add(self, request: requests.PreparedRequest, response: requests.Response) -> None:
-        exchange = Exchange(
-            method=str(request.method),
-            url=str(request.url),
-            request_headers=dict(request.headers),
-            request_body=_as_bytes(request.body),
-            status=response.status_code,
-            reason=str(response.reason or ""),
-            response_headers={
-                name: value
-                for name, value in response.headers.items()
-                if name.lower() not in _TRANSFER_HEADERS
-            },
-            response_body=response.content or b"",
-        )
-        with self._lock:
-            self.exchanges.append(exchange)
+    @property
+    def exchanges(self) -> list[Exchange]:
+        """The exchanges recorded so far, in order, unscrubbed."""
+        if self._tape is None:
+            return []
+        with self._tape._lock:
+            return [_from_vcr(request, response) for request, response in self._tape.data]
 
     def save(self, path: str | os.PathLike[str], secrets: Iterable[str] = ()) -> int:
         """Write the exchanges so far to ``path``, scrubbed; returns how many."""
         secrets = [secret for secret in secrets if secret]
-        with self._lock:
-            exchanges = [exchange.scrubbed(secrets) for exchange in self.exchanges]
+        exchanges = [exchange.scrubbed(secrets) for exchange in self.exchanges]
         document = {
             "format": FORMAT,
             "version": VERSION,
@@ -240,62 +381,35 @@ class Recorder:
 # -- replay ----------------------------------------------------------------------------------------
 
 
-@dataclass
 class Replayer:
-    """Answers ``requests`` traffic from recorded exchanges while active (a context manager)."""
+    """Answers the process's HTTP traffic from recorded exchanges while active."""
 
-    exchanges: list[Exchange]
-    secrets: list[str] = field(default_factory=list)
-    misses: list[str] = field(default_factory=list)
+    def __init__(self, exchanges: Iterable[Exchange], secrets: Iterable[str] = ()) -> None:
+        self.exchanges = list(exchanges)
+        self.secrets = [secret for secret in secrets if secret]
+        self._session: _Session | None = None
+        self._tape: _Tape | None = None
 
-    def __post_init__(self) -> None:
-        self._lock = threading.Lock()
-        self._patch: Any = None
-        self._queues: dict[tuple[str, str, str], deque[Exchange]] = {}
-        for exchange in self.exchanges:
-            key = request_key(
-                exchange.method, exchange.url, exchange.request_headers, exchange.request_body
-            )
-            self._queues.setdefault(key, deque()).append(exchange)
+    @property
+    def misses(self) -> list[str]:
+        """The requests the recording did not hold (or held no more of), as they were asked."""
+        return list(self._tape.misses) if self._tape is not None else []
 
     @property
     def unused(self) -> int:
         """How many recorded exchanges were not replayed (yet)."""
-        with self._lock:
-            return sum(len(queue) for queue in self._queues.values())
+        if self._tape is None:
+            return len(self.exchanges)
+        return len(self._tape.data) - len(self._tape.play_counts)
 
     def __enter__(self) -> Replayer:
-        def send(
-            session: requests.Session, request: requests.PreparedRequest, **kwargs: Any
-        ) -> Any:
-            return self.answer(request)
-
-        self._patch = mock.patch.object(requests.Session, "send", send)
-        self._patch.start()
+        self._session = _Session(replay=True, exchanges=self.exchanges, secrets=self.secrets)
+        self._tape = self._session.__enter__()
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        self._patch.stop()
-
-    def answer(self, request: requests.PreparedRequest) -> requests.Response:
-        """The recorded response to ``request``; :class:`RequestNotRecorded` if there is none."""
-        key = request_key(
-            str(request.method),
-            str(request.url),
-            request.headers,
-            _as_bytes(request.body),
-            self.secrets,
-        )
-        with self._lock:
-            queue = self._queues.get(key)
-            exchange = queue.popleft() if queue else None
-            if exchange is None:
-                self.misses.append(describe_key(key))
-        if exchange is None:
-            raise RequestNotRecorded(
-                f"request not in the recording: {describe_key(key)}", request=request
-            )
-        return _response(exchange, request)
+        assert self._session is not None
+        self._session.__exit__(*exc_info)
 
 
 def load(path: str | os.PathLike[str], secrets: Iterable[str] = ()) -> Replayer:
@@ -315,7 +429,82 @@ def load(path: str | os.PathLike[str], secrets: Iterable[str] = ()) -> Replayer:
         exchanges = [Exchange.from_json(item) for item in document["exchanges"]]
     except (KeyError, TypeError, ValueError) as exc:
         raise ValueError(f"{os.fspath(path)!r}: malformed exchange: {exc!r}") from None
-    return Replayer(exchanges, [secret for secret in secrets if secret])
+    return Replayer(exchanges, secrets)
+
+
+# -- between vcrpy's shapes, requests' and ours ----------------------------------------------------
+
+
+def _vcr_request(request: requests.PreparedRequest) -> Any:
+    return VcrRequest(
+        str(request.method), str(request.url), _as_bytes(request.body), dict(request.headers)
+    )
+
+
+def _vcr_response(response: requests.Response) -> dict[str, Any]:
+    headers: dict[str, list[str]] = {}
+    for name, value in response.headers.items():
+        headers.setdefault(name, []).append(value)
+    return {
+        "status": {"code": response.status_code, "message": str(response.reason or "")},
+        "headers": headers,
+        "body": {"string": response.content or b""},
+    }
+
+
+def _from_vcr(request: Any, response: Mapping[str, Any]) -> Exchange:
+    body = response["body"]["string"]
+    return Exchange(
+        method=str(request.method),
+        url=str(request.uri),
+        request_headers=_text_headers(request.headers),
+        request_body=request.body if isinstance(request.body, bytes) else _as_bytes(request.body),
+        status=int(response["status"]["code"]),
+        reason=str(response["status"]["message"] or ""),
+        response_headers={
+            str(name): ", ".join(_values(values))
+            for name, values in response["headers"].items()
+            if str(name).lower() not in _TRANSFER_HEADERS
+        },
+        response_body=body.encode() if isinstance(body, str) else bytes(body or b""),
+    )
+
+
+def _to_vcr(exchange: Exchange) -> tuple[Any, dict[str, Any]]:
+    headers = {name: [value] for name, value in exchange.response_headers.items()}
+    headers["Content-Length"] = [str(len(exchange.response_body))]
+    request = VcrRequest(
+        exchange.method, exchange.url, exchange.request_body, dict(exchange.request_headers)
+    )
+    response = {
+        "status": {"code": exchange.status, "message": exchange.reason},
+        "headers": headers,
+        "body": {"string": exchange.response_body},
+    }
+    return request, response
+
+
+def _text_headers(headers: Mapping[Any, Any]) -> dict[str, str]:
+    """Header names and values as text (botocore sends bytes)."""
+    return {_text(name): _text(value) for name, value in headers.items()}
+
+
+def _text(value: object) -> str:
+    return value.decode("latin-1") if isinstance(value, bytes) else str(value)
+
+
+def _values(values: object) -> Iterator[str]:
+    if isinstance(values, str | bytes):
+        values = [values]
+    for value in values:  # type: ignore[attr-defined]
+        yield _text(value)
+
+
+def _requests_response(
+    recorded: Mapping[str, Any], request: requests.PreparedRequest
+) -> requests.Response:
+    exchange = _from_vcr(_vcr_request(request), recorded)
+    return _response(exchange, request)
 
 
 # -- helpers ---------------------------------------------------------------------------------------

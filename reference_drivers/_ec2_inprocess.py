@@ -17,7 +17,7 @@ from requests.adapters import HTTPAdapter
 import simulator as sim
 from simulator.ec2 import DEFAULT_ENDPOINT, Ec2App, register_ec2
 
-__all__ = ["ENDPOINT", "connect"]
+__all__ = ["ENDPOINT", "attach", "connect"]
 
 ENDPOINT = DEFAULT_ENDPOINT.rstrip("/") + "/"
 
@@ -49,10 +49,17 @@ class _MockAdapter(HTTPAdapter):
         )
 
 
+def attach(session: requests.Session, target: sim.Simulator | Ec2App) -> str:
+    """Make ``session`` reach ``target`` (a simulator, or its EC2 application) at the fake
+    endpoint; returns the endpoint URL."""
+    app = target if isinstance(target, Ec2App) else Ec2App(target, control=False)
+    mock = responses.RequestsMock(assert_all_requests_are_fired=False)
+    register_ec2(mock, app, DEFAULT_ENDPOINT)
+    session.mount(ENDPOINT, _MockAdapter(mock))
+    return ENDPOINT
+
+
 def connect(simulator: sim.Simulator) -> tuple[requests.Session, str]:
     """A session reaching ``simulator`` through its EC2 application, and the endpoint URL."""
-    mock = responses.RequestsMock(assert_all_requests_are_fired=False)
-    register_ec2(mock, Ec2App(simulator, control=False), DEFAULT_ENDPOINT)
     session = requests.Session()
-    session.mount(ENDPOINT, _MockAdapter(mock))
-    return session, ENDPOINT
+    return session, attach(session, simulator)

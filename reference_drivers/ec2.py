@@ -56,7 +56,6 @@ import requests
 
 import simulator as sim
 from dctck import (
-    AuthException,
     BaseDriver,
     Credentials,
     Features,
@@ -71,12 +70,13 @@ from dctck import (
     ValidationError,
     VirtualClock,
 )
+from reference_drivers import _credentials
 from reference_drivers import _ec2_models as models
 from reference_drivers._ec2_client import EC2Client, RetryPolicy
 from reference_drivers._ec2_control import RemoteClock
 from reference_drivers._ec2_query import Node, numbered
 
-__all__ = ["REGIONS", "EC2Driver", "RemoteClock", "RetryPolicy", "from_environment"]
+__all__ = ["REGIONS", "STATES", "EC2Driver", "RemoteClock", "RetryPolicy", "from_environment"]
 
 DEFAULT_REGION = "us-east-1"
 #: The regions (Deltacloud providers) an EC2Driver can switch to with ``for_provider``.
@@ -93,13 +93,14 @@ REGIONS = (
     "sa-east-1",
 )
 
-_STATES: StateDeclaration = [
+STATES: StateDeclaration = [
     ("begin", {"pending": "create"}),
     ("pending", {"running": "_auto_", "end": "destroy"}),
     ("running", {"running": "reboot", "shutting_down": "stop", "end": "destroy"}),
     ("shutting_down", {"stopped": "_auto_", "end": "destroy"}),
     ("stopped", {"pending": "start", "shutting_down": "stop", "end": "destroy"}),
 ]
+"""EC2's instance state machine as the SPI sees it (see the module docstring)."""
 
 _Keys = tuple[str, str]
 
@@ -234,7 +235,7 @@ class EC2Driver(BaseDriver):
         return last_seen
 
     def instance_states(self) -> StateDeclaration:
-        return [(state, dict(edges)) for state, edges in _STATES]
+        return [(state, dict(edges)) for state, edges in STATES]
 
     def features(self) -> Features:
         """``opts["name"]`` names the new instance (its ``Name`` tag), SPEC 8."""
@@ -337,12 +338,7 @@ class EC2Driver(BaseDriver):
     @staticmethod
     def _keys(credentials: Credentials) -> _Keys:
         """(access key id, secret key); ``AuthException`` without a request if either is missing."""
-        if not isinstance(credentials, Mapping):
-            raise AuthException("credentials required: name (access key id) and password")
-        name, password = credentials.get("name"), credentials.get("password")
-        if not isinstance(name, str) or not name or not isinstance(password, str) or not password:
-            raise AuthException("credentials required: name (access key id) and password")
-        return name, password
+        return _credentials.keys(credentials)
 
 
 def _literal(value: object) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 
@@ -67,13 +67,17 @@ def derived_account_id(name: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class InstanceType:
-    """A hardware profile: memory and storage in decimal GB."""
+    """A hardware profile: memory in GiB (EC2's MiB / 1024), instance storage in GB.
+
+    `storage_gb` is None for a type without instance storage (EBS only).
+    """
 
     name: str
     architecture: str
     memory_gb: float
-    storage_gb: float
+    storage_gb: float | None
     cpus: int
+    current_generation: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,8 +124,13 @@ class Catalogue:
         """The public images and those `account` owns, in catalogue order."""
         return [image for image in self.images.values() if image.visible_to(account)]
 
-    def default_instance_type(self, architecture: str) -> InstanceType | None:
-        """The first instance type of `architecture`, if any."""
+    def default_instance_type(
+        self, architecture: str, preferred: Mapping[str, str] | None = None
+    ) -> InstanceType | None:
+        """The instance type `preferred` names for `architecture`, else its first type, if any."""
+        name = preferred.get(architecture) if preferred else None
+        if name is not None:
+            return self.instance_types[name]
         for kind in self.instance_types.values():
             if kind.architecture == architecture:
                 return kind

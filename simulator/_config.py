@@ -9,7 +9,7 @@ import os
 import re
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from simulator._catalogue import (
     Zone,
 )
 from simulator._errors import ConfigError, SimulatorError
+from simulator._instance_types import DEFAULT_TYPE_BY_ARCHITECTURE, EC2_INSTANCE_TYPES
 
 IMAGE_ID = re.compile(r"ami-(?:[0-9a-f]{8}|[0-9a-f]{17})")
 """A well-formed image id (EC2 accepts the old 8-digit form too)."""
@@ -36,12 +37,7 @@ DEFAULT_ACCOUNTS = (
     Account("mockuser", "mockpassword"),
     Account("otheruser", "otherpassword"),
 )
-DEFAULT_INSTANCE_TYPES = (
-    InstanceType("t3.micro", "x86_64", memory_gb=1.0, storage_gb=8.0, cpus=2),
-    InstanceType("m5.large", "x86_64", memory_gb=8.0, storage_gb=32.0, cpus=2),
-    InstanceType("c6g.medium", "arm64", memory_gb=2.0, storage_gb=8.0, cpus=1),
-    InstanceType("m6g.large", "arm64", memory_gb=8.0, storage_gb=32.0, cpus=2),
-)
+DEFAULT_INSTANCE_TYPES = EC2_INSTANCE_TYPES
 DEFAULT_ZONES = (
     Zone("us-east-1a"),
     Zone("us-east-1b", limit=20),
@@ -86,6 +82,7 @@ class SimulatorConfig:
     stop_seconds: float = 20.0
     terminated_retention_seconds: float = 3600.0
     default_instance_type: str | None = None
+    default_instance_types: Mapping[str, str] | None = field(default=None, hash=False)
 
     def __post_init__(self) -> None:
         for name in ("accounts", "instance_types", "zones", "images"):
@@ -97,11 +94,14 @@ class SimulatorConfig:
         _check_unique(self.instance_types, "instance_types", "name", allow_empty=False)
         _check_unique(self.zones, "zones", "name", allow_empty=False)
         _check_unique(self.images, "images", "id", allow_empty=True)
-        kinds = {kind.name for kind in self.instance_types}
+        kinds = {kind.name: kind for kind in self.instance_types}
         if self.default_instance_type is not None and self.default_instance_type not in kinds:
             raise ConfigError(
                 f"default_instance_type: {self.default_instance_type!r} is not an instance type"
             )
+        object.__setattr__(self, "default_instance_types", _defaults_by_architecture(
+            self.default_instance_types, kinds
+        ))  # fmt: skip
         for index, image in enumerate(self.images):
             _check(_image_id, image.id, f"images[{index}].id")
         owners: dict[str, str] = {}
@@ -146,7 +146,7 @@ def _check_resources(account: Account, where: str) -> None:
 
 
 def default_config() -> SimulatorConfig:
-    """The default cloud: two accounts, four instance types, two zones, five images."""
+    """The default cloud: two accounts, EC2's instance types, two zones, five images."""
     return SimulatorConfig()
 
 
@@ -187,6 +187,8 @@ def config_from_mapping(data: object) -> SimulatorConfig:
     for key, value in data.items():
         if key in _SCALARS:
             settings[key] = _check(_SCALARS[key], value, key)
+        elif key in _TABLES:
+            settings[key] = _load_table(_TABLES[key], value, key)
         elif key in _ARRAYS:
             settings[key] = _load_array(_ARRAYS[key], value, key)
         else:
@@ -221,6 +223,37 @@ def _check_unique(items: tuple[Any, ...], where: str, key: str, *, allow_empty: 
         if value in seen:
             raise ConfigError(f"{where}[{index}].{key}: duplicate {value!r}")
         seen.add(value)
+
+
+def _defaults_by_architecture(
+    given: Mapping[str, str] | None, kinds: Mapping[str, InstanceType]
+) -> dict[str, str]:
+    """The default instance type per architecture, checked against the catalogue.
+
+    Not given: EC2's defaults (`t3.micro`, `c6g.medium`) for the architectures whose default
+    the catalogue holds with that architecture; the others fall back to their first type.
+    """
+    if given is None:
+        return {
+            architecture: name
+            for architecture, name in DEFAULT_TYPE_BY_ARCHITECTURE.items()
+            if name in kinds and kinds[name].architecture == architecture
+        }
+    if not isinstance(given, Mapping):
+        raise ConfigError(f"default_instance_types: expected a table, got {_kind(given)}")
+    checked: dict[str, str] = {}
+    for architecture, name in given.items():
+        where = f"default_instance_types.{architecture}"
+        kind = kinds.get(name) if isinstance(name, str) else None
+        if kind is None:
+            raise ConfigError(f"{where}: {name!r} is not an instance type")
+        if kind.architecture != architecture:
+            raise ConfigError(
+                f"{where}: {name!r} has the architecture {kind.architecture!r}, "
+                f"not {architecture!r}"
+            )
+        checked[architecture] = name
+    return checked
 
 
 def _kind(value: object) -> str:
@@ -264,6 +297,10 @@ def _amount(value: object) -> float:
 
 
 _duration = _amount
+
+
+def _optional_amount(value: object) -> float | None:
+    return None if value is None else _amount(value)
 
 
 def _count(value: object) -> int:
@@ -335,8 +372,9 @@ _FIELDS: dict[type, dict[str, Checker | _Nested]] = {
         "name": _name,
         "architecture": _name,
         "memory_gb": _amount,
-        "storage_gb": _amount,
+        "storage_gb": _optional_amount,
         "cpus": _count,
+        "current_generation": _flag,
     },
     Zone: {"name": _name, "state": _name, "limit": _limit},
     MachineImage: {
@@ -348,19 +386,29 @@ _FIELDS: dict[type, dict[str, Checker | _Nested]] = {
         "description": _string,
     },
 }
+_TABLES: dict[str, Checker] = {"default_instance_types": _name}
+"""Settings that are a table of names: `[default_instance_types]` (architecture = type name)."""
+_OPTIONAL: dict[type, dict[str, object]] = {InstanceType: {"storage_gb": None}}
+"""Fields a file may leave out although the class requires them, and their value then."""
 _ARRAYS: dict[str, type] = {
     "accounts": Account,
     "instance_types": InstanceType,
     "zones": Zone,
     "images": MachineImage,
 }
-_KNOWN = (*_SCALARS, *_ARRAYS)
+_KNOWN = (*_SCALARS, *_TABLES, *_ARRAYS)
 
 
 def _load_array(cls: type, value: object, where: str) -> tuple[Any, ...]:
     if not isinstance(value, list):
         raise ConfigError(f"{where}: expected an array of tables, got {_kind(value)}")
     return tuple(_load_item(cls, item, f"{where}[{index}]") for index, item in enumerate(value))
+
+
+def _load_table(checker: Checker, value: object, where: str) -> dict[str, Any]:
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"{where}: expected a table, got {_kind(value)}")
+    return {key: _check(checker, item, f"{where}.{key}") for key, item in value.items()}
 
 
 def _load_item(cls: type, item: object, where: str) -> Any:
@@ -372,8 +420,9 @@ def _load_item(cls: type, item: object, where: str) -> Any:
         raise ConfigError(
             f"{where}: unknown field {unknown[0]!r} (expected one of {', '.join(checkers)})"
         )
+    optional = _OPTIONAL.get(cls, {})
     for spec in dataclasses.fields(cls):
-        required = spec.default is dataclasses.MISSING
+        required = spec.default is dataclasses.MISSING and spec.name not in optional
         if required and spec.name not in item:
             raise ConfigError(f"{where}: missing field {spec.name!r}")
     values = {}
@@ -384,4 +433,4 @@ def _load_item(cls: type, item: object, where: str) -> Any:
             if isinstance(checker, _Nested)
             else _check(checker, value, f"{where}.{key}")
         )
-    return cls(**values)
+    return cls(**{**optional, **values})

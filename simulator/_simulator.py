@@ -233,6 +233,15 @@ class Simulator:
             visible = [image for image in visible if image.owner in chosen]
         return visible
 
+    @_operation
+    def addresses(self, account: str) -> list[str]:
+        """The account's Elastic IP addresses: none, since the simulator allocates none.
+
+        (EC2 lists only allocated addresses, not the public address an instance gets at launch.)
+        """
+        self._index(account)
+        return []
+
     # Instances
 
     @_operation
@@ -253,10 +262,11 @@ class Simulator:
         """Launch between `min_count` and `max_count` instances, as many as capacity allows.
 
         They start `pending` (`running` at once when boot_seconds is 0). The default instance
-        type is the configured one, else the first whose architecture matches the image's; the
-        default zone is the first available zone with room for `min_count`. `key_name` names
-        one of the account's key pairs; the security groups (by id and by name) default to the
-        account's `default` group.
+        type is the configured one, else the configured one for the image's architecture
+        (`default_instance_types`), else the first of that architecture; the default zone is
+        the first available zone with room for `min_count`. `key_name` names one of the
+        account's key pairs; the security groups (by id and by name) default to the account's
+        `default` group.
         """
         index = self._index(account)
         for name, value in (("min_count", min_count), ("max_count", max_count)):
@@ -738,7 +748,9 @@ class Simulator:
         if name is None:
             name = self.config.default_instance_type
         if name is None:
-            kind = self._catalogue.default_instance_type(image.architecture)
+            kind = self._catalogue.default_instance_type(
+                image.architecture, self.config.default_instance_types
+            )
             if kind is None:
                 raise InvalidParameter(
                     f"No instance type has the architecture '{image.architecture}' of image "

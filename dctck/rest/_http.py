@@ -34,8 +34,9 @@ __all__ = [
 
 #: The largest request body read, in bytes; a larger one is refused with 413.
 MAX_BODY = 64 * 1024
-#: The most parameters a query or a body may carry.
-MAX_PARAMETERS = 64
+#: The most parameters a query or a body may carry: enough for a filter naming every id of a
+#: large collection (SPEC 6 sets no size limit; EC2's catalogue has 182 hardware profiles).
+MAX_PARAMETERS = 1024
 #: The longest parameter value or path segment, in characters.
 MAX_VALUE = 1024
 

@@ -21,6 +21,7 @@ from simulator.ec2 import _group_actions as groups
 from simulator.ec2 import _instance_actions as instances
 from simulator.ec2 import _keypair_actions as keys
 from simulator.ec2 import _shapes as shapes
+from simulator.ec2._addresses import describe_addresses
 from simulator.ec2._errors import RequestError, invalid
 from simulator.ec2._filters import Attribute, page, parse_filters
 from simulator.ec2._launches import Launches
@@ -317,6 +318,8 @@ TYPE_FILTERS: Mapping[str, Attribute[InstanceType]] = {
     "processor-info.supported-architecture": lambda kind: (kind.architecture,),
     "vcpu-info.default-vcpus": lambda kind: (str(kind.cpus),),
     "memory-info.size-in-mib": lambda kind: (str(shapes.memory_mib(kind)),),
+    "current-generation": lambda kind: ("true" if kind.current_generation else "false",),
+    "instance-storage-supported": lambda kind: ("false" if kind.storage_gb is None else "true",),
 }
 
 
@@ -492,5 +495,6 @@ ACTIONS: dict[str, tuple[str, Handler]] = {
         groups.revoke_security_group_ingress,
     ),
     "DeleteSecurityGroup": ("delete_security_group", groups.delete_security_group),
+    "DescribeAddresses": ("addresses", describe_addresses),
 }
 """Every action served: its name -> (the simulator operation it calls, its handler)."""

@@ -1,9 +1,10 @@
 """The WSGI application: EC2 Query requests in, the simulator in the middle, EC2 XML out.
 
-A request goes through, in order: method (GET or POST), body size, SigV4 signature, form
-decoding, `Action` and `Version`, the action's own parameters, and only then the simulator.
-Any refusal is an EC2 error document with EC2's HTTP status; nothing changes before the last
-step. Paths under `CONTROL_PATH` go to the control API instead.
+A request goes through, in order: method (GET or POST), body size, form decoding, the signature
+(SigV4 in the `Authorization` header, or SigV2 in the parameters), `Action` and `Version`, the
+action's own parameters, and only then the simulator. Any refusal is an EC2 error document with
+EC2's HTTP status; nothing changes before the last step. Paths under `CONTROL_PATH` go to the
+control API instead.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from simulator.ec2._control import CONTROL_PATH, ControlApi
 from simulator.ec2._errors import RequestError, error_document, http_status, missing, status_line
 from simulator.ec2._launches import Launches
 from simulator.ec2._query import Params, decode_pairs
+from simulator.ec2._sigv2 import SIGNATURE_PARAMETERS, signed_with_v2, verify_v2
 from simulator.ec2._sigv4 import SignedRequest, Verifier
 from simulator.ec2._xml import API_VERSION, response
 
@@ -119,10 +121,7 @@ class Ec2App:
             value = environ.get(key)
             return value if isinstance(value, str) else None
 
-        account = self._verifier.verify(
-            SignedRequest(method, environ.get("PATH_INFO") or "/", query, header, body),
-            (self._wall_clock(), self.sim.clock.now()),
-        )
+        nows = (self._wall_clock(), self.sim.clock.now())
         pairs = decode_pairs(query)
         if method == "POST" and body:
             content_type = (environ.get("CONTENT_TYPE") or "").split(";")[0].strip().lower()
@@ -133,6 +132,13 @@ class Ec2App:
                     "application/x-www-form-urlencoded",
                 )
             pairs += decode_pairs(body)
+        path = environ.get("PATH_INFO") or "/"
+        if header("authorization") is None and signed_with_v2(pairs):
+            host = header("host") or environ.get("SERVER_NAME", "localhost")
+            account = verify_v2(pairs, method, host, path, self.sim.account_secret, nows)
+            pairs = [pair for pair in pairs if pair[0] not in SIGNATURE_PARAMETERS]
+        else:
+            account = self._verifier.verify(SignedRequest(method, path, query, header, body), nows)
         params = Params.from_pairs(pairs)
         action = params.string("Action")
         if not action:

@@ -1,8 +1,10 @@
 """The Query protocol's input: form-encoded pairs holding flattened lists and structures.
 
 A list is `Name.1`, `Name.2`, ...; a list of structures is `Name.1.Member`, ... (`Filter.1.Name`,
-`Filter.1.Value.1`). `Params` reads parameters by name and remembers which it read, so that
-`finish()` can refuse the request when a parameter was not understood, before anything changes.
+`Filter.1.Value.1`). Indexes may start at 0 as well as at 1, as EC2 accepts (Apache Libcloud
+sends `ResourceId.0`, `Tag.0.Key`); members are taken in index order. `Params` reads parameters
+by name and remembers which it read, so that `finish()` can refuse the request when a parameter
+was not understood, before anything changes.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from simulator.ec2._xml import is_xml_text
 MAX_FIELDS = 5000
 """The most parameters one request may carry."""
 
-_INDEX = re.compile(r"[1-9][0-9]{0,4}")
+_INDEX = re.compile(r"0|[1-9][0-9]{0,4}")
 _INTEGER = re.compile(r"-?[0-9]{1,10}")
 _BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _INT32 = (-(2**31), 2**31 - 1)
@@ -130,7 +132,8 @@ class Params:
         return lowered == "true"
 
     def strings(self, key: str, *, required: bool = False) -> list[str]:
-        """The list `key.1`, `key.2`, ... in index order (if `required`, not empty)."""
+        """The list `key.1`, `key.2`, ... (or from `key.0`) in index order; if `required`, not
+        empty."""
         found: list[tuple[int, str]] = []
         start = key + "."
         for name, value in self._values.items():

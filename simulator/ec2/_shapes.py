@@ -1,12 +1,13 @@
 """The XML shapes of EC2 responses, rendered from the simulator's values.
 
-Names follow the 2016-11-15 wire format (`instanceState`, `tagSet`, `item`, ...). Two units
-differ from the simulator's catalogue: memory is written in MiB as GiB x 1024 (t3.micro: 1.0 ->
-1024, as EC2 lists it), and instance storage in whole GB.
+Names follow the 2016-11-15 wire format (`instanceState`, `tagSet`, `item`, ...). Memory is
+written in MiB as the catalogue's GiB x 1024 (t3.micro: 1.0 -> 1024, as EC2 lists it), and
+instance storage in whole GB (none for an EBS-only type).
 """
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Iterable, Mapping
 
@@ -148,10 +149,18 @@ def memory_mib(kind: InstanceType) -> int:
     return round(kind.memory_gb * 1024)
 
 
+@functools.cache
 def instance_type(kind: InstanceType) -> str:
-    """One instance type, as DescribeInstanceTypes lists it."""
+    """One instance type, as DescribeInstanceTypes lists it (rendered once per type)."""
+    storage = (
+        "<instanceStorageSupported>false</instanceStorageSupported>"
+        if kind.storage_gb is None
+        else "<instanceStorageSupported>true</instanceStorageSupported><instanceStorageInfo>"
+        f"{element('totalSizeInGB', round(kind.storage_gb))}</instanceStorageInfo>"
+    )
     return (
-        f"{element('instanceType', kind.name)}<currentGeneration>true</currentGeneration>"
+        f"{element('instanceType', kind.name)}"
+        f"{element('currentGeneration', kind.current_generation)}"
         f"<freeTierEligible>false</freeTierEligible>"
         f"<supportedUsageClasses><item>on-demand</item></supportedUsageClasses>"
         f"<supportedRootDeviceTypes><item>ebs</item></supportedRootDeviceTypes>"
@@ -160,10 +169,7 @@ def instance_type(kind: InstanceType) -> str:
         f"<processorInfo><supportedArchitectures><item>{text(kind.architecture)}</item>"
         f"</supportedArchitectures></processorInfo>"
         f"<vCpuInfo>{element('defaultVCpus', kind.cpus)}</vCpuInfo>"
-        f"<memoryInfo>{element('sizeInMiB', memory_mib(kind))}</memoryInfo>"
-        f"<instanceStorageSupported>true</instanceStorageSupported>"
-        f"<instanceStorageInfo>{element('totalSizeInGB', round(kind.storage_gb))}"
-        f"</instanceStorageInfo>"
+        f"<memoryInfo>{element('sizeInMiB', memory_mib(kind))}</memoryInfo>{storage}"
     )
 
 

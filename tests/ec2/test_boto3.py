@@ -303,26 +303,70 @@ def test_zones_regions_and_instance_types_come_from_the_catalogue(boto):
         ("us-east-1b", "use1-az2", "available", "us-east-1"),
     ]
     assert [r["RegionName"] for r in boto.describe_regions()["Regions"]] == ["us-east-1"]
-    kinds = boto.describe_instance_types()["InstanceTypes"]
+    kinds = all_instance_types(boto)
+    assert len(kinds) == 182
+    by_name = {kind["InstanceType"]: kind for kind in kinds}
     assert [
         (
-            kind["InstanceType"],
-            kind["ProcessorInfo"]["SupportedArchitectures"],
-            kind["VCpuInfo"]["DefaultVCpus"],
-            kind["MemoryInfo"]["SizeInMiB"],
-            kind["InstanceStorageInfo"]["TotalSizeInGB"],
+            name,
+            by_name[name]["ProcessorInfo"]["SupportedArchitectures"],
+            by_name[name]["VCpuInfo"]["DefaultVCpus"],
+            by_name[name]["MemoryInfo"]["SizeInMiB"],
+            by_name[name]["InstanceStorageSupported"],
+            by_name[name].get("InstanceStorageInfo", {}).get("TotalSizeInGB"),
+            by_name[name]["CurrentGeneration"],
         )
-        for kind in kinds
+        for name in ("t2.micro", "t3.micro", "m5d.large", "c6g.medium", "r3.large")
     ] == [
-        ("t3.micro", ["x86_64"], 2, 1024, 8),
-        ("m5.large", ["x86_64"], 2, 8192, 32),
-        ("c6g.medium", ["arm64"], 1, 2048, 8),
-        ("m6g.large", ["arm64"], 2, 8192, 32),
+        ("t2.micro", ["x86_64"], 1, 1024, False, None, True),
+        ("t3.micro", ["x86_64"], 2, 1024, False, None, True),
+        ("m5d.large", ["x86_64"], 2, 8192, True, 75, True),
+        ("c6g.medium", ["arm64"], 1, 2048, False, None, True),
+        ("r3.large", ["x86_64"], 2, 15616, True, 32, False),
     ]
-    arm = boto.describe_instance_types(
-        Filters=[{"Name": "processor-info.supported-architecture", "Values": ["arm64"]}]
+    arm = all_instance_types(
+        boto,
+        Filters=[
+            {"Name": "processor-info.supported-architecture", "Values": ["arm64"]},
+            {"Name": "instance-type", "Values": ["c6g.*"]},
+        ],
     )
-    assert [kind["InstanceType"] for kind in arm["InstanceTypes"]] == ["c6g.medium", "m6g.large"]
+    assert [kind["InstanceType"] for kind in arm] == [
+        f"c6g.{size}"
+        for size in ("medium", "large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge",
+                     "16xlarge")
+    ]  # fmt: skip
+    previous = all_instance_types(
+        boto, Filters=[{"Name": "current-generation", "Values": ["false"]}]
+    )
+    assert {kind["InstanceType"].split(".")[0] for kind in previous} == {"m3", "c3", "r3"}
+
+
+def all_instance_types(boto: Any, **request: Any) -> list[Any]:
+    """Every page of DescribeInstanceTypes (EC2 pages it)."""
+    pages = boto.get_paginator("describe_instance_types").paginate(**request)
+    return [kind for page in pages for kind in page["InstanceTypes"]]
+
+
+def test_t2_micro_launches_and_images_get_their_architectures_default_type(boto):
+    (micro,) = run(boto, InstanceType="t2.micro")
+    (default_x86,) = run(boto)
+    answer = boto.run_instances(ImageId=ARM_IMAGE, MinCount=1, MaxCount=1)
+    default_arm = answer["Instances"][0]["InstanceId"]
+    reservations = boto.describe_instances(InstanceIds=[micro, default_x86, default_arm])
+    types = {
+        instance["InstanceId"]: instance["InstanceType"]
+        for reservation in reservations["Reservations"]
+        for instance in reservation["Instances"]
+    }
+    assert types == {micro: "t2.micro", default_x86: "t3.micro", default_arm: "c6g.medium"}
+
+
+def test_describe_addresses_lists_no_elastic_ips(boto):
+    (instance_id,) = run(boto)
+    assert boto.describe_addresses()["Addresses"] == []
+    filters = [{"Name": "instance-id", "Values": [instance_id]}]
+    assert boto.describe_addresses(Filters=filters)["Addresses"] == []
 
 
 # Tags

@@ -35,15 +35,16 @@ def test_every_exported_class_and_function_has_a_docstring():
             assert value.__doc__, name
 
 
-def test_the_actions_are_the_twelve_first_and_those_of_issue_9():
+def test_the_actions_are_the_twelve_first_those_of_issue_9_and_describe_addresses():
     assert sorted(simulator.ec2.ACTIONS) == [
         "AuthorizeSecurityGroupIngress", "CreateKeyPair", "CreateSecurityGroup", "CreateTags",
-        "DeleteKeyPair", "DeleteSecurityGroup", "DeleteTags", "DescribeAvailabilityZones",
-        "DescribeImages", "DescribeInstanceAttribute", "DescribeInstanceStatus",
-        "DescribeInstanceTypes", "DescribeInstances", "DescribeKeyPairs", "DescribeRegions",
-        "DescribeSecurityGroups", "DescribeTags", "GetConsoleOutput", "ImportKeyPair",
-        "ModifyInstanceAttribute", "RebootInstances", "RevokeSecurityGroupIngress",
-        "RunInstances", "StartInstances", "StopInstances", "TerminateInstances",
+        "DeleteKeyPair", "DeleteSecurityGroup", "DeleteTags", "DescribeAddresses",
+        "DescribeAvailabilityZones", "DescribeImages", "DescribeInstanceAttribute",
+        "DescribeInstanceStatus", "DescribeInstanceTypes", "DescribeInstances", "DescribeKeyPairs",
+        "DescribeRegions", "DescribeSecurityGroups", "DescribeTags", "GetConsoleOutput",
+        "ImportKeyPair", "ModifyInstanceAttribute", "RebootInstances",
+        "RevokeSecurityGroupIngress", "RunInstances", "StartInstances", "StopInstances",
+        "TerminateInstances",
     ]  # fmt: skip
 
 

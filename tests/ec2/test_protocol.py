@@ -198,10 +198,28 @@ def test_an_unknown_member_of_a_structure_is_named_in_full(app):
     )  # fmt: skip
 
 
-def test_a_list_index_that_is_not_a_positive_number_is_unknown(app):
-    assert refused(app, "DescribeInstances", {"InstanceId.0": "i-0123456789abcdef0"})[1] == (
+@pytest.mark.parametrize("index", ["-1", "01", "x", "100000"])
+def test_a_list_index_that_is_not_a_number_from_0_is_unknown(app, index):
+    assert refused(app, "DescribeInstances", {f"InstanceId.{index}": "i-0123456789abcdef0"})[1] == (
         "UnknownParameter"
     )
+
+
+def test_lists_numbered_from_0_as_libcloud_sends_them_are_read_in_index_order(app, sim):
+    """CreateTags as Libcloud's ex_create_tags words it: ResourceId.0, Tag.0.Key, Tag.1.Key."""
+    first, second = (view.id for view in sim.run_instances("mockuser", X86_IMAGE, max_count=2))
+    params = {"ResourceId.0": first, "ResourceId.1": second, "Tag.0.Key": "Name",
+              "Tag.0.Value": "web", "Tag.1.Key": "team", "Tag.1.Value": "a"}  # fmt: skip
+    status, content = call(app, "CreateTags", params)
+    assert (status, parse(content).findtext(f"{NS}return")) == (200, "true")
+    assert sim.describe_tags("mockuser") == [
+        (first, "Name", "web"), (first, "team", "a"),
+        (second, "Name", "web"), (second, "team", "a"),
+    ]  # fmt: skip
+    reversed_ids = {"InstanceId.1": second, "InstanceId.0": first}
+    status, content = call(app, "DescribeInstances", reversed_ids)
+    ids = [item.text for item in parse(content).iter(f"{NS}instanceId")]
+    assert (status, ids) == (200, [first, second])
 
 
 def test_ignored_run_instances_parameters_are_accepted(app, sim):
@@ -351,3 +369,33 @@ def test_a_refused_stop_names_the_offending_instance_and_changes_nothing(app, si
     assert (status, code) == (400, "IncorrectInstanceState")
     assert fresh in message
     assert sim.audit_log() == before
+
+
+# DescribeAddresses: no Elastic IPs are ever allocated
+
+
+def test_describe_addresses_lists_none_even_for_instances_with_public_addresses(app, sim):
+    (view,) = sim.run_instances("mockuser", X86_IMAGE)
+    sim.clock.tick(40)
+    status, content = call(app, "DescribeAddresses")
+    assert (status, parse(content).find(f"{NS}addressesSet") is not None) == (200, True)
+    assert list(parse(content).find(f"{NS}addressesSet")) == []
+    libcloud_asks = {"Filter.1.Name": "instance-id", "Filter.1.Value.1": view.id}
+    status, content = call(app, "DescribeAddresses", libcloud_asks)
+    assert (status, list(parse(content).find(f"{NS}addressesSet"))) == (200, [])
+
+
+@pytest.mark.parametrize(
+    ("params", "code", "message"),
+    [
+        ({"PublicIp.1": "203.0.113.7"}, "InvalidAddress.NotFound",
+         "Address '203.0.113.7' not found."),
+        ({"AllocationId.1": "eipalloc-1"}, "InvalidAllocationID.NotFound",
+         "The allocation ID 'eipalloc-1' does not exist"),
+        ({"Filter.1.Name": "colour", "Filter.1.Value.1": "x"}, "InvalidParameterValue",
+         "The filter 'colour' is invalid"),
+    ],
+    ids=["public-ip", "allocation-id", "unknown-filter"],
+)  # fmt: skip
+def test_describe_addresses_refuses_what_does_not_exist(app, params, code, message):
+    assert refused(app, "DescribeAddresses", params) == (400, code, message)

@@ -63,11 +63,18 @@ def test_a_member_left_unread_in_a_structure_is_unknown_parameter_with_its_full_
     )
 
 
-@pytest.mark.parametrize("name", ["Id", "Id.0", "Id.01", "Id.x", "Id.1.2", "Id.123456"])
+@pytest.mark.parametrize("name", ["Id", "Id.-1", "Id.01", "Id.x", "Id.1.2", "Id.123456"])
 def test_names_that_are_not_list_members_stay_unread(name):
     params = Params({name: "v"})
     assert params.strings("Id") == []
     assert code_of(params.finish)[0] == "UnknownParameter"
+
+
+def test_lists_may_be_numbered_from_0_and_are_read_in_index_order():
+    params = Params({"Id.1": "b", "Id.0": "a", "Id.10": "c", "Tag.0.Key": "k", "Tag.1.Key": "l"})
+    assert params.strings("Id") == ["a", "b", "c"]
+    assert [tag.string("Key") for tag in params.structs("Tag")] == ["k", "l"]
+    params.finish()
 
 
 def test_a_required_list_that_is_empty_is_missing_parameter():

@@ -3,7 +3,9 @@
 import json
 import re
 from http.server import BaseHTTPRequestHandler
+from pathlib import Path
 
+import botocore.exceptions
 import pytest
 import requests
 import responses
@@ -16,8 +18,14 @@ from dctck._recording import (
     load,
 )
 from reference_drivers import EC2Driver
+from simulator import ManualClock, Simulator
+from simulator.ec2 import Ec2App, Ec2Server
+from tests.ec2._support import client
 from tests.reference._support import VALID, SimulateServer, dctck, serving
-from tests.simulator._support import X86_IMAGE
+from tests.simulator._support import START, X86_IMAGE
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "examples"
 
 SECRET = VALID["password"]
 FORM = {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"}
@@ -329,3 +337,76 @@ def test_live_certification_recorded_then_replayed_offline(tmp_path):
     text = (tmp_path / "live.json").read_text()
     assert "/_sim/clock/tick" in text
     assert "mockpassword" not in text
+
+
+# -- any HTTP stack: boto3 (urllib3) is recorded and replayed too ----------------------------------
+
+
+def test_boto3_traffic_over_urllib3_is_recorded_and_replayed_without_the_server():
+    sim = Simulator(clock=ManualClock(START))
+    with Ec2Server(Ec2App(sim), port=0) as server, Recorder() as recorder:
+        ec2 = client(server.url)
+        launched = ec2.run_instances(ImageId=X86_IMAGE, MinCount=1, MaxCount=1)
+        (instance_id,) = [item["InstanceId"] for item in launched["Instances"]]
+        zones = ec2.describe_availability_zones()["AvailabilityZones"]
+    (run, describe) = recorder.exchanges
+    assert (run.method, run.url, run.status) == ("POST", server.url + "/", 200)
+    assert b"Action=RunInstances" in run.request_body
+    assert b"<zoneName>us-east-1a</zoneName>" in describe.response_body
+    with Replayer(recorder.exchanges, [SECRET]) as replayer:
+        replayed = client(server.url)  # the server is gone: answers come from the recording
+        again = replayed.run_instances(ImageId=X86_IMAGE, MinCount=1, MaxCount=1)
+        assert again["Instances"][0]["InstanceId"] == instance_id
+        assert replayed.describe_availability_zones()["AvailabilityZones"] == zones
+        with pytest.raises(botocore.exceptions.HTTPClientError, match="Can't play back"):
+            replayed.describe_regions()
+    assert replayer.misses == [f"POST {server.url}/ Action=DescribeRegions&Version=2016-11-15"]
+
+
+# -- live: the boto3 example and Libcloud's EC2 driver, recorded, the server stopped, replayed -----
+
+
+@pytest.mark.live
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("driver", "cwd"),
+    [
+        ("boto3_ec2:from_environment", EXAMPLES),
+        ("reference_drivers.libcloud:ec2_from_environment", ROOT),
+    ],
+    ids=["boto3", "libcloud"],
+)
+def test_live_certification_of_other_stacks_is_recorded_then_replayed_offline(
+    driver, cwd, tmp_path
+):
+    """Both record every exchange (urllib3 under boto3; requests under Libcloud) and replay to
+    the same verdict with the server gone. The create and isolation areas keep it quick."""
+    server = SimulateServer("--clock", "manual")
+    args = ["certify", driver, "--credentials", "mockuser:mockpassword"]
+    args += ["--other-credentials", "otheruser:otherpassword"]
+    areas = ["--", "-m", "create or isolation"]
+    env = {**server.env, "DCTCK_EC2_CONTROL": server.url + "/_sim"}
+    try:
+        recorded = dctck(*args, "--record", str(tmp_path / "live.json"), "--report",
+                         str(tmp_path / "recorded.json"), *areas, env=env, cwd=cwd)  # fmt: skip
+    finally:
+        server.stop()
+    assert recorded.returncode in (0, 1), recorded.stderr
+    replayed = dctck(*args, "--replay", str(tmp_path / "live.json"), "--report",
+                     str(tmp_path / "replayed.json"), *areas, env=env, cwd=cwd)  # fmt: skip
+    assert replayed.stderr == ""
+    assert replayed.returncode == recorded.returncode
+    outcomes = [
+        {
+            check["id"]: check["outcome"]
+            for check in json.loads((tmp_path / name).read_text())["checks"]
+        }
+        for name in ("recorded.json", "replayed.json")
+    ]
+    assert outcomes[0] == outcomes[1]
+    assert len(outcomes[0]) == 17
+    text = (tmp_path / "live.json").read_text()
+    assert "Action=RunInstances" in text
+    assert "/_sim/clock/tick" in text
+    for secret in ("mockpassword", "otherpassword"):
+        assert secret not in text

@@ -123,7 +123,7 @@ def test_catalogue_models_have_spec_types(driver):
     for profile in driver.hardware_profiles(VALID):
         assert isinstance(profile, HardwareProfile)
         assert isinstance(profile.memory, int | float)
-        assert isinstance(profile.storage, int | float)
+        assert profile.storage is None or isinstance(profile.storage, int | float)
         assert type(profile.cpu) is int
     for realm in driver.realms(VALID):
         assert isinstance(realm, Realm)
@@ -274,10 +274,8 @@ def test_destroyed_instance_is_no_longer_listed(driver):
 
 
 def test_filters_on_every_spec_key(driver):
-    assert [p.id for p in driver.hardware_profiles(VALID, {"architecture": "arm64"})] == [
-        "c6g.medium",
-        "m6g.large",
-    ]
+    arm = driver.hardware_profiles(VALID, {"architecture": "arm64"})
+    assert {p.id.split(".")[0] for p in arm} == {"t4g", "m6g", "m7g", "c6g", "c7g", "r6g", "r7g"}
     assert driver.hardware_profiles(VALID, {"architecture": "ARM64"}) == []
     assert [r.id for r in driver.realms(VALID, {"id": ["us-east-1b"]})] == ["us-east-1b"]
     assert [i.owner_id for i in driver.images(VALID, {"owner_id": "mockuser"})] == ["mockuser"]

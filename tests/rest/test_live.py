@@ -10,7 +10,7 @@ import time
 import pytest
 import requests
 
-from dctck.rest import LoopbackServer, RestApp, RestFront
+from dctck.rest import MAX_PARAMETERS, LoopbackServer, RestApp, RestFront
 from reference_drivers import MockDriver
 from tests.rest._drivers import TinyDriver
 from tests.rest._served import Served, session
@@ -122,7 +122,7 @@ def _bad_requests(url, instance_id, image_id):
             "many filters",
             "GET",
             f"{api}/images",
-            {"params": {f"k{i}": "v" for i in range(80)}},
+            {"params": {f"k{i}": "v" for i in range(MAX_PARAMETERS + 1)}},
             400,
         ),
         ("huge URL", "GET", f"{api}/images", {"params": {"id": "x" * 100_000}}, 431),

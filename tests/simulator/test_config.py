@@ -40,14 +40,52 @@ def test_default_config_has_the_agreed_accounts_zones_and_durations():
     ) == ("us-east-1", 40.0, 20.0, 3600.0, None)
 
 
-def test_default_config_has_four_instance_types_over_both_architectures():
-    kinds = default_config().instance_types
-    assert [(kind.name, kind.architecture) for kind in kinds] == [
-        ("t3.micro", "x86_64"),
-        ("m5.large", "x86_64"),
-        ("c6g.medium", "arm64"),
-        ("m6g.large", "arm64"),
+def test_default_config_has_ec2s_instance_types_with_their_real_facts():
+    kinds = {kind.name: kind for kind in default_config().instance_types}
+    assert len(kinds) == 182
+    assert {name.split(".")[0] for name in kinds} == {
+        "t2", "t3", "t3a", "t4g", "m3", "m4", "m5", "m5d", "m6g", "m6i", "m7g",  # general purpose
+        "c3", "c4", "c5", "c5d", "c6g", "c6i", "c7g",  # compute optimized
+        "r3", "r4", "r5", "r5d", "r6g", "r6i", "r7g",  # memory optimized
+    }  # fmt: skip
+    assert [kinds[name] for name in ("t2.micro", "t3.micro", "m3.medium", "r4.large")] == [
+        InstanceType("t2.micro", "x86_64", 1.0, None, 1),
+        InstanceType("t3.micro", "x86_64", 1.0, None, 2),
+        InstanceType("m3.medium", "x86_64", 3.75, 4, 1, current_generation=False),
+        InstanceType("r4.large", "x86_64", 15.25, None, 2),
     ]
+    assert [kinds[name] for name in ("c6g.medium", "m5d.large", "c5d.24xlarge")] == [
+        InstanceType("c6g.medium", "arm64", 2.0, None, 1),
+        InstanceType("m5d.large", "x86_64", 8.0, 75, 2),
+        InstanceType("c5d.24xlarge", "x86_64", 192.0, 3600, 96),
+    ]
+    assert {kind.architecture for kind in kinds.values()} == {"x86_64", "arm64"}
+
+
+def test_default_instance_types_per_architecture_are_t3_micro_and_c6g_medium():
+    assert default_config().default_instance_types == {"x86_64": "t3.micro", "arm64": "c6g.medium"}
+
+
+def test_default_instance_types_keep_only_the_defaults_a_custom_catalogue_holds():
+    config = SimulatorConfig(instance_types=(InstanceType("c6g.medium", "arm64", 2.0, None, 1),))
+    assert config.default_instance_types == {"arm64": "c6g.medium"}
+
+
+def test_instance_types_left_without_storage_in_a_file_have_none(tmp_path):
+    path = tmp_path / "cloud.toml"
+    path.write_text(
+        '[[instance_types]]\nname = "t"\narchitecture = "x86_64"\nmemory_gb = 1\ncpus = 2\n'
+        "current_generation = false\n"
+    )
+    assert load_config(path).instance_types == (
+        InstanceType("t", "x86_64", 1.0, None, 2, current_generation=False),
+    )
+
+
+def test_a_table_of_default_instance_types_is_loaded_and_checked(tmp_path):
+    path = tmp_path / "cloud.toml"
+    path.write_text('[default_instance_types]\nx86_64 = "m5.large"\n')
+    assert load_config(path).default_instance_types == {"x86_64": "m5.large"}
 
 
 def test_default_images_are_well_formed_public_over_both_architectures_and_private_per_account():
@@ -121,7 +159,7 @@ def test_simulator_uses_the_loaded_config(tmp_path, clock):
 TOML_ERRORS = {
     "unknown-setting": ("bot_seconds = 1", "bot_seconds: unknown setting (expected one of region, "
         "boot_seconds, stop_seconds, terminated_retention_seconds, default_instance_type, "
-        "accounts, instance_types, zones, images)"),
+        "default_instance_types, accounts, instance_types, zones, images)"),
     "negative-duration": ("stop_seconds = -1", "stop_seconds: expected a finite number >= 0, "
         "got -1"),
     "string-duration": ('boot_seconds = "40"', "boot_seconds: expected a number, got str '40'"),
@@ -147,6 +185,17 @@ TOML_ERRORS = {
     "empty-accounts": ("accounts = []", "accounts: must not be empty"),
     "unknown-default-type": ('default_instance_type = "huge"', "default_instance_type: 'huge' "
         "is not an instance type"),
+    "defaults-not-a-table": ('default_instance_types = "t3.micro"', "default_instance_types: "
+        "expected a table, got str 't3.micro'"),
+    "unknown-default-per-architecture": ('[default_instance_types]\nx86_64 = "huge"',
+        "default_instance_types.x86_64: 'huge' is not an instance type"),
+    "default-of-another-architecture": ('[default_instance_types]\narm64 = "t3.micro"',
+        "default_instance_types.arm64: 't3.micro' has the architecture 'x86_64', not 'arm64'"),
+    "default-not-a-name": ("[default_instance_types]\narm64 = 3",
+        "default_instance_types.arm64: expected a non-empty string, got int 3"),
+    "bad-generation": ('[[instance_types]]\nname = "t"\narchitecture = "x86_64"\nmemory_gb = 1\n'
+        'cpus = 1\ncurrent_generation = "no"', "instance_types[0].current_generation: expected "
+        "true or false, got str 'no'"),
 }  # fmt: skip
 
 

@@ -71,7 +71,7 @@ def test_states_and_codes_are_ec2s():
 
 def test_operations_are_the_cloud_methods_and_exclude_test_controls():
     assert simulator.OPERATIONS == (
-        "authenticate", "authorize_security_group_ingress", "create_key_pair",
+        "addresses", "authenticate", "authorize_security_group_ingress", "create_key_pair",
         "create_security_group", "create_tags", "delete_key_pair", "delete_security_group",
         "delete_tags", "describe_instance_attribute", "describe_instance_status",
         "describe_instances", "describe_key_pairs", "describe_security_groups", "describe_tags",

@@ -30,6 +30,7 @@ from dctck.kit import (
     Report,
     Subject,
     Unmet,
+    fault_injection_of,
     remember_driver,
 )
 
@@ -309,6 +310,8 @@ def dctck_subject(
     if _via_rest(request.config):
         driver = request.getfixturevalue("dctck_rest").client
     subject = Subject(driver, dctck_credentials, dctck_other_credentials, dctck_timeout)
+    if driver is not dctck_driver:
+        subject.faults = fault_injection_of(dctck_driver)  # SPEC 9 faults behind the front
     yield subject
     subject.close()
 

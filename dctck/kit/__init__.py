@@ -52,7 +52,13 @@ from dctck.kit._spi import (
     OPTIONAL_FILTER_KEYS,
     RULE_LIST,
 )
-from dctck.kit._subject import DEFAULT_TIMEOUT, SPI_PARAMETERS, Subject, virtual_clock_of
+from dctck.kit._subject import (
+    DEFAULT_TIMEOUT,
+    SPI_PARAMETERS,
+    Subject,
+    fault_injection_of,
+    virtual_clock_of,
+)
 from dctck.kit._violations import NotApplicable, Unmet, Violation, format_violations, require
 
 __all__ = [
@@ -100,6 +106,7 @@ __all__ = [
     "entering_transition",
     "expectation_for",
     "explore",
+    "fault_injection_of",
     "format_violations",
     "fsm_cases",
     "fsm_violations",

@@ -9,7 +9,7 @@ from dctck._clock import VirtualClock
 from dctck._states import StateMachine
 from dctck.kit._calls import Call, CallRunner, CredentialSet, Outcome
 
-__all__ = ["DEFAULT_TIMEOUT", "SPI_PARAMETERS", "Subject", "virtual_clock_of"]
+__all__ = ["DEFAULT_TIMEOUT", "SPI_PARAMETERS", "Subject", "fault_injection_of", "virtual_clock_of"]
 
 DEFAULT_TIMEOUT = 60.0
 
@@ -40,6 +40,14 @@ def virtual_clock_of(driver: object) -> VirtualClock | None:
     clock = getattr(driver, "clock", None)
     if callable(getattr(clock, "now", None)) and callable(getattr(clock, "tick", None)):
         return clock
+    return None
+
+
+def fault_injection_of(driver: object) -> Any | None:
+    """The driver's fault injection (SPEC 9: ``fail_next`` and ``clear``), or ``None``."""
+    faults = getattr(driver, "faults", None)
+    if callable(getattr(faults, "fail_next", None)) and callable(getattr(faults, "clear", None)):
+        return faults
     return None
 
 
@@ -76,6 +84,7 @@ class Subject:
             "unknown name", {"name": _UNKNOWN_NAME, "password": password}
         )
         self.clock = virtual_clock_of(driver)
+        self.faults = fault_injection_of(driver)
         self._runner = CallRunner()
         self._machine: StateMachine | None = None
         #: The image checks create instances from (found by the first check that needs one).

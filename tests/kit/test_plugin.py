@@ -7,7 +7,7 @@ import pytest
 from tests.kit.conftest import CREDENTIALS
 
 MOCK = "reference_drivers.mock:MockDriver"
-AREAS = ["models", "ids", "filters", "auth", "isolation", "fsm", "create"]
+AREAS = ["models", "ids", "filters", "auth", "isolation", "fsm", "create", "faults"]
 
 
 def test_plugin_is_idle_without_a_driver(pytester):

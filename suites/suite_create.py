@@ -43,12 +43,22 @@ UNKNOWN_REALM = "dctck-unknown-realm"
 #: Stands for an image the valid account lists (the harness' default image).
 LISTED_IMAGE = "<a listed image>"
 #: refusal -> (image_id, opts) of a create_instance that must be refused.
-REFUSALS: dict[str, tuple[str | None, dict[str, str] | None]] = {
+REFUSALS: dict[str, tuple[Any, dict[str, Any] | None]] = {
     "image_id_none": (None, None),
     "unknown_image": (UNKNOWN_IMAGE, None),
     "unknown_hwp_id": (LISTED_IMAGE, {"hwp_id": UNKNOWN_HWP}),
     "unknown_realm_id": (LISTED_IMAGE, {"realm_id": UNKNOWN_REALM}),
+    "image_id_not_a_string": (5, None),
+    "hwp_id_not_a_string": (LISTED_IMAGE, {"hwp_id": 5}),
+    "realm_id_not_a_string": (LISTED_IMAGE, {"realm_id": 5}),
 }
+#: Refusals SPEC 1 makes a ValidationError: no image, or a value of the wrong type.
+VALIDATION_ONLY = (
+    "image_id_none",
+    "image_id_not_a_string",
+    "hwp_id_not_a_string",
+    "realm_id_not_a_string",
+)
 
 RULE_REFLECTS = "SPEC 4: the new instance has the image, realm and hardware profile asked for"
 RULE_DEFAULT_HWP = "SPEC 4: the default hardware profile matches the image's architecture"
@@ -225,8 +235,9 @@ def test_default_hardware_profile_fits_the_image(dctck_harness: Harness) -> None
 
 
 def refusal_expected(refusal: str) -> tuple[type[Exception], ...]:
-    """The errors that may refuse ``refusal``: ``image_id=None`` is a ValidationError (SPEC 4)."""
-    return (ValidationError,) if refusal == "image_id_none" else (ValidationError, NotFound)
+    """The errors that may refuse ``refusal``: ``image_id=None`` (SPEC 4) and values of the wrong
+    type (SPEC 1) are a ValidationError."""
+    return (ValidationError,) if refusal in VALIDATION_ONLY else (ValidationError, NotFound)
 
 
 def refused_problems(outcome: Outcome, refusal: str, added: Sequence[str]) -> list[Violation]:

@@ -58,6 +58,9 @@ RULE_ORDER = "SPEC 6: order of the unfiltered collection is kept"
 RULE_SUBSTRING = "SPEC 6: exact match, no prefix or substring match"
 RULE_CASE = "SPEC 6: exact, case-sensitive match"
 RULE_MEMBERSHIP = "SPEC 6: a list, tuple or set value matches any of its members"
+RULE_LONG_LIST = "SPEC 6: a list value of any length matches any of its members (no size limit)"
+#: How many members the long list values have.
+LONG_LIST = 300
 RULE_AND = "SPEC 6: several keys must all match"
 RULE_NO_MATCH = "SPEC 6: no match gives [], never an error"
 RULE_NO_FILTER = "SPEC 6: opts None, a key absent or a None value keep the whole collection"
@@ -321,6 +324,23 @@ def test_list_tuple_or_set_value_means_membership(
         if all(isinstance(v, str) for v in (middle, absent)):
             candidates.append({middle, absent})
         return [case.check({key: value}, RULE_MEMBERSHIP) for value in candidates]
+
+    run_kind(dctck_harness, collection, key, kind)
+
+
+@rule(RULE_LONG_LIST)
+@pytest.mark.parametrize(("collection", "key"), PAIRS)
+def test_long_list_value_means_membership(
+    dctck_harness: Harness, collection: str, key: str
+) -> None:
+    def kind(case: FilterCase) -> Iterable[Violation | None]:
+        values = case.values
+        _need(values, "a value for", case)
+        absent = absent_value(values)
+        padding = [f"{absent}-{n}" for n in range(LONG_LIST - 1)]
+        last = values[-1]
+        candidates = [[*padding, last], [values[0], *padding[: LONG_LIST // 2], *values[1:]]]
+        return [case.check({key: value}, RULE_LONG_LIST) for value in candidates]
 
     run_kind(dctck_harness, collection, key, kind)
 

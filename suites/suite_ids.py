@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from dctck import NotFound
+from dctck import NotFound, ValidationError
 from dctck.kit import (
     COLLECTIONS,
     INSTANCE_ACTIONS,
@@ -47,6 +47,11 @@ RULE_LOOKUP = "SPEC 4: singular lookups return the one object with that id"
 RULE_LOOKUP_UNKNOWN = "SPEC 4: singular lookups return None for an unknown id"
 RULE_CREATED_LISTED = "SPEC 4: a created instance is listed under the id create_instance returned"
 RULE_ACTION_UNKNOWN = "SPEC 4: an unknown id in an action raises NotFound"
+RULE_ACTION_WRONG_TYPE = (
+    "SPEC 1, 4: an id of the wrong type in an action raises ValidationError or NotFound"
+)
+#: Ids that are not strings.
+WRONG_TYPE_IDS = {"int": 5, "none": None}
 
 _ALPHABETS = (string.digits, "abcdef", string.ascii_lowercase, string.ascii_uppercase)
 
@@ -257,3 +262,18 @@ def test_action_on_an_unknown_id_raises_not_found(
     outcome = dctck_harness.call(f"{action}_instance", dctck_harness.subject.valid, unknown)
     if not outcome.raised(NotFound):
         require([Violation.of(outcome, RULE_ACTION_UNKNOWN, "NotFound")])
+
+
+@rule(RULE_ACTION_WRONG_TYPE)
+@pytest.mark.parametrize("given", WRONG_TYPE_IDS)
+@pytest.mark.parametrize("action", INSTANCE_ACTIONS)
+def test_action_on_an_id_of_the_wrong_type_is_refused(
+    dctck_harness: Harness, action: str, given: str
+) -> None:
+    if action == "start" and not dctck_harness.subject.machine.declares("start"):
+        raise NotApplicable("the declared machine has no start action")
+    dctck_harness.created_instance()  # so an action on "any instance" would have one to take
+    wrong = WRONG_TYPE_IDS[given]
+    outcome = dctck_harness.call(f"{action}_instance", dctck_harness.subject.valid, wrong)
+    if not outcome.raised((ValidationError, NotFound)):
+        require([Violation.of(outcome, RULE_ACTION_WRONG_TYPE, "ValidationError or NotFound")])

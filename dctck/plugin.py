@@ -317,9 +317,9 @@ def dctck_subject(
 
 
 @pytest.fixture
-def dctck_harness(dctck_subject: Subject) -> Iterator[Harness]:
+def dctck_harness(request: pytest.FixtureRequest, dctck_subject: Subject) -> Iterator[Harness]:
     """One check's harness; what the check created is destroyed afterwards, leaks fail it."""
-    harness = Harness(dctck_subject)
+    harness = Harness(dctck_subject, request.node.name)
     yield harness
     leaks = harness.cleanup()
     if leaks:

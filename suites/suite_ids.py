@@ -16,6 +16,7 @@ import pytest
 
 from dctck import NotFound, ValidationError
 from dctck.kit import (
+    AWAIT_LISTED,
     COLLECTIONS,
     INSTANCE_ACTIONS,
     LOOKUPS,
@@ -113,10 +114,12 @@ def _listed_instance(harness: Harness, before: list[Any]) -> tuple[str, list[Any
         items = outcome.value if outcome.returned and isinstance(outcome.value, list) else []
         return items if watch.id in [_id(i) for i in items] else None
 
-    items = harness.wait_until(listed)
-    outcome = last[-1]
+    items = harness.wait_for(AWAIT_LISTED, listed)
     if items is not None:
-        return str(outcome.call), list(items)
+        return str(last[-1].call), list(items)
+    if not last:  # not awaited: an earlier check waited out the timeout for this
+        last.append(harness.call("instances", harness.subject.valid, None))
+    outcome = last[-1]
     known = [repr(_id(i)) for i in before]
     new = (
         [_id(i) for i in outcome.value if repr(_id(i)) not in known]
@@ -126,9 +129,8 @@ def _listed_instance(harness: Harness, before: list[Any]) -> tuple[str, list[Any
     happened = f"did not list {watch.id!r} within {harness.subject.timeout:g} s"
     if new:
         happened += f"; it lists new ids {describe_value(new)}"
-    raise Unmet(
-        [Violation(str(outcome.call), RULE_CREATED_LISTED, happened, f"{watch.id!r} listed")]
-    )
+    violation = Violation(str(outcome.call), RULE_CREATED_LISTED, happened, f"{watch.id!r} listed")
+    raise Unmet([harness.waited_in_vain(AWAIT_LISTED, violation)])
 
 
 def _data(harness: Harness, collection: str, instances: int = 1) -> tuple[str, list[Any]]:

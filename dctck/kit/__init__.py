@@ -27,6 +27,7 @@ from dctck.kit._fsm import (
     quiet_period,
 )
 from dctck.kit._harness import (
+    AWAIT_LISTED,
     END,
     RULE_ACTIONS_SUBSET,
     RULE_AUTOMATIC,
@@ -56,6 +57,7 @@ from dctck.kit._subject import (
     DEFAULT_TIMEOUT,
     SPI_PARAMETERS,
     Subject,
+    TimedOut,
     fault_injection_of,
     virtual_clock_of,
 )
@@ -63,6 +65,7 @@ from dctck.kit._violations import NotApplicable, Unmet, Violation, format_violat
 
 __all__ = [
     "API_AREA",
+    "AWAIT_LISTED",
     "AREAS",
     "CATALOGUE",
     "COLLECTIONS",
@@ -96,6 +99,7 @@ __all__ = [
     "Report",
     "SPI_PARAMETERS",
     "Subject",
+    "TimedOut",
     "Unmet",
     "Violation",
     "area",

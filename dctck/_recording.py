@@ -22,7 +22,8 @@ File format (JSON, UTF-8)::
                     "response": {"status": 200, "reason": "OK", "headers": {...},
                                  "body": "..."}}]}
 
-A body that is not UTF-8 text is stored as ``"body_base64"`` instead of ``"body"``.
+A body that is not UTF-8 text is stored as ``"body_base64"`` instead of ``"body"``. A request
+that timed out is kept with ``"status": 0`` (its reason the error) and replayed as a timeout.
 """
 
 from __future__ import annotations
@@ -58,6 +59,8 @@ __all__ = [
 FORMAT = "dctck-http-recording"
 VERSION = 1
 SCRUBBED = "<scrubbed>"
+#: The status of an exchange whose request timed out (no answer came).
+TIMED_OUT = 0
 
 #: Headers whose values are credentials: scrubbed in recordings.
 SECRET_HEADERS = frozenset(
@@ -189,6 +192,10 @@ class Recorder:
             depth.level = level + 1
             try:
                 response = original(session, request, **kwargs)
+            except requests.Timeout as exc:
+                if level == 0:
+                    self._add(request, None, f"{type(exc).__name__}: {exc}")
+                raise
             finally:
                 depth.level = level
             if level == 0:
@@ -202,20 +209,25 @@ class Recorder:
     def __exit__(self, *exc_info: object) -> None:
         self._patch.stop()
 
-    def _add(self, request: requests.PreparedRequest, response: requests.Response) -> None:
+    def _add(
+        self,
+        request: requests.PreparedRequest,
+        response: requests.Response | None,
+        timed_out: str = "",
+    ) -> None:
         exchange = Exchange(
             method=str(request.method),
             url=str(request.url),
             request_headers=dict(request.headers),
             request_body=_as_bytes(request.body),
-            status=response.status_code,
-            reason=str(response.reason or ""),
+            status=response.status_code if response is not None else TIMED_OUT,
+            reason=str(response.reason or "") if response is not None else timed_out,
             response_headers={
                 name: value
-                for name, value in response.headers.items()
+                for name, value in (response.headers.items() if response is not None else ())
                 if name.lower() not in _TRANSFER_HEADERS
             },
-            response_body=response.content or b"",
+            response_body=(response.content or b"") if response is not None else b"",
         )
         with self._lock:
             self.exchanges.append(exchange)
@@ -295,6 +307,8 @@ class Replayer:
             raise RequestNotRecorded(
                 f"request not in the recording: {describe_key(key)}", request=request
             )
+        if exchange.status == TIMED_OUT:
+            raise requests.ReadTimeout(f"{exchange.reason} (replayed)", request=request)
         return _response(exchange, request)
 
 

@@ -25,6 +25,7 @@ from dctck.kit import (
     RULE_LEDGER,
     RULE_MARKER,
     CheckRecord,
+    FrozenTime,
     Harness,
     NotApplicable,
     Report,
@@ -99,6 +100,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         " a loopback port, and the api area checks the front itself",
     )
     parser.addini("dctck_via_rest", "default for --dctck-via-rest", type="bool", default=False)
+    group.addoption(
+        "--dctck-freeze-time",
+        action="store_true",
+        dest="dctck_freeze_time",
+        help="for an in-process driver without a clock that reads time.time() itself: freeze"
+        " the standard clocks (freezegun) and advance them instead of sleeping",
+    )
+    parser.addini(
+        "dctck_freeze_time", "default for --dctck-freeze-time", type="bool", default=False
+    )
     group.addoption(
         "--dctck-rest-app",
         dest="dctck_rest_app",
@@ -312,8 +323,20 @@ def dctck_subject(
     subject = Subject(driver, dctck_credentials, dctck_other_credentials, dctck_timeout)
     if driver is not dctck_driver:
         subject.faults = fault_injection_of(dctck_driver)  # SPEC 9 faults behind the front
-    yield subject
-    subject.close()
+    frozen = None
+    config = request.config
+    if subject.clock is None and (
+        config.getoption("dctck_freeze_time") or config.getini("dctck_freeze_time")
+    ):
+        frozen = FrozenTime()
+        frozen.start()
+        subject.clock = frozen
+    try:
+        yield subject
+    finally:
+        subject.close()
+        if frozen is not None:
+            frozen.stop()
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from dctck.kit._collection import (
 )
 from dctck.kit._describe import describe_error, describe_value
 from dctck.kit._expectations import Expectation, expectation_for, judge_answer
+from dctck.kit._frozen import FrozenTime, wall_time
 from dctck.kit._fsm import (
     RULE_GENERATED,
     FsmCases,
@@ -77,6 +78,7 @@ __all__ = [
     "END",
     "Expectation",
     "FILTER_KEYS",
+    "FrozenTime",
     "FsmCases",
     "Harness",
     "INSTANCE_ACTIONS",
@@ -124,4 +126,5 @@ __all__ = [
     "shown_state",
     "spread",
     "virtual_clock_of",
+    "wall_time",
 ]

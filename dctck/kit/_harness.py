@@ -16,6 +16,7 @@ from dctck._models import INSTANCE_STATES, Instance
 from dctck._states import END, StateMachine, TransitionTracker, normalize_state
 from dctck.kit._calls import CredentialSet, Outcome
 from dctck.kit._expectations import expectation_for, judge_answer
+from dctck.kit._frozen import REAL_CLOCKS
 from dctck.kit._spi import RULE_LIST
 from dctck.kit._subject import Subject, TimedOut
 from dctck.kit._violations import NotApplicable, Unmet, Violation
@@ -381,14 +382,15 @@ class Harness:
         """
         limit = self.subject.timeout if timeout is None else timeout
         clock = self.subject.clock
-        wall_start = time.monotonic()
+        monotonic = REAL_CLOCKS["monotonic"]  # real even under --dctck-freeze-time
+        wall_start = monotonic()
         ticked = 0.0  # virtual time the kit let pass; reading a remote clock would cost a call
         step = _VIRTUAL_FIRST_STEP if clock is not None else _REAL_FIRST_STEP
         while True:
             result = poll()
             if result is not None:
                 return result
-            wall = time.monotonic() - wall_start
+            wall = monotonic() - wall_start
             waited = ticked if clock is not None else wall
             if waited >= limit or wall >= limit:
                 return None

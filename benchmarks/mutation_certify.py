@@ -1,0 +1,89 @@
+"""The test command of the mutation sessions: ``dctck certify`` on the (mutated) reference driver.
+
+    python benchmarks/mutation_certify.py mock|ec2|_ec2_models
+
+Exit status 0 when every certification passed (the mutant survived), non-zero when one failed
+(killed). ``mock`` certifies MockDriver; ``ec2`` and ``_ec2_models`` certify EC2Driver in-process,
+then ``reference_drivers.ec2:from_environment`` against a live ``dctck simulate`` on a manual
+clock with 130 instance types (DescribeInstanceTypes in two pages) and faults through its
+control API, so the endpoint code is certified too. Every run stops at its first failure (``-x``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+CREDENTIALS = ["--credentials", "mockuser:mockpassword"]
+OTHER = ["--other-credentials", "otheruser:otherpassword"]
+STOP_EARLY = ["--", "-x", "-q"]
+SIMULATE = [sys.executable, "-m", "dctck", "simulate", "--port", "0", "--clock", "manual"]
+
+
+def certify(*args: str, env: dict[str, str] | None = None) -> int:
+    command = [sys.executable, "-m", "dctck", "certify", *args, *CREDENTIALS, *OTHER, *STOP_EARLY]
+    return subprocess.run(
+        command, env={**os.environ, **(env or {})}, capture_output=True, check=False
+    ).returncode
+
+
+def long_catalogue(path: Path) -> Path:
+    """A cloud file with 130 instance types, the arm64 ones on the second page."""
+    lines = []
+    for n, architecture in enumerate(["x86_64"] * 110 + ["arm64"] * 20):
+        lines += [
+            "[[instance_types]]",
+            f'name = "z{n}.size"',
+            f'architecture = "{architecture}"',
+            "memory_gb = 1.0",
+            "storage_gb = 8.0",
+            "cpus = 1",
+            "",
+        ]
+    path.write_text("\n".join(lines))
+    return path
+
+
+def certify_endpoint() -> int:
+    with tempfile.TemporaryDirectory() as directory:
+        config = long_catalogue(Path(directory) / "cloud.toml")
+        server = subprocess.Popen(
+            [*SIMULATE, "--config", str(config)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            assert server.stdout is not None
+            match = re.search(r" at (http://\S+?)/?$", server.stdout.readline())
+            if match is None:
+                return 3
+            url = match.group(1)
+            env = {
+                "DCTCK_EC2_ENDPOINT": url + "/",
+                "DCTCK_EC2_REGION": "us-east-1",
+                "DCTCK_EC2_CONTROL": url + "/_sim",
+            }
+            return certify("reference_drivers.ec2:from_environment", env=env)
+        finally:
+            server.terminate()
+            server.wait(10)
+            server.stdout.close()  # type: ignore[union-attr]
+
+
+def main() -> int:
+    target = sys.argv[1] if len(sys.argv) > 1 else ""
+    if target == "mock":
+        return certify("reference_drivers.mock:MockDriver")
+    if target in ("ec2", "_ec2_models"):
+        return certify("reference_drivers.ec2:EC2Driver") or certify_endpoint()
+    print(f"usage: {sys.argv[0]} mock|ec2|_ec2_models", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -69,7 +69,7 @@ def run(names: list[str]) -> None:
 def rerun_survivors(names: list[str]) -> None:
     for name in names:
         with sqlite3.connect(session(name)) as db:
-            db.execute("DELETE FROM work_results WHERE test_outcome = 'survived'")
+            db.execute("DELETE FROM work_results WHERE lower(test_outcome) = 'survived'")
         cosmic_ray("exec", str(CONFIGS / f"{name}.toml"), str(session(name)))
 
 
@@ -174,7 +174,7 @@ def report(names: list[str]) -> None:
                     "SELECT job_id, start_pos_row, start_pos_col FROM mutation_specs"
                 )
             }
-        killed = equivalent = survived = other = pending = 0
+        killed = equivalent = survived = other = pending = 0  # other: cosmic-ray failed
         for mutant in found:
             reason = (
                 "changes an annotation, which is never evaluated"
@@ -185,27 +185,27 @@ def report(names: list[str]) -> None:
                 pending += 1
             elif reason is not None:
                 equivalent += 1
-            elif mutant.outcome == "killed":
+            elif mutant.outcome.lower() == "killed":
                 killed += 1
-            elif mutant.outcome == "survived":
+            elif mutant.outcome.lower() == "survived":
                 survived += 1
                 survivors.append((mutant, name))
             else:
-                other += 1  # incompetent: the mutant could not even be loaded (counted killed)
-                killed += 1
-        counted = len(found) - equivalent - pending
+                other += 1  # incompetent: cosmic-ray could not apply the mutation (not counted)
+        counted = killed + survived
         score = killed / counted if counted else 0.0
-        rows.append((name, len(found), killed, equivalent, survived, pending, score))
-    print(
-        f"{'file':<16}{'mutants':>9}{'killed':>8}{'equiv':>7}{'survived':>10}{'pending':>9}"
-        f"{'score':>8}"
-    )
-    for name, total, killed, equivalent, survived, pending, score in rows:
+        rows.append((name, len(found), killed, equivalent, survived, other, pending, score))
+    columns = ("file", "mutants", "killed", "equiv", "survived", "not run", "pending", "score")
+    print("{:<16}{:>9}{:>8}{:>7}{:>10}{:>9}{:>9}{:>8}".format(*columns))
+    for name, total, killed, equivalent, survived, other, pending, score in rows:
         print(
-            f"{name + '.py':<16}{total:>9}{killed:>8}{equivalent:>7}{survived:>10}"
+            f"{name + '.py':<16}{total:>9}{killed:>8}{equivalent:>7}{survived:>10}{other:>9}"
             f"{pending:>9}{score:>8.1%}"
         )
-    print("score = killed / (mutants - equivalent - pending)")
+    print(
+        "score = killed / (killed + survived): equivalent mutants, and those cosmic-ray could"
+        " not apply (not run), are counted out"
+    )
     if survivors:
         print("\nsurvivors:")
         for mutant, name in survivors:

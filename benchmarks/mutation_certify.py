@@ -21,6 +21,8 @@ from pathlib import Path
 CREDENTIALS = ["--credentials", "mockuser:mockpassword"]
 OTHER = ["--other-credentials", "otheruser:otherpassword"]
 STOP_EARLY = ["--", "-x", "-q"]
+#: Not the default region: from_environment must sign for the one DCTCK_EC2_REGION names.
+REGION = "eu-west-3"
 SIMULATE = [sys.executable, "-m", "dctck", "simulate", "--port", "0", "--clock", "manual"]
 
 
@@ -32,8 +34,8 @@ def certify(*args: str, env: dict[str, str] | None = None) -> int:
 
 
 def long_catalogue(path: Path) -> Path:
-    """A cloud file with 130 instance types, the arm64 ones on the second page."""
-    lines = []
+    """A cloud file of REGION with 130 instance types, the arm64 ones on the second page."""
+    lines = [f'region = "{REGION}"', ""]
     for n, architecture in enumerate(["x86_64"] * 110 + ["arm64"] * 20):
         lines += [
             "[[instance_types]]",
@@ -65,7 +67,7 @@ def certify_endpoint() -> int:
             url = match.group(1)
             env = {
                 "DCTCK_EC2_ENDPOINT": url + "/",
-                "DCTCK_EC2_REGION": "us-east-1",
+                "DCTCK_EC2_REGION": REGION,
                 "DCTCK_EC2_CONTROL": url + "/_sim",
             }
             return certify("reference_drivers.ec2:from_environment", env=env)

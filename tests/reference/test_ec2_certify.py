@@ -11,6 +11,8 @@ from tests.reference._support import VALID, SimulateServer, dctck
 from tests.simulator._support import X86_IMAGE
 
 CREDENTIALS = ["--credentials", "mockuser:mockpassword"]
+#: Not the default region: from_environment must sign for the one DCTCK_EC2_REGION names.
+REGION = "eu-west-3"
 OTHER = ["--other-credentials", "otheruser:otherpassword"]
 
 
@@ -65,12 +67,17 @@ def test_ec2_driver_in_process_is_certified_by_the_plugin(pytester):
 
 @pytest.mark.live
 def test_ec2_driver_is_certified_live_on_a_manual_clock_through_the_control_api(tmp_path):
-    """from_environment against ``dctck simulate`` with 130 instance types: the catalogue comes
-    in pages, and the faults area runs through the control API (RemoteFaults)."""
+    """from_environment against ``dctck simulate`` in another region than the default, with 130
+    instance types: the catalogue comes in pages, and the faults area runs through the control
+    API (RemoteFaults)."""
     config = long_catalogue_config(tmp_path / "cloud.toml")
     server = SimulateServer("--clock", "manual", "--config", str(config))
     try:
-        env = {**server.env, "DCTCK_EC2_CONTROL": server.url + "/_sim"}
+        env = {
+            **server.env,
+            "DCTCK_EC2_CONTROL": server.url + "/_sim",
+            "DCTCK_EC2_REGION": REGION,
+        }
         result = dctck(
             "certify",
             "reference_drivers.ec2:from_environment",
@@ -147,8 +154,8 @@ def test_certify_from_environment_without_an_endpoint_is_a_usage_error(tmp_path)
 
 
 def long_catalogue_config(path):
-    """A cloud file with 130 instance types: DescribeInstanceTypes needs two pages of 100."""
-    lines = []
+    """A cloud file of REGION with 130 instance types: DescribeInstanceTypes needs two pages."""
+    lines = [f'region = "{REGION}"', ""]
     for n, architecture in enumerate(["x86_64"] * 110 + ["arm64"] * 20):
         lines += [
             "[[instance_types]]",

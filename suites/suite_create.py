@@ -64,6 +64,10 @@ RULE_REFLECTS = "SPEC 4: the new instance has the image, realm and hardware prof
 RULE_DEFAULT_HWP = "SPEC 4: the default hardware profile matches the image's architecture"
 RULE_REFUSED = "SPEC 4: create_instance refuses a malformed request"
 RULE_NOTHING = "SPEC 4: a refused create_instance creates nothing"
+RULE_MISMATCH = (
+    "SPEC 4: a hardware profile of another architecture than the image is refused with"
+    " ValidationError or NotFound, or honoured"
+)
 
 
 @dataclass(frozen=True)
@@ -263,3 +267,28 @@ def test_create_refuses_a_malformed_request(dctck_harness: Harness, refusal: str
         image_id = dctck_harness.default_image_id()
     outcome, added = dctck_harness.try_create(image_id, opts)
     require(refused_problems(outcome, refusal, added))
+
+
+@rule(RULE_MISMATCH)
+def test_create_with_a_profile_of_another_architecture(dctck_harness: Harness) -> None:
+    catalogue = read_catalogue(dctck_harness)
+    pairs = [
+        (image.id, profile)
+        for image in catalogue.images
+        for profile in catalogue.profiles_for(None)
+        if getattr(image, "architecture", None) is not None
+        and getattr(catalogue.profiles[profile], "architecture", None)
+        not in (None, image.architecture)
+    ]
+    if not pairs:
+        raise NotApplicable("no hardware profile has another architecture than an image")
+    image_id, profile = pairs[0]
+    outcome, added = dctck_harness.try_create(image_id, {"hwp_id": profile})
+    if outcome.raised((ValidationError, NotFound)):
+        require(refused_problems(outcome, "unknown_hwp_id", added))
+        return
+    value = outcome.value
+    honoured = isinstance(value, Instance) and value.hardware_profile in (profile, None)
+    if not (outcome.returned and honoured):
+        expected = f"ValidationError or NotFound, or an instance of {profile!r}"
+        require([Violation.of(outcome, RULE_MISMATCH, expected)])

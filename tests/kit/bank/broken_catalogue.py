@@ -6,9 +6,9 @@ Each runs only the checks that see its defect (``-k``).
 import dataclasses
 
 import simulator as sim
-from dctck import HardwareProfile, Instance
+from dctck import HardwareProfile, Instance, ProviderError, ValidationError
 from reference_drivers import EC2Driver, MockDriver
-from suites.suite_create import RULE_DEFAULT_HWP
+from suites.suite_create import RULE_DEFAULT_HWP, RULE_MISMATCH
 from suites.suite_ids import RULE_LOOKUP
 from suites.suite_models import RULE_SIZES
 from tests.kit.bank import broken
@@ -68,3 +68,17 @@ class FirstPageOfProfilesOnly(EC2Driver):
             return super()._describe(credentials, action, list_tag, params)
         document = self._request(self._keys(credentials), action, params)
         return list(document.items(list_tag))
+
+
+@broken("create", RULE_MISMATCH, "-k", "another_architecture")
+class MismatchedProfileAsProviderError(MockDriver):
+    """A hardware profile of another architecture than the image raises ProviderError (the
+    provider's 400 answer taken for its failure) instead of ValidationError."""
+
+    def create_instance(self, credentials, image_id, opts=None):
+        try:
+            return super().create_instance(credentials, image_id, opts)
+        except ValidationError as exc:
+            if "architecture" in str(exc):
+                raise ProviderError(f"InvalidParameterValue: {exc}") from None
+            raise

@@ -49,6 +49,8 @@ COMBINABLE_PAIRS = [
 MEMBERSHIP_TYPES = (list, tuple, set, frozenset)
 #: A filter value no driver's data is expected to hold (checked against the data anyway).
 ABSENT = "dctck-no-such-value"
+#: A filter value of another type than the attributes (SPEC 6: no type coercion).
+NOT_A_STRING = 5
 #: At most this many values of a key are tried one by one (spread over the data).
 SAMPLE_SIZE = 6
 _ATTEMPTS = 3
@@ -382,10 +384,14 @@ def test_no_match_gives_an_empty_list(dctck_harness: Harness, collection: str, k
     def kind(case: FilterCase) -> Iterable[Violation | None]:
         absent = absent_value(case.values)
         other = absent_value([*case.values, absent], f"{ABSENT}-other")
-        return [
+        found = [
             case.check({key: absent}, RULE_NO_MATCH),
             case.check({key: [absent, other]}, RULE_NO_MATCH),
         ]
+        if NOT_A_STRING not in case.values:  # compared as given: it equals no string
+            found.append(case.check({key: NOT_A_STRING}, RULE_NO_MATCH))
+            found.append(case.check({key: [NOT_A_STRING, absent]}, RULE_NO_MATCH))
+        return found
 
     run_kind(dctck_harness, collection, key, kind)
 

@@ -9,7 +9,7 @@ from reference_drivers._ec2_models import SPI_STATES
 from reference_drivers.ec2 import _filter_params
 from suites.suite_auth import RULE_REFUSED as RULE_AUTH_REFUSED
 from suites.suite_create import RULE_REFUSED as RULE_CREATE_REFUSED
-from suites.suite_filters import RULE_LONG_LIST
+from suites.suite_filters import RULE_LONG_LIST, RULE_NO_MATCH
 from suites.suite_ids import RULE_ACTION_WRONG_TYPE
 from tests.kit.bank import broken
 
@@ -60,3 +60,15 @@ class IdFilterSentWhole(EC2Driver):
         params = _filter_params(filters)
         reservations = self._describe(credentials, "DescribeInstances", "reservationSet", params)
         return self.filter_on(self._instances(reservations), "id", opts)
+
+
+@broken("filters", RULE_NO_MATCH, "-k", "no_match")
+class NonStringIdFilterCrashes(MockDriver):
+    """instances() strips the members of a list id filter, so a member that is not a string
+    raises AttributeError instead of matching nothing."""
+
+    def instances(self, credentials, opts=None):
+        wanted = (opts or {}).get("id")
+        if isinstance(wanted, list):
+            opts = {**opts, "id": [member.strip() for member in wanted]}
+        return super().instances(credentials, opts)

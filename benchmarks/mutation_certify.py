@@ -6,11 +6,12 @@ Exit status 0 when every certification passed (the mutant survived), non-zero wh
 (killed). ``mock`` certifies MockDriver; ``ec2`` and ``_ec2_models`` certify EC2Driver in-process,
 then ``reference_drivers.ec2:from_environment`` against a live ``dctck simulate`` on a manual
 clock with 130 instance types (DescribeInstanceTypes in two pages) and faults through its
-control API, so the endpoint code is certified too. Every run stops at its first failure (``-x``).
+control API (the faults area must then run), so the endpoint code is certified too. Every run stops at its first failure (``-x``).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -70,7 +71,13 @@ def certify_endpoint() -> int:
                 "DCTCK_EC2_REGION": REGION,
                 "DCTCK_EC2_CONTROL": url + "/_sim",
             }
-            return certify("reference_drivers.ec2:from_environment", env=env)
+            report = Path(directory) / "report.json"
+            status = certify(
+                "reference_drivers.ec2:from_environment", "--report", str(report), env=env
+            )
+            if status == 0 and json.loads(report.read_text())["areas"]["faults"]["passed"] == 0:
+                return 4  # with DCTCK_EC2_CONTROL the driver promises faults (RemoteFaults)
+            return status
         finally:
             server.terminate()
             server.wait(10)

@@ -6,7 +6,8 @@ Exit status 0 when every certification passed (the mutant survived), non-zero wh
 (killed). ``mock`` certifies MockDriver; ``ec2`` and ``_ec2_models`` certify EC2Driver in-process,
 then ``reference_drivers.ec2:from_environment`` against a live ``dctck simulate`` on a manual
 clock with 130 instance types (DescribeInstanceTypes in two pages) and faults through its
-control API (the faults area must then run), so the endpoint code is certified too. Every run stops at its first failure (``-x``).
+control API (the faults area must then run), so the endpoint code is certified too. Every run
+stops at its first failure (``-x``).
 """
 
 from __future__ import annotations

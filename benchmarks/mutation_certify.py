@@ -3,11 +3,12 @@
     python benchmarks/mutation_certify.py mock|ec2|_ec2_models
 
 Exit status 0 when every certification passed (the mutant survived), non-zero when one failed
-(killed). ``mock`` certifies MockDriver; ``ec2`` and ``_ec2_models`` certify EC2Driver in-process,
-then ``reference_drivers.ec2:from_environment`` against a live ``dctck simulate`` on a manual
-clock with 130 instance types (DescribeInstanceTypes in two pages) and faults through its
-control API (the faults area must then run), so the endpoint code is certified too. Every run
-stops at its first failure (``-x``).
+(killed). ``mock`` certifies MockDriver. ``ec2`` and ``_ec2_models`` certify EC2Driver
+in-process (``EC2Driver()``, then over a simulator of another region with 130 instance types:
+DescribeInstanceTypes in two pages), then ``reference_drivers.ec2:from_environment`` against a
+live ``dctck simulate`` of that cloud on a manual clock with faults through its control API (the
+faults area must then run), so the endpoint code is certified too. Every run stops at its first
+failure (``-x``).
 """
 
 from __future__ import annotations
@@ -52,6 +53,25 @@ def long_catalogue(path: Path) -> Path:
     return path
 
 
+FACTORY = """
+import simulator
+from reference_drivers import EC2Driver
+
+def elsewhere():
+    config = simulator.load_config({path!r})
+    return EC2Driver(simulator=simulator.Simulator(config))
+"""
+
+
+def certify_in_another_region() -> int:
+    """EC2Driver in-process over a simulator of REGION with 130 instance types."""
+    with tempfile.TemporaryDirectory() as directory:
+        config = long_catalogue(Path(directory) / "cloud.toml")
+        (Path(directory) / "elsewhere.py").write_text(FACTORY.format(path=str(config)))
+        path = os.pathsep.join([directory, os.environ.get("PYTHONPATH", "")])
+        return certify("elsewhere:elsewhere", env={"PYTHONPATH": path})
+
+
 def certify_endpoint() -> int:
     with tempfile.TemporaryDirectory() as directory:
         config = long_catalogue(Path(directory) / "cloud.toml")
@@ -90,7 +110,11 @@ def main() -> int:
     if target == "mock":
         return certify("reference_drivers.mock:MockDriver")
     if target in ("ec2", "_ec2_models"):
-        return certify("reference_drivers.ec2:EC2Driver") or certify_endpoint()
+        return (
+            certify("reference_drivers.ec2:EC2Driver")
+            or certify_in_another_region()
+            or certify_endpoint()
+        )
     print(f"usage: {sys.argv[0]} mock|ec2|_ec2_models", file=sys.stderr)
     return 2
 

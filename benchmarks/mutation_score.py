@@ -163,7 +163,8 @@ def listed_equivalents() -> list[dict[str, str]]:
     return list(tomllib.loads(path.read_text()).get("equivalent", []))
 
 
-def equivalence(mutant: Mutant, listed: list[dict[str, str]]) -> str | None:
+def equivalence(mutant: Mutant, listed: list[dict[str, str]]) -> dict[str, str] | None:
+    """The entry of ``equivalent.toml`` that lists ``mutant``, if any."""
     for entry in listed:
         if (
             mutant.path.endswith(entry["file"])
@@ -171,7 +172,7 @@ def equivalence(mutant: Mutant, listed: list[dict[str, str]]) -> str | None:
             and mutant.before == entry["before"]
             and mutant.after == entry["after"]
         ):
-            return entry["reason"]
+            return entry
     return None
 
 
@@ -179,6 +180,7 @@ def report(names: list[str]) -> None:
     listed = listed_equivalents()
     rows = []
     survivors: list[tuple[Mutant, str]] = []
+    apart: list[tuple[Mutant, str, str]] = []
     for name in names:
         if not session(name).exists():
             print(f"{name}: no session (run it first)")
@@ -193,14 +195,17 @@ def report(names: list[str]) -> None:
                     "SELECT job_id, start_pos_row, start_pos_col FROM mutation_specs"
                 )
             }
-        killed = equivalent = survived = other = pending = 0  # other: cosmic-ray failed
+        killed = equivalent = outside = survived = other = pending = 0  # other: cosmic-ray failed
         for mutant in found:
-            reason = (
-                ANNOTATION
+            entry = (
+                {"reason": ANNOTATION}
                 if in_annotation(positions[mutant.job_id], spans)
                 else equivalence(mutant, listed)
             )
-            if reason is not None:
+            if entry is not None and entry.get("kind") == "outside the SPI":
+                outside += 1
+                apart.append((mutant, name, entry["reason"]))
+            elif entry is not None:
                 equivalent += 1
             elif mutant.outcome is None:
                 pending += 1
@@ -213,18 +218,34 @@ def report(names: list[str]) -> None:
                 other += 1  # incompetent: cosmic-ray could not apply the mutation (not counted)
         counted = killed + survived
         score = killed / counted if counted else 0.0
-        rows.append((name, len(found), killed, equivalent, survived, other, pending, score))
-    columns = ("file", "mutants", "killed", "equiv", "survived", "not run", "pending", "score")
-    print("{:<16}{:>9}{:>8}{:>7}{:>10}{:>9}{:>9}{:>8}".format(*columns))
-    for name, total, killed, equivalent, survived, other, pending, score in rows:
+        rows.append(
+            (name, len(found), killed, equivalent, outside, survived, other, pending, score)
+        )
+    columns = (
+        "file",
+        "mutants",
+        "killed",
+        "equiv",
+        "not SPI",
+        "survived",
+        "not run",
+        "pending",
+        "score",
+    )
+    print("{:<16}{:>9}{:>8}{:>7}{:>9}{:>10}{:>9}{:>9}{:>8}".format(*columns))
+    for name, total, killed, equivalent, outside, survived, other, pending, score in rows:
         print(
-            f"{name + '.py':<16}{total:>9}{killed:>8}{equivalent:>7}{survived:>10}{other:>9}"
-            f"{pending:>9}{score:>8.1%}"
+            f"{name + '.py':<16}{total:>9}{killed:>8}{equivalent:>7}{outside:>9}{survived:>10}"
+            f"{other:>9}{pending:>9}{score:>8.1%}"
         )
     print(
-        "score = killed / (killed + survived): equivalent mutants, and those cosmic-ray could"
-        " not apply (not run), are counted out"
+        "score = killed / (killed + survived): equivalent mutants, those outside the SPI and"
+        " those cosmic-ray could not apply (not run) are counted out"
     )
+    if apart:
+        print("\noutside the SPI (no certification can see them):")
+        for mutant, name, reason in apart:
+            print(f"  {name}.py:{mutant.row} {mutant.operator_name}: {reason}")
     if survivors:
         print("\nsurvivors:")
         for mutant, name in survivors:

@@ -161,7 +161,7 @@ def long_catalogue_config(path):
             "[[instance_types]]",
             f'name = "z{n}.size"',
             f'architecture = "{architecture}"',
-            "memory_gb = 1.0",
+            f"memory_gb = {0.5 if n % 2 else 1.0}",  # 512 MiB: GB is not always whole
             "storage_gb = 8.0",
             "cpus = 1",
             "",

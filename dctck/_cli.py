@@ -78,6 +78,12 @@ class Certify:
             help="certify the driver behind the REST front, over HTTP on a loopback port; adds"
             " the api area",
         )
+        parser.add_argument(
+            "--freeze-time",
+            action="store_true",
+            help="freeze the standard clocks (freezegun) and advance them instead of sleeping:"
+            " for an in-process driver without a clock that reads time.time() itself",
+        )
         traffic = parser.add_mutually_exclusive_group()
         traffic.add_argument(
             "--record",
@@ -130,6 +136,8 @@ class Certify:
             pytest_args.append(f"--junitxml={args.junitxml}")
         if args.via_rest:
             pytest_args.append("--dctck-via-rest")
+        if args.freeze_time:
+            pytest_args.append("--dctck-freeze-time")
         return _run_pytest(pytest_args + list(args.passthrough))
 
 

@@ -27,7 +27,8 @@ File format (JSON, UTF-8)::
                                  "body": "..."}}]}
 
 A body that is not UTF-8 text is stored as ``"body_base64"`` instead of ``"body"``; bodies are
-stored decoded (no ``Content-Encoding``).
+stored decoded (no ``Content-Encoding``). A ``requests`` request that timed out is kept with
+``"status": 0`` (its reason the error) and replayed as a ``requests.ReadTimeout``.
 """
 
 from __future__ import annotations
@@ -68,6 +69,8 @@ __all__ = [
 FORMAT = "dctck-http-recording"
 VERSION = 1
 SCRUBBED = "<scrubbed>"
+#: The status of an exchange whose request timed out (no answer came).
+TIMED_OUT = 0
 
 #: Headers whose values are credentials: scrubbed in recordings.
 SECRET_HEADERS = frozenset(
@@ -324,9 +327,18 @@ class _Bridge(BaseAdapter):
                 self._tape.miss(vcr_request)
                 key = describe_key(self._tape.key(vcr_request))
                 raise RequestNotRecorded(f"request not in the recording: {key}", request=request)
-            return _requests_response(self._tape.play_response(vcr_request), request)
+            recorded = self._tape.play_response(vcr_request)
+            if recorded["status"]["code"] == TIMED_OUT:
+                reason = recorded["status"]["message"]
+                raise requests.ReadTimeout(f"{reason} (replayed)", request=request)
+            return _requests_response(recorded, request)
         seen = self._tape.appended()
-        response = self._inner.send(request, **kwargs)
+        try:
+            response = self._inner.send(request, **kwargs)
+        except requests.Timeout as exc:
+            if self._tape.appended() == seen:
+                self._tape.append(vcr_request, _timed_out(exc))
+            raise
         if self._tape.appended() == seen:  # answered without an HTTP stack: a mock, in-process
             self._tape.append(vcr_request, _vcr_response(response))
         return response
@@ -449,6 +461,15 @@ def _vcr_response(response: requests.Response) -> dict[str, Any]:
         "status": {"code": response.status_code, "message": str(response.reason or "")},
         "headers": headers,
         "body": {"string": response.content or b""},
+    }
+
+
+def _timed_out(error: requests.Timeout) -> dict[str, Any]:
+    message = f"{type(error).__name__}: {error}"
+    return {
+        "status": {"code": TIMED_OUT, "message": message},
+        "headers": {},
+        "body": {"string": b""},
     }
 
 

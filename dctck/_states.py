@@ -142,6 +142,12 @@ class StateMachine:
                 yield f"end is not reachable from state {state!r}"
         if END not in self.states:
             yield "end is not declared: no transition leads to it"
+        for edge in (e for e in self.transitions if e.action == "destroy"):
+            if END not in self._reachable({edge.destination}, _AUTO_ONLY):
+                yield (
+                    f"destroy edge {edge} leads to {edge.destination!r}, from which _auto_ edges"
+                    " alone do not reach end (destroy takes exactly one destroy edge)"
+                )
 
     # -- questions -------------------------------------------------------------------------------
 

@@ -25,11 +25,13 @@ from dctck.kit import (
     RULE_LEDGER,
     RULE_MARKER,
     CheckRecord,
+    FrozenTime,
     Harness,
     NotApplicable,
     Report,
     Subject,
     Unmet,
+    fault_injection_of,
     remember_driver,
 )
 
@@ -98,6 +100,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         " a loopback port, and the api area checks the front itself",
     )
     parser.addini("dctck_via_rest", "default for --dctck-via-rest", type="bool", default=False)
+    group.addoption(
+        "--dctck-freeze-time",
+        action="store_true",
+        dest="dctck_freeze_time",
+        help="for an in-process driver without a clock that reads time.time() itself: freeze"
+        " the standard clocks (freezegun) and advance them instead of sleeping",
+    )
+    parser.addini(
+        "dctck_freeze_time", "default for --dctck-freeze-time", type="bool", default=False
+    )
     group.addoption(
         "--dctck-rest-app",
         dest="dctck_rest_app",
@@ -309,14 +321,28 @@ def dctck_subject(
     if _via_rest(request.config):
         driver = request.getfixturevalue("dctck_rest").client
     subject = Subject(driver, dctck_credentials, dctck_other_credentials, dctck_timeout)
-    yield subject
-    subject.close()
+    if driver is not dctck_driver:
+        subject.faults = fault_injection_of(dctck_driver)  # SPEC 9 faults behind the front
+    frozen = None
+    config = request.config
+    if subject.clock is None and (
+        config.getoption("dctck_freeze_time") or config.getini("dctck_freeze_time")
+    ):
+        frozen = FrozenTime()
+        frozen.start()
+        subject.clock = frozen
+    try:
+        yield subject
+    finally:
+        subject.close()
+        if frozen is not None:
+            frozen.stop()
 
 
 @pytest.fixture
-def dctck_harness(dctck_subject: Subject) -> Iterator[Harness]:
+def dctck_harness(request: pytest.FixtureRequest, dctck_subject: Subject) -> Iterator[Harness]:
     """One check's harness; what the check created is destroyed afterwards, leaks fail it."""
-    harness = Harness(dctck_subject)
+    harness = Harness(dctck_subject, request.node.name)
     yield harness
     leaks = harness.cleanup()
     if leaks:

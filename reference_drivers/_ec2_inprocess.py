@@ -4,30 +4,68 @@ The simulator's EC2 application is registered (``register_ec2``) on a ``response
 never started, so nothing is patched: the mock answers only through an adapter mounted on the
 driver's own session for the fake endpoint. Other sessions, and other hosts, still go to the
 network.
+
+The adapter can also lose answers, as a network timeout does: for SPEC 9's ``timeout`` fault the
+request is served (the simulator acts) and the driver gets ``requests.ReadTimeout`` instead.
 """
 
 from __future__ import annotations
 
+import threading
+from collections import Counter
 from collections.abc import Mapping
+from urllib.parse import parse_qs
 
 import requests
 import responses
 from requests.adapters import HTTPAdapter
 
 import simulator as sim
-from simulator.ec2 import DEFAULT_ENDPOINT, Ec2App, register_ec2
+from simulator.ec2 import ACTIONS, DEFAULT_ENDPOINT, Ec2App, register_ec2
 
-__all__ = ["ENDPOINT", "attach", "connect"]
+__all__ = ["ENDPOINT", "LostAnswers", "attach", "connect"]
 
 ENDPOINT = DEFAULT_ENDPOINT.rstrip("/") + "/"
+
+
+class LostAnswers:
+    """The answers to lose: how many more calls of each simulator operation time out."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pending: Counter[str] = Counter()
+
+    def lose(self, operation: str, count: int) -> None:
+        """Lose the answers of the next ``count`` requests calling ``operation``."""
+        with self._lock:
+            self._pending[operation] += count
+
+    def forget(self) -> None:
+        """Lose no more answers."""
+        with self._lock:
+            self._pending.clear()
+
+    def take(self, body: object) -> bool:
+        """Whether the answer to the request with this form ``body`` is to be lost."""
+        text = body.decode() if isinstance(body, bytes) else body
+        if not isinstance(text, str):
+            return False
+        action = parse_qs(text).get("Action", [""])[0]
+        operation = ACTIONS[action][0] if action in ACTIONS else None
+        with self._lock:
+            if operation is None or self._pending[operation] <= 0:
+                return False
+            self._pending[operation] -= 1
+            return True
 
 
 class _MockAdapter(HTTPAdapter):
     """An adapter answering from a ``responses`` mock instead of a socket."""
 
-    def __init__(self, mock: responses.RequestsMock) -> None:
+    def __init__(self, mock: responses.RequestsMock, lost: LostAnswers) -> None:
         super().__init__()
         self._answer = mock.unbound_on_send()
+        self._lost = lost
 
     def send(
         self,
@@ -38,7 +76,7 @@ class _MockAdapter(HTTPAdapter):
         cert: bytes | str | tuple[bytes | str, bytes | str] | None = None,
         proxies: Mapping[str, str] | None = None,
     ) -> requests.Response:
-        return self._answer(
+        answer = self._answer(
             self,
             request,
             stream=stream,
@@ -47,19 +85,26 @@ class _MockAdapter(HTTPAdapter):
             cert=cert,
             proxies=proxies,
         )
+        if self._lost.take(request.body):
+            raise requests.ReadTimeout(f"no answer from {request.url} in time (injected)")
+        return answer
 
 
-def attach(session: requests.Session, target: sim.Simulator | Ec2App) -> str:
+def attach(
+    session: requests.Session, target: sim.Simulator | Ec2App, lost: LostAnswers | None = None
+) -> str:
     """Make ``session`` reach ``target`` (a simulator, or its EC2 application) at the fake
-    endpoint; returns the endpoint URL."""
+    endpoint, losing the answers ``lost`` names; returns the endpoint URL."""
     app = target if isinstance(target, Ec2App) else Ec2App(target, control=False)
     mock = responses.RequestsMock(assert_all_requests_are_fired=False)
     register_ec2(mock, app, DEFAULT_ENDPOINT)
-    session.mount(ENDPOINT, _MockAdapter(mock))
+    session.mount(ENDPOINT, _MockAdapter(mock, lost if lost is not None else LostAnswers()))
     return ENDPOINT
 
 
-def connect(simulator: sim.Simulator) -> tuple[requests.Session, str]:
-    """A session reaching ``simulator`` through its EC2 application, and the endpoint URL."""
+def connect(simulator: sim.Simulator) -> tuple[requests.Session, str, LostAnswers]:
+    """A session reaching ``simulator`` through its EC2 application, the endpoint URL, and the
+    answers that session is to lose."""
     session = requests.Session()
-    return session, attach(session, simulator)
+    lost = LostAnswers()
+    return session, attach(session, simulator, lost), lost

@@ -11,7 +11,7 @@ Two modes:
     In-process: a fresh embedded simulator (``simulator.Simulator``) behind the simulator's EC2
     application, reached through ``responses`` on a session private to the driver (no socket,
     other ``requests`` traffic untouched). ``driver.clock`` is the simulator's virtual clock and
-    ``driver.simulator`` the simulator itself (for fault injection in tests).
+    ``driver.simulator`` the simulator itself; ``driver.faults`` injects SPEC 9 faults into it.
 
 ``EC2Driver(endpoint=URL, region="us-east-1", clock=None)``
     Any EC2-compatible endpoint: a ``dctck simulate`` server, moto's server, in principle AWS.
@@ -29,6 +29,7 @@ configured by environment variables:
 ``DCTCK_EC2_REGION``     the region requests are signed for (default ``us-east-1``)
 ``DCTCK_EC2_CONTROL``    optional: the control URL of a ``dctck simulate`` server on a manual
                          clock; the driver then exposes that server's virtual clock as ``clock``
+                         and its fault injection as ``faults`` (SPEC 9)
 
     dctck simulate --clock manual &        # serves http://127.0.0.1:8773/, control at /_sim
     DCTCK_EC2_ENDPOINT=http://127.0.0.1:8773/ DCTCK_EC2_CONTROL=http://127.0.0.1:8773/_sim \\
@@ -73,8 +74,9 @@ from dctck import (
 from reference_drivers import _credentials
 from reference_drivers import _ec2_models as models
 from reference_drivers._ec2_client import EC2Client, RetryPolicy
-from reference_drivers._ec2_control import RemoteClock
+from reference_drivers._ec2_control import RemoteClock, RemoteFaults
 from reference_drivers._ec2_query import Node, numbered
+from reference_drivers._faults import SimulatorFaults
 
 __all__ = ["REGIONS", "STATES", "EC2Driver", "RemoteClock", "RetryPolicy", "from_environment"]
 
@@ -109,6 +111,7 @@ class EC2Driver(BaseDriver):
     """A driver speaking the EC2 Query API; with no ``endpoint``, to an embedded simulator."""
 
     clock: VirtualClock
+    faults: SimulatorFaults | RemoteFaults
 
     def __init__(
         self,
@@ -127,9 +130,10 @@ class EC2Driver(BaseDriver):
             if clock is not None:
                 raise ValueError("an in-process EC2Driver runs on its simulator's clock")
             self.simulator = simulator if simulator is not None else sim.Simulator()
-            session, endpoint = connect(self.simulator)
+            session, endpoint, lost = connect(self.simulator)
             region = region or self.simulator.region
             clock = self.simulator.clock
+            self.faults = SimulatorFaults(self.simulator, lost.lose, lost.forget)
         elif simulator is not None:
             raise ValueError("simulator= is for the in-process mode: give no endpoint")
         else:
@@ -361,8 +365,11 @@ def from_environment() -> EC2Driver:
     if not endpoint:
         raise ValueError("set DCTCK_EC2_ENDPOINT to the URL of an EC2-compatible endpoint")
     control = os.environ.get("DCTCK_EC2_CONTROL")
-    return EC2Driver(
+    driver = EC2Driver(
         endpoint,
         os.environ.get("DCTCK_EC2_REGION") or DEFAULT_REGION,
         clock=RemoteClock(control) if control else None,
     )
+    if control:
+        driver.faults = RemoteFaults(control)
+    return driver

@@ -27,6 +27,7 @@ from dctck import (
     StateDeclaration,
     ValidationError,
 )
+from reference_drivers._faults import SimulatorFaults
 
 __all__ = ["MockDriver"]
 
@@ -54,6 +55,8 @@ class MockDriver(BaseDriver):
 
     def __init__(self, simulator: sim.Simulator | None = None) -> None:
         self.simulator = simulator if simulator is not None else sim.Simulator()
+        #: SPEC 9: faults injected into the simulator operation behind each SPI method.
+        self.faults = SimulatorFaults(self.simulator)
 
     @property
     def clock(self) -> sim.Clock:

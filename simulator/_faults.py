@@ -79,6 +79,11 @@ class FaultInjector:
         with self._lock:
             self._consistency_delay = seconds
 
+    def cancel_failures(self) -> None:
+        """Drop the failures `fail_next` queued and not yet raised; other faults stay."""
+        with self._lock:
+            self._failures.clear()
+
     def clear(self) -> None:
         """Remove every fault and reseed the random generator: as new."""
         with self._lock:

@@ -31,7 +31,9 @@ pytestmark = area("auth")
 
 LISTINGS = (*CATALOGUE, "instances")
 METHODS = (*LISTINGS, "create_instance", *(f"{a}_instance" for a in INSTANCE_ACTIONS))
-BAD_KINDS = ("no_credentials", "wrong_password", "unknown_name")
+BAD_KINDS = ("no_credentials", "wrong_password", "unknown_name", "password_not_a_string")
+#: A password of the wrong type: rejected credentials, never a TypeError (SPEC 2).
+NON_STRING_PASSWORD: Any = 5
 
 RULE_REFUSED = "SPEC 2: missing or rejected credentials raise AuthException"
 RULE_PUBLIC_SAME = "SPEC 2: a public catalogue method returns the same list for every caller"
@@ -46,10 +48,14 @@ _AUTH_OR_PUBLIC = "AuthException, or (for a public catalogue) the list valid cre
 def bad_credentials(harness: Harness, kind: str) -> CredentialSet:
     """The bad credential set named ``kind`` (one of :data:`BAD_KINDS`)."""
     subject = harness.subject
+    name = subject.valid.value.get("name", "")
     kinds = {
         "no_credentials": subject.no_credentials,
         "wrong_password": subject.wrong_password,
         "unknown_name": subject.unknown_name,
+        "password_not_a_string": CredentialSet(
+            "password not a string", {"name": name, "password": NON_STRING_PASSWORD}
+        ),
     }
     return kinds[kind]
 

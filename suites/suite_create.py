@@ -45,12 +45,22 @@ UNKNOWN_REALM = "dctck-unknown-realm"
 #: Stands for an image the valid account lists (the harness' default image).
 LISTED_IMAGE = "<a listed image>"
 #: refusal -> (image_id, opts) of a create_instance that must be refused.
-REFUSALS: dict[str, tuple[str | None, dict[str, str] | None]] = {
+REFUSALS: dict[str, tuple[Any, dict[str, Any] | None]] = {
     "image_id_none": (None, None),
     "unknown_image": (UNKNOWN_IMAGE, None),
     "unknown_hwp_id": (LISTED_IMAGE, {"hwp_id": UNKNOWN_HWP}),
     "unknown_realm_id": (LISTED_IMAGE, {"realm_id": UNKNOWN_REALM}),
+    "image_id_not_a_string": (5, None),
+    "hwp_id_not_a_string": (LISTED_IMAGE, {"hwp_id": 5}),
+    "realm_id_not_a_string": (LISTED_IMAGE, {"realm_id": 5}),
 }
+#: Refusals SPEC 1 makes a ValidationError: no image, or a value of the wrong type.
+VALIDATION_ONLY = (
+    "image_id_none",
+    "image_id_not_a_string",
+    "hwp_id_not_a_string",
+    "realm_id_not_a_string",
+)
 
 RULE_REFLECTS = "SPEC 4: the new instance has the image, realm and hardware profile asked for"
 RULE_DEFAULT_HWP = "SPEC 4: the default hardware profile matches the image's architecture"
@@ -60,6 +70,10 @@ RULE_FEATURES = "SPEC 8: features() returns {collection: {feature, ...}} without
 RULE_USER_NAME = "SPEC 8: with user_name declared, the new instance has the name asked for"
 #: The name a user_name check asks for: unusual enough that a default cannot match it.
 ASKED_NAME = "dctck named me Ünïcode/1"
+RULE_MISMATCH = (
+    "SPEC 4: a hardware profile of another architecture than the image is refused with"
+    " ValidationError or NotFound, or honoured"
+)
 
 
 @dataclass(frozen=True)
@@ -211,13 +225,15 @@ def test_default_hardware_profile_fits_the_image(dctck_harness: Harness) -> None
     first_by_architecture: dict[str, Any] = {}
     for image in catalogue.images:
         architecture = getattr(image, "architecture", None)
-        if isinstance(architecture, str) and catalogue.profiles_for(architecture):
+        if isinstance(architecture, str):
             first_by_architecture.setdefault(architecture, image)
-    if not first_by_architecture:
+    if not any(map(catalogue.profiles_for, first_by_architecture)):
         raise NotApplicable("no image has the architecture of a hardware profile")
     problems: list[Violation] = []
     for architecture, image in first_by_architecture.items():
         outcome, watch = dctck_harness.create(image.id)
+        if watch is None and not catalogue.profiles_for(architecture):
+            continue  # no listed profile fits: refusing the image is legal
         if watch is None:
             expected = f"a new instance with a default hardware profile of {architecture}"
             problems.append(Violation.of(outcome, RULE_DEFAULT_HWP, expected))
@@ -231,8 +247,9 @@ def test_default_hardware_profile_fits_the_image(dctck_harness: Harness) -> None
 
 
 def refusal_expected(refusal: str) -> tuple[type[Exception], ...]:
-    """The errors that may refuse ``refusal``: ``image_id=None`` is a ValidationError (SPEC 4)."""
-    return (ValidationError,) if refusal == "image_id_none" else (ValidationError, NotFound)
+    """The errors that may refuse ``refusal``: ``image_id=None`` (SPEC 4) and values of the wrong
+    type (SPEC 1) are a ValidationError."""
+    return (ValidationError,) if refusal in VALIDATION_ONLY else (ValidationError, NotFound)
 
 
 def refused_problems(outcome: Outcome, refusal: str, added: Sequence[str]) -> list[Violation]:
@@ -299,3 +316,28 @@ def test_declared_user_name_names_the_instance(dctck_harness: Harness) -> None:
     if not isinstance(lookup.error, AttributeError):  # a driver need not have the lookups
         views.append((str(lookup.call), lookup.value if lookup.returned else None))
     require(name_problems(views, ASKED_NAME))
+
+
+@rule(RULE_MISMATCH)
+def test_create_with_a_profile_of_another_architecture(dctck_harness: Harness) -> None:
+    catalogue = read_catalogue(dctck_harness)
+    pairs = [
+        (image.id, profile)
+        for image in catalogue.images
+        for profile in catalogue.profiles_for(None)
+        if getattr(image, "architecture", None) is not None
+        and getattr(catalogue.profiles[profile], "architecture", None)
+        not in (None, image.architecture)
+    ]
+    if not pairs:
+        raise NotApplicable("no hardware profile has another architecture than an image")
+    image_id, profile = pairs[0]
+    outcome, added = dctck_harness.try_create(image_id, {"hwp_id": profile})
+    if outcome.raised((ValidationError, NotFound)):
+        require(refused_problems(outcome, "unknown_hwp_id", added))
+        return
+    value = outcome.value
+    honoured = isinstance(value, Instance) and value.hardware_profile in (profile, None)
+    if not (outcome.returned and honoured):
+        expected = f"ValidationError or NotFound, or an instance of {profile!r}"
+        require([Violation.of(outcome, RULE_MISMATCH, expected)])

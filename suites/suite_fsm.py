@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import functools
 import operator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from dctck import INSTANCE_STATES, ActionNotAllowed, StateMachine
+from dctck import AUTO, INSTANCE_STATES, ActionNotAllowed, StateMachine, TransitionTracker
 from dctck.kit import (
+    END,
+    INSTANCE_ACTIONS,
     RULE_ACTIONS_SUBSET,
     RULE_AUTOMATIC,
     RULE_DECLARED_STATE,
@@ -52,6 +55,10 @@ RULE_ACTIONS_FOR = (
     "SPEC 4: instance_actions_for(state) gives the non-automatic actions leaving the state"
 )
 RULE_NO_ACTION = "SPEC 5: with no action taken, only _auto_ transitions happen"
+RULE_OFFERED = "SPEC 5: every action in Instance.actions is accepted when taken at once"
+
+#: The moments an instance is seen at by the offered-actions check.
+MOMENTS = ("settled", "just_created", "after_an_action", "after_destroy")
 
 #: The generated action checks, by what the machine says of their (state, action) pairs.
 _ACTION_CHECKS = {
@@ -332,6 +339,102 @@ def _still_listed(harness: Harness, watch: InstanceWatch, call: str) -> list[Vio
             "the instance no longer listed",
         )
     ]
+
+
+# -- offered actions -------------------------------------------------------------------------------
+
+
+def _moments(harness: Harness, moment: str) -> list[tuple[str, Callable[[], InstanceWatch]]]:
+    """Ways to bring a new instance to ``moment``, each with how messages name it; the watch
+    returned has just observed the instance (``watch.last``)."""
+    machine = _machine(harness)
+    stable = machine.stable_states()
+
+    def settled(state: str) -> InstanceWatch:
+        watch = _instance_in(harness, state)
+        watch.observe()
+        return watch
+
+    def created() -> InstanceWatch:
+        watch = harness.created_instance()
+        watch.observe()
+        return watch
+
+    def acted(state: str, action: str) -> InstanceWatch:
+        watch = _instance_in(harness, state)
+        if watch.act(action).returned:
+            watch.observe()
+        return watch
+
+    if moment == "settled":
+        return [(f"settled {s.upper()}", functools.partial(settled, s)) for s in stable]
+    if moment == "just_created":
+        return [("just created", created)]
+    if moment == "after_destroy":
+        return [
+            (f"just destroyed from {s.upper()}", functools.partial(acted, s, "destroy"))
+            for s in stable
+            if machine.directly_allows(s, "destroy")
+        ]
+    edges = {
+        (e.origin, e.action)
+        for e in machine.transitions
+        if e.origin in stable
+        and e.action not in (AUTO, "create", "destroy")
+        and e.destination not in stable
+    }
+    return [
+        (f"just after {a} from {s.upper()}", functools.partial(acted, s, a))
+        for s, a in sorted(edges)
+    ]
+
+
+def _offered(watch: InstanceWatch) -> list[str]:
+    actions = getattr(watch.last, "actions", None) if watch.state != END else None
+    if not isinstance(actions, list) or not all(isinstance(a, str) for a in actions):
+        return []
+    return [a for a in actions if a in INSTANCE_ACTIONS]
+
+
+def offered_problems(watch: InstanceWatch, action: str, where: str) -> list[Violation]:
+    """Take ``action``, which the instance offered when last seen, at once."""
+    seen = watch.last
+    state = watch.state
+    outcome = watch.harness.call(f"{action}_instance", watch.credentials, watch.id)
+    if outcome.returned:
+        watch.tracker = TransitionTracker(watch.harness.subject.machine, state, action)
+        return []
+    if watch.observe() != state:
+        return []  # the state moved on since it was seen: a refusal may be legal now
+    offered = getattr(seen, "actions", None)
+    return [
+        Violation(
+            str(outcome.call),
+            RULE_OFFERED,
+            f"{outcome.describe()} right after the instance ({where}) was listed"
+            f" {state.upper()} with actions {offered!r}",
+            f"{action} accepted",
+        )
+    ]
+
+
+@rule(RULE_OFFERED)
+@pytest.mark.parametrize("moment", MOMENTS)
+def test_offered_actions_are_accepted_at_once(dctck_harness: Harness, moment: str) -> None:
+    ways = _moments(dctck_harness, moment)
+    if not ways:
+        raise NotApplicable(f"the declared machine has no {moment.replace('_', ' ')} moment")
+    problems: list[Violation] = []
+    for where, reach in ways:
+        watch = reach()
+        offered = _offered(watch)
+        for index, action in enumerate(offered):
+            if index > 0:
+                watch = reach()
+                if action not in _offered(watch):
+                    continue
+            problems += offered_problems(watch, action, where)
+    require(problems)
 
 
 # -- generated exploration -------------------------------------------------------------------------

@@ -14,8 +14,9 @@ from typing import Any
 
 import pytest
 
-from dctck import NotFound
+from dctck import NotFound, ValidationError
 from dctck.kit import (
+    AWAIT_LISTED,
     COLLECTIONS,
     INSTANCE_ACTIONS,
     LOOKUPS,
@@ -47,6 +48,11 @@ RULE_LOOKUP = "SPEC 4: singular lookups return the one object with that id"
 RULE_LOOKUP_UNKNOWN = "SPEC 4: singular lookups return None for an unknown id"
 RULE_CREATED_LISTED = "SPEC 4: a created instance is listed under the id create_instance returned"
 RULE_ACTION_UNKNOWN = "SPEC 4: an unknown id in an action raises NotFound"
+RULE_ACTION_WRONG_TYPE = (
+    "SPEC 1, 4: an id of the wrong type in an action raises ValidationError or NotFound"
+)
+#: Ids that are not strings.
+WRONG_TYPE_IDS = {"int": 5, "none": None}
 
 _ALPHABETS = (string.digits, "abcdef", string.ascii_lowercase, string.ascii_uppercase)
 
@@ -108,10 +114,12 @@ def _listed_instance(harness: Harness, before: list[Any]) -> tuple[str, list[Any
         items = outcome.value if outcome.returned and isinstance(outcome.value, list) else []
         return items if watch.id in [_id(i) for i in items] else None
 
-    items = harness.wait_until(listed)
-    outcome = last[-1]
+    items = harness.wait_for(AWAIT_LISTED, listed)
     if items is not None:
-        return str(outcome.call), list(items)
+        return str(last[-1].call), list(items)
+    if not last:  # not awaited: an earlier check waited out the timeout for this
+        last.append(harness.call("instances", harness.subject.valid, None))
+    outcome = last[-1]
     known = [repr(_id(i)) for i in before]
     new = (
         [_id(i) for i in outcome.value if repr(_id(i)) not in known]
@@ -121,9 +129,8 @@ def _listed_instance(harness: Harness, before: list[Any]) -> tuple[str, list[Any
     happened = f"did not list {watch.id!r} within {harness.subject.timeout:g} s"
     if new:
         happened += f"; it lists new ids {describe_value(new)}"
-    raise Unmet(
-        [Violation(str(outcome.call), RULE_CREATED_LISTED, happened, f"{watch.id!r} listed")]
-    )
+    violation = Violation(str(outcome.call), RULE_CREATED_LISTED, happened, f"{watch.id!r} listed")
+    raise Unmet([harness.waited_in_vain(AWAIT_LISTED, violation)])
 
 
 def _data(harness: Harness, collection: str, instances: int = 1) -> tuple[str, list[Any]]:
@@ -212,10 +219,13 @@ def test_ids_are_stable_across_calls(dctck_harness: Harness, collection: str) ->
 @rule(RULE_LOOKUP)
 @pytest.mark.parametrize("collection", COLLECTIONS)
 def test_lookup_returns_the_object_with_that_id(dctck_harness: Harness, collection: str) -> None:
+    if collection == "instances":
+        dctck_harness.running_instance()  # a settled one, compared attribute by attribute
     _, items = _data(dctck_harness, collection)
     ids = [i for i in dict.fromkeys(map(_id, items)) if isinstance(i, str) and i]
     if not ids:
         raise NotApplicable(f"{collection}() lists nothing to look up")
+    listed = {_id(item): item for item in reversed(items)}
     violations = []
     for wanted in spread(ids, SAMPLE_SIZE):
         outcome = dctck_harness.call(LOOKUPS[collection], dctck_harness.subject.valid, wanted)
@@ -225,7 +235,24 @@ def test_lookup_returns_the_object_with_that_id(dctck_harness: Harness, collecti
                     outcome, RULE_LOOKUP, f"the object with id {wanted!r} that {collection}() lists"
                 )
             )
+        elif _differs(outcome.value, listed[wanted]):
+            violations.append(
+                Violation(
+                    str(outcome.call),
+                    RULE_LOOKUP,
+                    f"returned {outcome.value!r:.300}",
+                    f"the object {collection}() lists: {listed[wanted]!r:.300}",
+                )
+            )
     require(violations)
+
+
+def _differs(found: Any, listed: Any) -> bool:
+    """The looked-up object is not the listed one (an instance compared only when its state has
+    not moved on since it was listed, as addresses may change with the state)."""
+    if getattr(found, "state", None) != getattr(listed, "state", None):
+        return False
+    return bool(found != listed)
 
 
 @rule(RULE_LOOKUP_UNKNOWN)
@@ -257,3 +284,18 @@ def test_action_on_an_unknown_id_raises_not_found(
     outcome = dctck_harness.call(f"{action}_instance", dctck_harness.subject.valid, unknown)
     if not outcome.raised(NotFound):
         require([Violation.of(outcome, RULE_ACTION_UNKNOWN, "NotFound")])
+
+
+@rule(RULE_ACTION_WRONG_TYPE)
+@pytest.mark.parametrize("given", WRONG_TYPE_IDS)
+@pytest.mark.parametrize("action", INSTANCE_ACTIONS)
+def test_action_on_an_id_of_the_wrong_type_is_refused(
+    dctck_harness: Harness, action: str, given: str
+) -> None:
+    if action == "start" and not dctck_harness.subject.machine.declares("start"):
+        raise NotApplicable("the declared machine has no start action")
+    dctck_harness.created_instance()  # so an action on "any instance" would have one to take
+    wrong = WRONG_TYPE_IDS[given]
+    outcome = dctck_harness.call(f"{action}_instance", dctck_harness.subject.valid, wrong)
+    if not outcome.raised((ValidationError, NotFound)):
+        require([Violation.of(outcome, RULE_ACTION_WRONG_TYPE, "ValidationError or NotFound")])

@@ -23,6 +23,10 @@ pytestmark = area("models")
 
 RULE_TYPES = "SPEC 3: model attributes have the types the SPEC gives"
 RULE_ACTION_RETURNS = "SPEC 4: actions return the Instance after the request was accepted"
+RULE_SIZES = "SPEC 3: memory and storage (decimal GB) and cpu (a count), where given, are positive"
+
+#: The hardware profile attributes that are sizes.
+SIZES = ("memory", "storage", "cpu")
 
 COLLECTIONS = {
     "hardware_profiles": HardwareProfile,
@@ -90,6 +94,18 @@ def attribute_problems(model: Any, label: str) -> list[tuple[str, str]]:
     return problems
 
 
+def size_problems(model: Any, label: str) -> list[tuple[str, str]]:
+    """Sizes of a hardware profile that are numbers but not positive."""
+    if not isinstance(model, HardwareProfile):
+        return []
+    problems = []
+    for name in SIZES:
+        value: Any = getattr(model, name, None)
+        if isinstance(value, _NUMBER) and not isinstance(value, bool) and not value > 0:
+            problems.append((f"gave {label}.{name} = {value!r}", "a positive number, or None"))
+    return problems
+
+
 @rule(RULE_LIST)
 @pytest.mark.parametrize("collection", COLLECTIONS)
 def test_listing_returns_a_list_of_models(dctck_harness: Harness, collection: str) -> None:
@@ -119,6 +135,17 @@ def test_model_attributes_have_spec_types(dctck_harness: Harness, collection: st
         for item in models
         if isinstance(item, model_type)
         for happened, wanted in attribute_problems(item, f"{model_type.__name__} {item.id!r}")
+    )
+
+
+@rule(RULE_SIZES)
+def test_hardware_profile_sizes_are_positive(dctck_harness: Harness) -> None:
+    call, outcome = _listing(dctck_harness, "hardware_profiles")
+    models = outcome.value if outcome.returned and isinstance(outcome.value, list) else []
+    require(
+        Violation(call, RULE_SIZES, happened, wanted)
+        for item in models
+        for happened, wanted in size_problems(item, f"HardwareProfile {item.id!r}")
     )
 
 

@@ -17,6 +17,7 @@ from dctck.kit._collection import (
 )
 from dctck.kit._describe import describe_error, describe_value
 from dctck.kit._expectations import Expectation, expectation_for, judge_answer
+from dctck.kit._frozen import FrozenTime, wall_time
 from dctck.kit._fsm import (
     RULE_GENERATED,
     FsmCases,
@@ -29,6 +30,7 @@ from dctck.kit._fsm import (
     quiet_period,
 )
 from dctck.kit._harness import (
+    AWAIT_LISTED,
     END,
     RULE_ACTIONS_SUBSET,
     RULE_AUTOMATIC,
@@ -104,11 +106,19 @@ from dctck.kit._spi import (
     OPTIONAL_FILTER_KEYS,
     RULE_LIST,
 )
-from dctck.kit._subject import DEFAULT_TIMEOUT, SPI_PARAMETERS, Subject, virtual_clock_of
+from dctck.kit._subject import (
+    DEFAULT_TIMEOUT,
+    SPI_PARAMETERS,
+    Subject,
+    TimedOut,
+    fault_injection_of,
+    virtual_clock_of,
+)
 from dctck.kit._violations import NotApplicable, Unmet, Violation, format_violations, require
 
 __all__ = [
     "API_AREA",
+    "AWAIT_LISTED",
     "AREAS",
     "CATALOGUE",
     "COLLECTIONS",
@@ -122,6 +132,7 @@ __all__ = [
     "Exchange",
     "Expectation",
     "FILTER_KEYS",
+    "FrozenTime",
     "FsmCases",
     "HTML",
     "Harness",
@@ -169,6 +180,7 @@ __all__ = [
     "SPI_PARAMETERS",
     "STATE_FORMATS",
     "Subject",
+    "TimedOut",
     "Unmet",
     "Violation",
     "XML",
@@ -190,6 +202,7 @@ __all__ = [
     "etag_problems",
     "expectation_for",
     "explore",
+    "fault_injection_of",
     "feature_problems",
     "following_new_instances",
     "format_problems",
@@ -213,4 +226,5 @@ __all__ = [
     "spread",
     "status_problems",
     "virtual_clock_of",
+    "wall_time",
 ]

@@ -36,8 +36,23 @@ class Call:
     args: tuple[tuple[str, Any], ...]
 
     def __str__(self) -> str:
-        shown = ", ".join(f"{name}={value!r}" for name, value in self.args)
+        shown = ", ".join(f"{name}={_shown(value)}" for name, value in self.args)
         return f"{self.method}({shown})"
+
+
+#: Longer lists are shown by their first members and their length.
+_MAX_MEMBERS = 6
+
+
+def _shown(value: Any) -> str:
+    """``repr(value)``, long lists (in a dict too) shortened: ``['a', ... 1001 in all]``."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k!r}: {_shown(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple) and len(value) > _MAX_MEMBERS:
+        first = ", ".join(repr(item) for item in value[:3])
+        opening, closing = ("[", "]") if isinstance(value, list) else ("(", ")")
+        return f"{opening}{first}, ... {len(value)} in all{closing}"
+    return repr(value)
 
 
 @dataclass

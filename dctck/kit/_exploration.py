@@ -19,7 +19,6 @@ could not repeat it cheaply or exactly.
 from __future__ import annotations
 
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -39,6 +38,7 @@ from hypothesis.stateful import (
 
 from dctck.kit._calls import Outcome
 from dctck.kit._expectations import Expectation, expectation_for, judge_answer
+from dctck.kit._frozen import wall_time
 from dctck.kit._fsm import RULE_GENERATED, await_gone, fsm_violations
 from dctck.kit._harness import (
     END,
@@ -120,12 +120,12 @@ class _Run:
         if self.smallest is None:
             return
         runs, since = self.first_failure
-        if self.sequences - runs > SHRINK_RUNS or time.monotonic() - since > SHRINK_SECONDS:
+        if self.sequences - runs > SHRINK_RUNS or wall_time() - since > SHRINK_SECONDS:
             raise _Stop(self.smallest, "the smallest sequence found before shrinking stopped")
 
     def failed(self, found: _Found) -> None:
         if self.smallest is None:
-            self.first_failure = (self.sequences, time.monotonic())
+            self.first_failure = (self.sequences, wall_time())
         if self.smallest is None or len(found.steps) < len(self.smallest.steps):
             self.smallest = found
 

@@ -109,15 +109,14 @@ def await_gone(watch: InstanceWatch, call: str) -> list[Violation]:
     violation if it still is when the timeout has passed."""
     if watch.wait_gone():
         return []
-    return [
-        Violation(
-            call,
-            RULE_DESTROY,
-            f"left the instance listed as {watch.state.upper()}"
-            f" for {watch.harness.subject.timeout:g} s",
-            "the instance gone (end): no longer listed",
-        )
-    ]
+    violation = Violation(
+        call,
+        RULE_DESTROY,
+        f"left the instance listed as {watch.state.upper()}"
+        f" for {watch.harness.subject.timeout:g} s",
+        "the instance gone (end): no longer listed",
+    )
+    return [watch.harness.waited_in_vain(watch.gone_reason, violation)]
 
 
 def explore(harness: Harness, max_examples: int | None = None) -> list[Violation | str]:

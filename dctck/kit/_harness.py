@@ -16,11 +16,13 @@ from dctck._models import INSTANCE_STATES, Instance
 from dctck._states import END, StateMachine, TransitionTracker, normalize_state
 from dctck.kit._calls import CredentialSet, Outcome
 from dctck.kit._expectations import expectation_for, judge_answer
+from dctck.kit._frozen import REAL_CLOCKS
 from dctck.kit._spi import RULE_LIST
-from dctck.kit._subject import Subject
+from dctck.kit._subject import Subject, TimedOut
 from dctck.kit._violations import NotApplicable, Unmet, Violation
 
 __all__ = [
+    "AWAIT_LISTED",
     "END",
     "Harness",
     "InstanceWatch",
@@ -41,6 +43,8 @@ RULE_LISTED = "SPEC 4: instances() lists the caller's instances"
 RULE_CREATE_RETURNS = "SPEC 4: create_instance returns the new Instance"
 RULE_DESTROY = "SPEC 4: destroy_instance from every stable state ends with the instance gone"
 RULE_LEDGER = "kit leak ledger: the kit destroys what it creates"
+#: The reason of waits for a new instance to be listed (see :meth:`Harness.wait_for`).
+AWAIT_LISTED = "a new instance to be listed"
 
 
 class InstanceWatch:
@@ -64,6 +68,7 @@ class InstanceWatch:
         self.violations: list[Violation] = []
         self.last: Instance | None = first
         self.seen_listed = False
+        self.gone_reason = ""
         self.tracker = TransitionTracker(harness.subject.machine, "begin", "create")
         if first is not None:
             self._record(first, created_by)
@@ -97,19 +102,15 @@ class InstanceWatch:
 
         A baseline for checks that must see an instance unchanged after a call.
         """
-        state = self.harness.wait_until(self.observe)
+        state = self.harness.wait_for(AWAIT_LISTED, self.observe)
         if state is None:
-            raise Unmet(
-                [
-                    Violation(
-                        self.listing,
-                        RULE_LISTED,
-                        f"did not list instance {self.id!r}"
-                        f" within {self.harness.subject.timeout:g} s",
-                        "the caller's instance",
-                    )
-                ]
+            violation = Violation(
+                self.listing,
+                RULE_LISTED,
+                f"did not list instance {self.id!r} within {self.harness.subject.timeout:g} s",
+                "the caller's instance",
             )
+            raise Unmet([self.harness.waited_in_vain(AWAIT_LISTED, violation)])
         return state
 
     def unchanged_since(self, before: str, outcome: Outcome, rule: str) -> list[Violation]:
@@ -148,40 +149,46 @@ class InstanceWatch:
         """Poll until settled, within the timeout; a timeout is recorded as a violation."""
         if self.settled:
             return True
-        done = self.harness.wait_until(lambda: True if self.observe() and self.settled else None)
+        done = self.harness.wait_for(
+            self._settling, lambda: True if self.observe() and self.settled else None
+        )
         if done:
             return True
         action = self.tracker.action
         timeout = f"{self.harness.subject.timeout:g} s"
         if not self.seen_listed and self.state != END:
-            self.violations.append(
-                Violation(
-                    self.listing,
-                    RULE_LISTED,
-                    f"never listed the instance in {timeout}",
-                    f"the instance {self.id!r} that create_instance returned",
-                )
+            violation = Violation(
+                self.listing,
+                RULE_LISTED,
+                f"never listed the instance in {timeout}",
+                f"the instance {self.id!r} that create_instance returned",
             )
         elif action is not None and not self.tracker.completed:
-            self.violations.append(
-                Violation(
-                    f"{action}_instance(id={self.id!r})",
-                    RULE_ACTION_TAKES_EFFECT,
-                    f"was accepted but the instance stayed {self.state.upper()} for {timeout}",
-                    f"a {action} transition of the declared machine",
-                )
+            violation = Violation(
+                f"{action}_instance(id={self.id!r})",
+                RULE_ACTION_TAKES_EFFECT,
+                f"was accepted but the instance stayed {self.state.upper()} for {timeout}",
+                f"a {action} transition of the declared machine",
             )
         else:
             stable = ", ".join(s.upper() for s in self.harness.subject.machine.stable_states())
-            self.violations.append(
-                Violation(
-                    self.listing,
-                    RULE_AUTOMATIC,
-                    f"showed the instance still {self.state.upper()} after {timeout}",
-                    f"a stable state: {stable}",
-                )
+            violation = Violation(
+                self.listing,
+                RULE_AUTOMATIC,
+                f"showed the instance still {self.state.upper()} after {timeout}",
+                f"a stable state: {stable}",
             )
+        self.violations.append(self.harness.waited_in_vain(self._settling(), violation))
         return False
+
+    def _settling(self) -> str:
+        """What a wait for this instance to settle waits for, as shared timeouts name it."""
+        action = self.tracker.action
+        if not self.seen_listed and self.state != END:
+            return AWAIT_LISTED
+        if action is not None and not self.tracker.completed:
+            return f"{action} from {self.tracker.origin.upper()} to take effect"
+        return f"an instance {self.state.upper()} to settle"
 
     def reach(self, wanted: Callable[[str], bool]) -> bool:
         """Take declared actions until settled in a state ``wanted``; whether it got there."""
@@ -226,7 +233,9 @@ class InstanceWatch:
     def wait_gone(self) -> bool:
         """Poll until the instance is no longer listed (it was destroyed), within the timeout."""
         self.seen_listed = True  # from now on, not listed means gone
-        return self.harness.wait_until(lambda: True if self.observe() == END else None) is not None
+        self.gone_reason = f"destroy from {self.state.upper()} to remove the instance"
+        poll = lambda: True if self.observe() == END else None  # noqa: E731
+        return self.harness.wait_for(self.gone_reason, poll) is not None
 
     def _record(self, instance: Instance, call: str) -> str:
         state = instance.state
@@ -307,11 +316,59 @@ def _is_str_list(value: Any) -> bool:
 
 
 class Harness:
-    """What one check works with: the subject, waiting, the instances it created."""
+    """What one check works with: the subject, waiting, the instances it created.
 
-    def __init__(self, subject: Subject) -> None:
+    ``check`` names the check in messages: the first check of a session that waits out the
+    timeout for something (see :meth:`wait_for`) is named as the evidence of later checks.
+    """
+
+    def __init__(self, subject: Subject, check: str = "an earlier check") -> None:
         self.subject = subject
+        self.check = check
         self.watches: list[InstanceWatch] = []
+        self._waited_out: set[str] = set()
+
+    def wait_for(self, reason: str | Callable[[], str], poll: Callable[[], _T | None]) -> _T | None:
+        """:meth:`wait_until` for ``reason`` (what is awaited: "a new instance to be listed"), or
+        ``None`` as soon as a check of this session has already waited out the timeout for it.
+
+        ``reason`` may be a function, asked after each poll: what a wait waits for may change
+        (listed first, then settled). A wait that gives ``None`` is reported through
+        :meth:`waited_in_vain`: a broken driver costs one timeout per reason, not one per check.
+        """
+        why = reason if callable(reason) else lambda: reason
+        known = self.subject.timed_out
+        given_up: list[bool] = []
+
+        def until() -> _T | bool | None:
+            result = None if why() in known else poll()
+            if result is None and why() in known:
+                given_up.append(True)
+                return True
+            return result
+
+        result = self.wait_until(until)
+        if given_up or result is None:
+            if not given_up:
+                self._waited_out.add(why())
+            return None
+        return result  # type: ignore[return-value]
+
+    def waited_in_vain(self, reason: str, violation: Violation) -> Violation:
+        """The violation of a :meth:`wait_for` of ``reason`` that gave nothing: remembered for
+        the session if this check waited; otherwise the earlier check's evidence, named."""
+        earlier = self.subject.timed_out.get(reason)
+        if reason in self._waited_out or earlier is None:
+            evidence = f"{violation.call} {violation.happened}"
+            self.subject.timed_out.setdefault(reason, TimedOut(self.check, evidence))
+            return violation
+        return Violation(
+            violation.call,
+            violation.rule,
+            f"was not awaited again: {earlier.check} waited {self.subject.timeout:g} s for"
+            f" {reason} in vain ({earlier.evidence})",
+            violation.expected,
+        )
 
     def call(self, method: str, *args: Any) -> Outcome:
         """See :meth:`Subject.call`."""
@@ -325,14 +382,15 @@ class Harness:
         """
         limit = self.subject.timeout if timeout is None else timeout
         clock = self.subject.clock
-        wall_start = time.monotonic()
+        monotonic = REAL_CLOCKS["monotonic"]  # real even under --dctck-freeze-time
+        wall_start = monotonic()
         ticked = 0.0  # virtual time the kit let pass; reading a remote clock would cost a call
         step = _VIRTUAL_FIRST_STEP if clock is not None else _REAL_FIRST_STEP
         while True:
             result = poll()
             if result is not None:
                 return result
-            wall = time.monotonic() - wall_start
+            wall = monotonic() - wall_start
             waited = ticked if clock is not None else wall
             if waited >= limit or wall >= limit:
                 return None
@@ -516,10 +574,13 @@ class Harness:
                 leaks.append(f"instance {watch.id!r} left behind: {outcome}")
                 continue
             if not watch.wait_gone():
-                leaks.append(
-                    f"instance {watch.id!r} left behind: still listed as"
-                    f" {watch.state.upper()} {self.subject.timeout:g} s after destroy_instance"
+                happened = (
+                    f"still listed as {watch.state.upper()} {self.subject.timeout:g} s after"
+                    " destroy_instance"
                 )
+                leak = Violation(watch.listing, RULE_LEDGER, happened, "the instance gone")
+                shown = self.waited_in_vain(watch.gone_reason, leak).happened
+                leaks.append(f"instance {watch.id!r} left behind: {shown}")
         return leaks
 
     def _towards_destroy(self, watch: InstanceWatch) -> bool:

@@ -11,7 +11,7 @@ from typing import Any
 __all__ = ["API_AREA", "AREAS", "CheckRecord", "Report"]
 
 #: The report areas, in the order they are shown.
-AREAS = ("models", "ids", "filters", "auth", "isolation", "fsm", "create")
+AREAS = ("models", "ids", "filters", "auth", "isolation", "fsm", "create", "faults")
 #: The area of the REST front's checks, reported after the others in ``--dctck-via-rest`` runs.
 API_AREA = "api"
 

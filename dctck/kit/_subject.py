@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from dctck._clock import VirtualClock
 from dctck._states import StateMachine
 from dctck.kit._calls import Call, CallRunner, CredentialSet, Outcome
 
-__all__ = ["DEFAULT_TIMEOUT", "SPI_PARAMETERS", "Subject", "virtual_clock_of"]
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "SPI_PARAMETERS",
+    "Subject",
+    "TimedOut",
+    "fault_injection_of",
+    "virtual_clock_of",
+]
 
 DEFAULT_TIMEOUT = 60.0
 
@@ -41,6 +49,22 @@ def virtual_clock_of(driver: object) -> VirtualClock | None:
     clock = getattr(driver, "clock", None)
     if callable(getattr(clock, "now", None)) and callable(getattr(clock, "tick", None)):
         return clock
+    return None
+
+
+@dataclass(frozen=True)
+class TimedOut:
+    """The first check of a session that waited out the timeout for a reason, and what it saw."""
+
+    check: str
+    evidence: str
+
+
+def fault_injection_of(driver: object) -> Any | None:
+    """The driver's fault injection (SPEC 9: ``fail_next`` and ``clear``), or ``None``."""
+    faults = getattr(driver, "faults", None)
+    if callable(getattr(faults, "fail_next", None)) and callable(getattr(faults, "clear", None)):
+        return faults
     return None
 
 
@@ -77,10 +101,13 @@ class Subject:
             "unknown name", {"name": _UNKNOWN_NAME, "password": password}
         )
         self.clock = virtual_clock_of(driver)
+        self.faults = fault_injection_of(driver)
         self._runner = CallRunner()
         self._machine: StateMachine | None = None
         #: The image checks create instances from (found by the first check that needs one).
         self.default_image_id: str | None = None
+        #: What checks waited out the timeout for, by reason (see ``Harness.wait_for``).
+        self.timed_out: dict[str, TimedOut] = {}
         passwords = {c.get("password") for c in (credentials, other_credentials or {})}
         self._secrets = sorted((p for p in passwords if isinstance(p, str) and p), key=len)[::-1]
 

@@ -35,6 +35,9 @@ RUN_LIMIT = 1000
 
 MAX_TAGS = 50
 
+TYPES_PAGE = 100
+"""DescribeInstanceTypes pages like EC2: without MaxResults, 100 types a page (and a NextToken)."""
+
 
 @dataclass(slots=True)
 class Call:
@@ -324,11 +327,13 @@ TYPE_FILTERS: Mapping[str, Attribute[InstanceType]] = {
 
 
 def describe_instance_types(call: Call) -> str:
-    """DescribeInstanceTypes: InstanceType, Filter, MaxResults (5 to 100), NextToken."""
+    """DescribeInstanceTypes: InstanceType, Filter, MaxResults (5 to 100; 100), NextToken."""
     p = call.params
     names = p.strings("InstanceType")
     predicate = parse_filters(p, TYPE_FILTERS)
     max_results = p.integer("MaxResults", minimum=5, maximum=100)
+    if max_results is None and not names:
+        max_results = TYPES_PAGE
     token = p.string("NextToken")
     call.ready()
     kinds = call.sim.instance_types()

@@ -7,13 +7,14 @@ exact code and HTTP status.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from simulator import ManualClock, Simulator
+from simulator import InstanceType, ManualClock, Simulator, default_config
 from simulator.ec2 import Ec2App
 from tests.ec2._support import (
     ARM_IMAGE,
@@ -506,3 +507,18 @@ def test_boto3_signing_with_its_wall_clock_works_when_virtual_time_is_far_ahead(
     app = Ec2App(sim)
     sim.clock.tick(10 * 24 * 3600)
     assert client(app=app).describe_regions()["Regions"][0]["RegionName"] == "us-east-1"
+
+
+def test_instance_types_come_in_pages_of_100_without_max_results_as_ec2_gives_them():
+    kinds = [InstanceType(f"x1.size{n}", "x86_64", 1.0, 8.0, 1) for n in range(130)]
+    sim = Simulator(dataclasses.replace(default_config(), instance_types=tuple(kinds)))
+    boto = client(app=Ec2App(sim))
+    first = boto.describe_instance_types()
+    assert len(first["InstanceTypes"]) == 100
+    assert "NextToken" in first
+    pages = list(boto.get_paginator("describe_instance_types").paginate())
+    assert [len(page["InstanceTypes"]) for page in pages] == [100, 30]
+    listed = [kind["InstanceType"] for page in pages for kind in page["InstanceTypes"]]
+    assert listed == [kind.name for kind in kinds]
+    named = boto.describe_instance_types(InstanceTypes=[k.name for k in kinds[:3]])
+    assert "NextToken" not in named

@@ -44,6 +44,7 @@ def test_bank_spans_every_area():
         "isolation",
         "fsm",
         "create",
+        "faults",
     }
     assert len(BROKEN) >= 30
     assert len(LEGAL) >= 8

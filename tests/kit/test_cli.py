@@ -116,3 +116,26 @@ def test_a_driver_whose_construction_fails_exits_2_with_one_line(tmp_path):
     assert result.stderr.strip().splitlines() == [
         "ERROR: dctck: constructing broken_ctor:D raised RuntimeError: no endpoint configured"
     ]
+
+
+def test_certify_freeze_time_ticks_frozen_time_for_a_driver_on_the_standard_clocks(tmp_path):
+    report = tmp_path / "report.json"
+    result = dctck(
+        "certify",
+        "tests.kit.bank.legal_machines:SlowBootOnRealTime",
+        "--credentials",
+        "mockuser:mockpassword",
+        "--freeze-time",
+        "--report",
+        str(report),
+        "--",
+        "-m",
+        "fsm",
+        "-k",
+        "settles",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    checks = json.loads(report.read_text())["checks"]
+    assert [(c["id"], c["outcome"]) for c in checks] == [
+        ("fsm::test_new_instance_settles_within_the_timeout", "passed")
+    ]

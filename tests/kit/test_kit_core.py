@@ -269,3 +269,12 @@ def test_instance_ready_for_an_undeclared_action_is_not_applicable():
     watch = harness.instance_ready_for("stop")
     assert watch.state == "running"
     assert harness.cleanup() == []
+
+
+def test_call_shows_long_list_values_by_their_first_members_and_length():
+    subject = Subject(Recorder(), VALID)
+    ids = [f"img-{n}" for n in range(201)]
+    outcome = subject.call("images", subject.valid, {"id": ids, "owner_id": ("a", "b")})
+    assert str(outcome.call) == (
+        "images(opts={'id': ['img-0', 'img-1', 'img-2', ... 201 in all], 'owner_id': ('a', 'b')})"
+    )

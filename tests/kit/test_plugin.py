@@ -7,7 +7,7 @@ import pytest
 from tests.kit.conftest import CREDENTIALS
 
 MOCK = "reference_drivers.mock:MockDriver"
-AREAS = ["models", "ids", "filters", "auth", "isolation", "fsm", "create"]
+AREAS = ["models", "ids", "filters", "auth", "isolation", "fsm", "create", "faults"]
 
 
 def test_plugin_is_idle_without_a_driver(pytester):
@@ -81,10 +81,10 @@ def test_settings_can_live_in_the_ini_file(pytester):
     )
     result = pytester.runpytest_inprocess("-m", "models", "-p", "no:cacheprovider")
     outcomes = result.parseoutcomes()
-    assert (outcomes["passed"], outcomes.get("failed", 0)) == (13, 0)
+    assert (outcomes["passed"], outcomes.get("failed", 0)) == (14, 0)
     report = json.loads((pytester.path / "out" / "report.json").read_text())
     assert report["driver"] == MOCK
-    assert report["areas"]["models"] == {"passed": 13, "failed": 0, "skipped": 0}
+    assert report["areas"]["models"] == {"passed": 14, "failed": 0, "skipped": 0}
 
 
 def test_conftest_can_build_the_driver_itself(pytester):
@@ -103,8 +103,8 @@ def test_conftest_can_build_the_driver_itself(pytester):
     )
     result = pytester.runpytest_inprocess("-m", "models", "-p", "no:cacheprovider")
     outcomes = result.parseoutcomes()
-    assert (outcomes["passed"], outcomes.get("failed", 0)) == (13, 0)
-    result.stdout.fnmatch_lines(["CERTIFIED: dctck_driver fixture passed all 13 checks that apply"])
+    assert (outcomes["passed"], outcomes.get("failed", 0)) == (14, 0)
+    result.stdout.fnmatch_lines(["CERTIFIED: dctck_driver fixture passed all 14 checks that apply"])
 
 
 def test_user_tests_given_explicitly_run_beside_the_suites(pytester):
@@ -119,7 +119,7 @@ def test_user_tests_given_explicitly_run_beside_the_suites(pytester):
         "no:cacheprovider",
     )
     outcomes = result.parseoutcomes()
-    assert outcomes["passed"] == 14
+    assert outcomes["passed"] == 15
 
 
 def test_report_lists_every_check_with_area_outcome_and_rule(certification):
@@ -128,7 +128,7 @@ def test_report_lists_every_check_with_area_outcome_and_rule(certification):
     assert set(report) == {"kit_version", "driver", "certified", "areas", "checks"}
     assert report["certified"] is True
     assert list(report["areas"]) == AREAS
-    assert len(report["checks"]) == 13
+    assert len(report["checks"]) == 14
     for check in report["checks"]:
         assert set(check) == {"id", "area", "outcome", "message", "rule"}
         assert check["id"].startswith("models::test_")

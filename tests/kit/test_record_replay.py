@@ -339,6 +339,21 @@ def test_live_certification_recorded_then_replayed_offline(tmp_path):
     assert "mockpassword" not in text
 
 
+def test_a_request_that_timed_out_is_recorded_and_replayed_as_a_timeout(tmp_path):
+    driver = EC2Driver()
+    driver.faults.fail_next("realms", "timeout")
+    with Recorder() as recorder:
+        realms = driver.realms(VALID)  # the lost answer is retried
+    timed_out = [e for e in recorder.exchanges if e.status == 0]
+    assert len(timed_out) == 1
+    assert timed_out[0].reason.startswith("ReadTimeout: no answer from ")
+    recorder.save(tmp_path / "rec.json")
+    with load(tmp_path / "rec.json"), pytest.raises(requests.ReadTimeout, match=r"\(replayed\)$"):
+        EC2Driver()._client.session.post(driver.endpoint, data=timed_out[0].request_body)
+    with load(tmp_path / "rec.json"):
+        assert EC2Driver().realms(VALID) == realms
+
+
 # -- any HTTP stack: boto3 (urllib3) is recorded and replayed too ----------------------------------
 
 

@@ -11,6 +11,8 @@ from tests.reference._support import VALID, SimulateServer, dctck
 from tests.simulator._support import X86_IMAGE
 
 CREDENTIALS = ["--credentials", "mockuser:mockpassword"]
+#: Not the default region: from_environment must sign for the one DCTCK_EC2_REGION names.
+REGION = "eu-west-3"
 OTHER = ["--other-credentials", "otheruser:otherpassword"]
 
 
@@ -64,23 +66,34 @@ def test_ec2_driver_in_process_is_certified_by_the_plugin(pytester):
 
 
 @pytest.mark.live
-def test_ec2_driver_is_certified_live_on_a_manual_clock_through_the_control_api(
-    manual_server, tmp_path
-):
-    env = {**manual_server.env, "DCTCK_EC2_CONTROL": manual_server.url + "/_sim"}
-    result = dctck(
-        "certify",
-        "reference_drivers.ec2:from_environment",
-        *CREDENTIALS,
-        *OTHER,
-        "--report",
-        str(tmp_path / "report.json"),
-        env=env,
-        cwd=tmp_path,
-    )
+def test_ec2_driver_is_certified_live_on_a_manual_clock_through_the_control_api(tmp_path):
+    """from_environment against ``dctck simulate`` in another region than the default, with 130
+    instance types: the catalogue comes in pages, and the faults area runs through the control
+    API (RemoteFaults)."""
+    config = long_catalogue_config(tmp_path / "cloud.toml")
+    server = SimulateServer("--clock", "manual", "--config", str(config))
+    try:
+        env = {
+            **server.env,
+            "DCTCK_EC2_CONTROL": server.url + "/_sim",
+            "DCTCK_EC2_REGION": REGION,
+        }
+        result = dctck(
+            "certify",
+            "reference_drivers.ec2:from_environment",
+            *CREDENTIALS,
+            *OTHER,
+            "--report",
+            str(tmp_path / "report.json"),
+            env=env,
+            cwd=tmp_path,
+        )
+    finally:
+        server.stop()
     assert result.returncode == 0, result.stdout + result.stderr
     report = json.loads((tmp_path / "report.json").read_text())
     assert summary(report) == {"passed": len(report["checks"])}
+    assert report["areas"]["faults"]["passed"] == 54
     assert "CERTIFIED: reference_drivers.ec2:from_environment passed all" in result.stdout
 
 
@@ -138,3 +151,20 @@ def test_certify_from_environment_without_an_endpoint_is_a_usage_error(tmp_path)
         "ERROR: dctck: constructing reference_drivers.ec2:from_environment raised"
         " ValueError: set DCTCK_EC2_ENDPOINT to the URL of an EC2-compatible endpoint"
     )
+
+
+def long_catalogue_config(path):
+    """A cloud file of REGION with 130 instance types: DescribeInstanceTypes needs two pages."""
+    lines = [f'region = "{REGION}"', ""]
+    for n, architecture in enumerate(["x86_64"] * 110 + ["arm64"] * 20):
+        lines += [
+            "[[instance_types]]",
+            f'name = "z{n}.size"',
+            f'architecture = "{architecture}"',
+            f"memory_gb = {0.5 if n % 2 else 1.0}",  # 512 MiB: GB is not always whole
+            "storage_gb = 8.0",
+            "cpus = 1",
+            "",
+        ]
+    path.write_text("\n".join(lines))
+    return path

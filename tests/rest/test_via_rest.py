@@ -12,7 +12,7 @@ pytestmark = pytest.mark.live
 
 MOCK = "reference_drivers.mock:MockDriver"
 EC2 = "reference_drivers.ec2:EC2Driver"
-AREAS = ["models", "ids", "filters", "auth", "isolation", "fsm", "create"]
+AREAS = ["models", "ids", "filters", "auth", "isolation", "fsm", "create", "faults"]
 #: The api area on MockDriver: every check applies but the 405 for destroy (every stable state
 #: of its machine offers destroy).
 API_ON_MOCK = {"passed": 80, "failed": 0, "skipped": 1}
@@ -38,7 +38,7 @@ def test_mock_driver_via_rest_passes_every_area_and_the_api(certification):
     result.stdout.fnmatch_lines(["api *80*0*1", "CERTIFIED: *"])
 
 
-def test_a_run_without_via_rest_has_the_seven_areas_and_no_api_check(certification):
+def test_a_run_without_via_rest_has_the_kit_areas_and_no_api_check(certification):
     result, report = certification.run(MOCK, "-m", "api or models")
     assert list(report["areas"]) == AREAS
     assert [c for c in report["checks"] if c["area"] == "api"] == []

@@ -248,3 +248,36 @@ def test_auto_closure_follows_only_automatic_edges():
     assert machine.auto_closure({"pending"}) == {"pending", "running"}
     assert machine.auto_closure({"SHUTTING_DOWN"}) == {"shutting_down", "stopped"}
     assert machine.auto_closure({"running"}) == {"running"}
+
+
+@pytest.mark.parametrize(
+    "destination",
+    ["stopped", "running", "pending"],
+)
+def test_destroy_edge_not_leading_to_end_is_a_problem(destination):
+    declaration = [
+        ("begin", {"pending": "create"}),
+        ("pending", {"running": "_auto_", "end": "destroy"}),
+        (
+            "running",
+            {destination: "destroy", "stopped": "stop"}
+            if destination != "stopped"
+            else {"stopped": "destroy"},
+        ),
+        ("stopped", {"running": "start", "end": "destroy"}),
+    ]
+    assert StateMachine(declaration).problems == [
+        f"destroy edge running --destroy--> {destination} leads to {destination!r}, from which"
+        " _auto_ edges alone do not reach end (destroy takes exactly one destroy edge)"
+    ]
+
+
+def test_destroy_edge_to_a_state_ending_automatically_is_well_formed():
+    declaration = [
+        ("begin", {"pending": "create"}),
+        ("pending", {"running": "_auto_"}),
+        ("running", {"shutting_down": "destroy", "stopped": "stop"}),
+        ("shutting_down", {"end": "_auto_"}),
+        ("stopped", {"shutting_down": "destroy"}),
+    ]
+    assert StateMachine(declaration).problems == []

@@ -183,3 +183,9 @@ class RefusesSatisfiedRequests(MockDriver):
         instance = self._visible(self._account(credentials), id)
         if instance.state in states:
             raise ActionNotAllowed(f"cannot {action} {id}: it is {instance.state}")
+
+
+@legal("--dctck-timeout=5", "--dctck-freeze-time")
+class SlowBootOnFrozenTime(SlowBootOnRealTime):
+    """SlowBootOnRealTime certified with --dctck-freeze-time: its simulator reads time.time()
+    itself, which freezegun freezes and the kit advances instead of sleeping."""

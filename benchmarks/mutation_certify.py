@@ -1,0 +1,123 @@
+"""The test command of the mutation sessions: ``dctck certify`` on the (mutated) reference driver.
+
+    python benchmarks/mutation_certify.py mock|ec2|_ec2_models
+
+Exit status 0 when every certification passed (the mutant survived), non-zero when one failed
+(killed). ``mock`` certifies MockDriver. ``ec2`` and ``_ec2_models`` certify EC2Driver
+in-process (``EC2Driver()``, then over a simulator of another region with 130 instance types:
+DescribeInstanceTypes in two pages), then ``reference_drivers.ec2:from_environment`` against a
+live ``dctck simulate`` of that cloud on a manual clock with faults through its control API (the
+faults area must then run), so the endpoint code is certified too. Every run stops at its first
+failure (``-x``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+CREDENTIALS = ["--credentials", "mockuser:mockpassword"]
+OTHER = ["--other-credentials", "otheruser:otherpassword"]
+STOP_EARLY = ["--", "-x", "-q"]
+#: Not the default region: from_environment must sign for the one DCTCK_EC2_REGION names.
+REGION = "eu-west-3"
+SIMULATE = [sys.executable, "-m", "dctck", "simulate", "--port", "0", "--clock", "manual"]
+
+
+def certify(*args: str, env: dict[str, str] | None = None) -> int:
+    command = [sys.executable, "-m", "dctck", "certify", *args, *CREDENTIALS, *OTHER, *STOP_EARLY]
+    return subprocess.run(
+        command, env={**os.environ, **(env or {})}, capture_output=True, check=False
+    ).returncode
+
+
+def long_catalogue(path: Path) -> Path:
+    """A cloud file of REGION with 130 instance types, the arm64 ones on the second page."""
+    lines = [f'region = "{REGION}"', ""]
+    for n, architecture in enumerate(["x86_64"] * 110 + ["arm64"] * 20):
+        lines += [
+            "[[instance_types]]",
+            f'name = "z{n}.size"',
+            f'architecture = "{architecture}"',
+            f"memory_gb = {0.5 if n % 2 else 1.0}",  # 512 MiB: GB is not always whole
+            "storage_gb = 8.0",
+            "cpus = 1",
+            "",
+        ]
+    path.write_text("\n".join(lines))
+    return path
+
+
+FACTORY = """
+import simulator
+from reference_drivers import EC2Driver
+
+def elsewhere():
+    config = simulator.load_config({path!r})
+    return EC2Driver(simulator=simulator.Simulator(config))
+"""
+
+
+def certify_in_another_region() -> int:
+    """EC2Driver in-process over a simulator of REGION with 130 instance types."""
+    with tempfile.TemporaryDirectory() as directory:
+        config = long_catalogue(Path(directory) / "cloud.toml")
+        (Path(directory) / "elsewhere.py").write_text(FACTORY.format(path=str(config)))
+        path = os.pathsep.join([directory, os.environ.get("PYTHONPATH", "")])
+        return certify("elsewhere:elsewhere", env={"PYTHONPATH": path})
+
+
+def certify_endpoint() -> int:
+    with tempfile.TemporaryDirectory() as directory:
+        config = long_catalogue(Path(directory) / "cloud.toml")
+        server = subprocess.Popen(
+            [*SIMULATE, "--config", str(config)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            assert server.stdout is not None
+            match = re.search(r" at (http://\S+?)/?$", server.stdout.readline())
+            if match is None:
+                return 3
+            url = match.group(1)
+            env = {
+                "DCTCK_EC2_ENDPOINT": url + "/",
+                "DCTCK_EC2_REGION": REGION,
+                "DCTCK_EC2_CONTROL": url + "/_sim",
+            }
+            report = Path(directory) / "report.json"
+            status = certify(
+                "reference_drivers.ec2:from_environment", "--report", str(report), env=env
+            )
+            if status == 0 and json.loads(report.read_text())["areas"]["faults"]["passed"] == 0:
+                return 4  # with DCTCK_EC2_CONTROL the driver promises faults (RemoteFaults)
+            return status
+        finally:
+            server.terminate()
+            server.wait(10)
+            server.stdout.close()  # type: ignore[union-attr]
+
+
+def main() -> int:
+    target = sys.argv[1] if len(sys.argv) > 1 else ""
+    if target == "mock":
+        return certify("reference_drivers.mock:MockDriver")
+    if target in ("ec2", "_ec2_models"):
+        return (
+            certify("reference_drivers.ec2:EC2Driver")
+            or certify_in_another_region()
+            or certify_endpoint()
+        )
+    print(f"usage: {sys.argv[0]} mock|ec2|_ec2_models", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,76 @@
+"""SPEC 9 fault injection over the simulator's :class:`simulator.FaultInjector`.
+
+The reference drivers expose this as ``driver.faults``: ``fail_next(operation, kind, count)``
+with an SPI method name makes the simulator operation behind it fail the next ``count`` times.
+``throttle`` and ``server_error`` fire before the provider acts (EC2's ``RequestLimitExceeded``
+and ``InternalError``). ``timeout`` is the provider not answering in time: where the driver
+supplies a way to lose answers (EC2Driver in-process loses the HTTP response after the simulator
+acted, as a network timeout does), the request is served and its answer lost; otherwise the
+provider refuses before acting with EC2's ``RequestTimeout``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import simulator as sim
+
+__all__ = ["KINDS", "SPI_OPERATIONS", "SimulatorFaults"]
+
+#: The simulator operation behind each SPI method (the action's own call, not its lookups).
+SPI_OPERATIONS = {
+    "hardware_profiles": "instance_types",
+    "realms": "zones",
+    "images": "images",
+    "instances": "describe_instances",
+    "create_instance": "run_instances",
+    "reboot_instance": "reboot_instances",
+    "stop_instance": "stop_instances",
+    "start_instance": "start_instances",
+    "destroy_instance": "terminate_instances",
+}
+#: The EC2 error code of each kind of fault, when the provider answers with one.
+KINDS = {
+    "throttle": "RequestLimitExceeded",
+    "server_error": "InternalError",
+    "timeout": "RequestTimeout",
+}
+
+#: ``lose(operation, count)``: lose the answers of the next ``count`` calls of ``operation``.
+LoseAnswers = Callable[[str, int], None]
+
+
+class SimulatorFaults:
+    """``faults`` of a driver over ``simulator`` (SPEC 9); ``lose`` handles ``timeout``."""
+
+    def __init__(
+        self,
+        simulator: sim.Simulator,
+        lose: LoseAnswers | None = None,
+        forget: Callable[[], None] | None = None,
+    ) -> None:
+        self._simulator = simulator
+        self._lose = lose
+        self._forget = forget
+
+    def fail_next(self, operation: str, kind: str, count: int = 1) -> None:
+        """Make the next ``count`` calls of the SPI method ``operation`` fail with ``kind``."""
+        target = SPI_OPERATIONS.get(operation) if isinstance(operation, str) else None
+        if target is None:
+            raise ValueError(
+                f"unknown operation {operation!r} (expected one of {', '.join(SPI_OPERATIONS)})"
+            )
+        if kind not in KINDS:
+            raise ValueError(f"unknown kind {kind!r} (expected one of {', '.join(KINDS)})")
+        if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+            raise ValueError(f"count must be an integer >= 1, got {count!r}")
+        if kind == "timeout" and self._lose is not None:
+            self._lose(target, count)
+        else:
+            self._simulator.faults.fail_next(target, count, KINDS[kind])
+
+    def clear(self) -> None:
+        """Cancel every failure injected through this object (other simulator faults stay)."""
+        self._simulator.faults.cancel_failures()
+        if self._forget is not None:
+            self._forget()

@@ -84,6 +84,17 @@ class SimulatorConfig:
     default_instance_type: str | None = None
     default_instance_types: Mapping[str, str] | None = field(default=None, hash=False)
 
+    @property
+    def defaults_by_architecture(self) -> dict[str, str]:
+        """The default instance type of each architecture: `default_instance_types` as given,
+        else EC2's (`t3.micro`, `c6g.medium`) where the catalogue holds them.
+
+        Left as given (`None` stays `None`), so `dataclasses.replace` with another catalogue
+        takes EC2's defaults again rather than the old catalogue's.
+        """
+        kinds = {kind.name: kind for kind in self.instance_types}
+        return _defaults_by_architecture(self.default_instance_types, kinds)
+
     def __post_init__(self) -> None:
         for name in ("accounts", "instance_types", "zones", "images"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
@@ -99,9 +110,10 @@ class SimulatorConfig:
             raise ConfigError(
                 f"default_instance_type: {self.default_instance_type!r} is not an instance type"
             )
-        object.__setattr__(self, "default_instance_types", _defaults_by_architecture(
-            self.default_instance_types, kinds
-        ))  # fmt: skip
+        if self.default_instance_types is not None:
+            object.__setattr__(self, "default_instance_types", _defaults_by_architecture(
+                self.default_instance_types, kinds
+            ))  # fmt: skip
         for index, image in enumerate(self.images):
             _check(_image_id, image.id, f"images[{index}].id")
         owners: dict[str, str] = {}

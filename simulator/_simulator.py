@@ -129,6 +129,7 @@ class Simulator:
         self._catalogue = Catalogue(
             self.config.accounts, self.config.instance_types, self.config.zones, self.config.images
         )
+        self._defaults_by_architecture = self.config.defaults_by_architecture
         self._lock = threading.RLock()
         self._now = self.clock.now()
         self._start_empty()
@@ -749,7 +750,7 @@ class Simulator:
             name = self.config.default_instance_type
         if name is None:
             kind = self._catalogue.default_instance_type(
-                image.architecture, self.config.default_instance_types
+                image.architecture, self._defaults_by_architecture
             )
             if kind is None:
                 raise InvalidParameter(

@@ -63,12 +63,21 @@ def test_default_config_has_ec2s_instance_types_with_their_real_facts():
 
 
 def test_default_instance_types_per_architecture_are_t3_micro_and_c6g_medium():
-    assert default_config().default_instance_types == {"x86_64": "t3.micro", "arm64": "c6g.medium"}
+    assert default_config().defaults_by_architecture == {
+        "x86_64": "t3.micro",
+        "arm64": "c6g.medium",
+    }
 
 
 def test_default_instance_types_keep_only_the_defaults_a_custom_catalogue_holds():
     config = SimulatorConfig(instance_types=(InstanceType("c6g.medium", "arm64", 2.0, None, 1),))
-    assert config.default_instance_types == {"arm64": "c6g.medium"}
+    assert config.defaults_by_architecture == {"arm64": "c6g.medium"}
+
+
+def test_a_catalogue_replaced_takes_the_defaults_it_holds_not_the_old_ones():
+    kinds = (InstanceType("x1.small", "x86_64", 1.0, None, 1),)
+    config = dataclasses.replace(default_config(), instance_types=kinds)
+    assert config.defaults_by_architecture == {}
 
 
 def test_instance_types_left_without_storage_in_a_file_have_none(tmp_path):
@@ -101,7 +110,10 @@ def test_default_images_are_well_formed_public_over_both_architectures_and_priva
 
 def test_shipped_default_cloud_toml_loads_as_the_default_config():
     with as_file(files("simulator") / "default_cloud.toml") as path:
-        assert load_config(path) == default_config()
+        shipped = load_config(path)
+    # the file names EC2's defaults, which default_config() leaves implied
+    assert shipped.defaults_by_architecture == default_config().defaults_by_architecture
+    assert dataclasses.replace(shipped, default_instance_types=None) == default_config()
 
 
 def test_toml_without_arrays_keeps_the_default_catalogue(tmp_path):

@@ -42,4 +42,4 @@ def test_boto3_example_is_certified_against_a_live_dctck_simulate(tmp_path):
         server.stop()
     report = json.loads((tmp_path / "r.json").read_text())
     assert [c["message"] for c in report["checks"] if c["outcome"] == "failed"] == []
-    assert (result.returncode, report["certified"], len(report["checks"])) == (0, True, 213)
+    assert (result.returncode, report["certified"], len(report["checks"])) == (0, True, 301)

@@ -419,7 +419,7 @@ def test_live_certification_of_other_stacks_is_recorded_then_replayed_offline(
         for name in ("recorded.json", "replayed.json")
     ]
     assert outcomes[0] == outcomes[1]
-    assert len(outcomes[0]) == 17
+    assert len(outcomes[0]) == 21
     text = (tmp_path / "live.json").read_text()
     assert "Action=RunInstances" in text
     assert "/_sim/clock/tick" in text

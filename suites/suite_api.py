@@ -95,11 +95,17 @@ __all__ = [
     "RULE_HREFS",
     "RULE_LISTING",
     "RULE_NOT_ACCEPTABLE",
+    "RULE_PROVIDERS",
     "RULE_REJECTED",
     "RULE_SHAPES",
     "RULE_STATES",
     "RULE_UNKNOWN",
 ]
+
+RULE_PROVIDERS = (
+    "REST: every provider /api/drivers/{id} lists is served: the entry point echoes it and its"
+    " realms answer"
+)
 
 FILTER_PAIRS = [
     pytest.param(collection, key, id=f"{collection}-{key}")
@@ -113,6 +119,8 @@ UNKNOWN_ID = "dctck-no-such-id"
 UNKNOWN_IMAGE = "dctck-unknown-image"
 UNKNOWN_HWP = "dctck-unknown-hwp"
 UNKNOWN_DRIVER = "dctck-no-such-driver"
+#: At most this many providers other than the served one are asked for.
+PROVIDERS_ASKED = 3
 #: At most this many listed objects have their hrefs followed (spread over the listing).
 SAMPLE_SIZE = 6
 
@@ -277,6 +285,34 @@ def test_drivers_lists_the_driver_and_refuses_an_unknown_one(
         problems.append(Violation(one.request, RULE_DRIVERS, one.describe(), wanted))
     unknown = http("GET", "/api", headers={"X-Deltacloud-Driver": UNKNOWN_DRIVER})
     problems += error_answer_problems(unknown, RULE_DRIVERS, 400)
+    require(problems)
+
+
+@rule(RULE_PROVIDERS)
+def test_every_listed_provider_is_served(http: Http, entry: dict[str, Any]) -> None:
+    driver, own = entry.get("driver"), entry.get("provider")
+    shown = http("GET", f"/api/drivers/{driver}")
+    document = shown.json() if shown.status == 200 else None
+    found = document.get("driver") if isinstance(document, dict) else None
+    listed = found.get("providers") if isinstance(found, dict) else None
+    providers = [
+        p["id"]
+        for p in (listed if isinstance(listed, list) else [])
+        if isinstance(p, dict) and isinstance(p.get("id"), str) and p["id"] != own
+    ]
+    if not providers:
+        pytest.skip("not applicable: the driver lists no provider but the one it serves")
+    problems: list[Violation] = []
+    for provider in spread(providers, PROVIDERS_ASKED):
+        asked = {"X-Deltacloud-Provider": provider}
+        api = http("GET", "/api", headers=asked)
+        document = api.json() if api.status == 200 else None
+        echoed = document.get("api") if isinstance(document, dict) else None
+        if not isinstance(echoed, dict) or echoed.get("provider") != provider:
+            wanted = f'200 {{"api": {{"provider": {provider!r}, ...}}}}'
+            problems.append(Violation(api.request, RULE_PROVIDERS, api.describe(), wanted))
+            continue
+        problems += status_problems(http("GET", "/api/realms", headers=asked), RULE_PROVIDERS, 200)
     require(problems)
 
 

@@ -1,14 +1,15 @@
 """The test command of the mutation sessions: ``dctck certify`` on the (mutated) reference driver.
 
-    python benchmarks/mutation_certify.py mock|ec2|_ec2_models
+    python benchmarks/mutation_certify.py mock|ec2|_ec2_models|_credentials
 
 Exit status 0 when every certification passed (the mutant survived), non-zero when one failed
-(killed). ``mock`` certifies MockDriver. ``ec2`` and ``_ec2_models`` certify EC2Driver
-in-process (``EC2Driver()``, then over a simulator of another region with 130 instance types:
-DescribeInstanceTypes in two pages), then ``reference_drivers.ec2:from_environment`` against a
-live ``dctck simulate`` of that cloud on a manual clock with faults through its control API (the
-faults area must then run), so the endpoint code is certified too. Every run stops at its first
-failure (``-x``).
+(killed). ``mock`` certifies MockDriver. ``ec2``, ``_ec2_models`` and ``_credentials`` certify
+EC2Driver in-process (``EC2Driver()``); then its REST front (``--via-rest``, the ``api`` area
+alone: the regions ``dctck serve`` offers as providers are the driver's ``for_provider``); then
+EC2Driver over a simulator of another region with 130 instance types (DescribeInstanceTypes in
+two pages); then ``reference_drivers.ec2:from_environment`` against a live ``dctck simulate`` of
+that cloud on a manual clock with faults through its control API (the faults area must then
+run), so the endpoint code is certified too. Every run stops at its first failure (``-x``).
 """
 
 from __future__ import annotations
@@ -23,14 +24,26 @@ from pathlib import Path
 
 CREDENTIALS = ["--credentials", "mockuser:mockpassword"]
 OTHER = ["--other-credentials", "otheruser:otherpassword"]
-STOP_EARLY = ["--", "-x", "-q"]
+STOP_EARLY = ["-x", "-q"]
 #: Not the default region: from_environment must sign for the one DCTCK_EC2_REGION names.
 REGION = "eu-west-3"
 SIMULATE = [sys.executable, "-m", "dctck", "simulate", "--port", "0", "--clock", "manual"]
 
 
-def certify(*args: str, env: dict[str, str] | None = None) -> int:
-    command = [sys.executable, "-m", "dctck", "certify", *args, *CREDENTIALS, *OTHER, *STOP_EARLY]
+def certify(*args: str, env: dict[str, str] | None = None, pytest: tuple[str, ...] = ()) -> int:
+    """``dctck certify ARGS`` with both accounts, stopping at the first failure; its status."""
+    command = [
+        sys.executable,
+        "-m",
+        "dctck",
+        "certify",
+        *args,
+        *CREDENTIALS,
+        *OTHER,
+        "--",
+        *STOP_EARLY,
+        *pytest,
+    ]
     return subprocess.run(
         command, env={**os.environ, **(env or {})}, capture_output=True, check=False
     ).returncode
@@ -109,13 +122,14 @@ def main() -> int:
     target = sys.argv[1] if len(sys.argv) > 1 else ""
     if target == "mock":
         return certify("reference_drivers.mock:MockDriver")
-    if target in ("ec2", "_ec2_models"):
+    if target in ("ec2", "_ec2_models", "_credentials"):
         return (
             certify("reference_drivers.ec2:EC2Driver")
+            or certify("reference_drivers.ec2:EC2Driver", "--via-rest", pytest=("-m", "api"))
             or certify_in_another_region()
             or certify_endpoint()
         )
-    print(f"usage: {sys.argv[0]} mock|ec2|_ec2_models", file=sys.stderr)
+    print(f"usage: {sys.argv[0]} mock|ec2|_ec2_models|_credentials", file=sys.stderr)
     return 2
 
 

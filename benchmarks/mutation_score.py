@@ -4,17 +4,24 @@
     python benchmarks/mutation_score.py rerun-survivors [FILE ...]
     python benchmarks/mutation_score.py report [FILE ...]
 
-FILE is ``mock``, ``ec2`` or ``_ec2_models`` (default: all three), each a cosmic-ray session
-configured in ``benchmarks/mutation/FILE.toml`` whose test command is
+FILE is ``mock``, ``ec2``, ``_ec2_models`` or ``_credentials`` (default: all four), each a
+cosmic-ray session configured in ``benchmarks/mutation/FILE.toml`` whose test command is
 ``benchmarks/mutation_certify.py`` (``dctck certify`` on the mutated driver). Sessions are kept in
 ``.mutation/FILE.sqlite``; ``run`` starts them afresh, ``rerun-survivors`` certifies the
 survivors of the last run again (after the kit gained checks). ``tox -e mutation`` runs it.
+cosmic-ray writes each mutant into the source file itself: run sessions in a tree nobody edits or
+tests meanwhile (a copy: ``git archive HEAD | tar -x -C DIR``).
 
-The report prints, per file, the mutants, how many the kit killed, the equivalent ones (counted
-out), the survivors, and the score ``killed / (mutants - equivalent)``; then every survivor with
-its line and change. Equivalent mutants are those changing only an annotation (never evaluated:
-``from __future__ import annotations``) and those listed, each with its reason, in
-``benchmarks/mutation/equivalent.toml``, matched by file, operator, and the line before and after.
+The report prints, per file, the mutants, how many the kit killed, the ones counted out, the
+survivors, and the score ``killed / (killed + survived)``; then every survivor with its line and
+change, and the entries of ``equivalent.toml`` that no mutant matches any more (stale after the
+code moved). Counted out: mutants changing only an annotation (never evaluated:
+``from __future__ import annotations``), mutants cosmic-ray cannot apply, and those listed, each
+with its reason, in ``benchmarks/mutation/equivalent.toml``, matched by file, operator, and the
+line before and after. An entry's ``kind`` says why: none, an equivalent mutant (no behaviour a
+driver user can see changes); ``SPEC-permitted``, a change after which the driver still keeps
+every SPEC rule (its ``spec`` quotes the sentence that permits it); ``outside the SPI``, behaviour
+SPEC.md does not define (a constructor, ``repr``, the ``dctck serve`` hooks).
 """
 
 from __future__ import annotations
@@ -31,7 +38,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CONFIGS = ROOT / "benchmarks" / "mutation"
 SESSIONS = ROOT / ".mutation"
-FILES = ("mock", "ec2", "_ec2_models")
+FILES = ("mock", "ec2", "_ec2_models", "_credentials")
+PERMITTED = "SPEC-permitted"
+OUTSIDE = "outside the SPI"
 ANNOTATION = "changes an annotation, which is never evaluated (from __future__ import annotations)"
 
 
@@ -176,76 +185,91 @@ def equivalence(mutant: Mutant, listed: list[dict[str, str]]) -> dict[str, str] 
     return None
 
 
+@dataclass
+class Tally:
+    """One file's mutants by what became of them."""
+
+    name: str
+    mutants: int = 0
+    killed: int = 0
+    equivalent: int = 0
+    permitted: int = 0
+    outside: int = 0
+    survived: int = 0
+    not_run: int = 0  # cosmic-ray could not apply the mutation (incompetent)
+    pending: int = 0
+
+    @property
+    def score(self) -> float:
+        counted = self.killed + self.survived
+        return self.killed / counted if counted else 0.0
+
+
+def tally(
+    name: str, listed: list[dict[str, str]], used: dict[int, list[Mutant]]
+) -> tuple[Tally, list[Mutant]]:
+    """Count a session's mutants; the survivors; ``used`` gains the mutants each entry matched."""
+    found = mutants(name)
+    spans = annotation_rows(ROOT / found[0].path) if found else set()
+    with sqlite3.connect(session(name)) as db:
+        positions = {
+            job: (r, c)
+            for job, r, c in db.execute(
+                "SELECT job_id, start_pos_row, start_pos_col FROM mutation_specs"
+            )
+        }
+    counts, survivors = Tally(name, mutants=len(found)), []
+    for mutant in found:
+        entry = None
+        if not in_annotation(positions[mutant.job_id], spans):
+            entry = equivalence(mutant, listed)
+            if entry is not None:
+                used.setdefault(id(entry), []).append(mutant)
+        kind = None if entry is None else entry.get("kind")
+        if in_annotation(positions[mutant.job_id], spans) or (entry and kind is None):
+            counts.equivalent += 1
+        elif kind == PERMITTED:
+            counts.permitted += 1
+        elif kind == OUTSIDE:
+            counts.outside += 1
+        elif mutant.outcome is None:
+            counts.pending += 1
+        elif mutant.outcome.lower() == "killed":
+            counts.killed += 1
+        elif mutant.outcome.lower() == "survived":
+            counts.survived += 1
+            survivors.append(mutant)
+        else:
+            counts.not_run += 1
+    return counts, survivors
+
+
 def report(names: list[str]) -> None:
     listed = listed_equivalents()
-    rows = []
+    used: dict[int, list[Mutant]] = {}
+    rows: list[Tally] = []
     survivors: list[tuple[Mutant, str]] = []
-    apart: list[tuple[Mutant, str, str]] = []
     for name in names:
         if not session(name).exists():
             print(f"{name}: no session (run it first)")
             continue
-        found = mutants(name)
-        path = ROOT / found[0].path if found else ROOT
-        spans = annotation_rows(path) if found else set()
-        with sqlite3.connect(session(name)) as db:
-            positions = {
-                job: (r, c)
-                for job, r, c in db.execute(
-                    "SELECT job_id, start_pos_row, start_pos_col FROM mutation_specs"
-                )
-            }
-        killed = equivalent = outside = survived = other = pending = 0  # other: cosmic-ray failed
-        for mutant in found:
-            entry = (
-                {"reason": ANNOTATION}
-                if in_annotation(positions[mutant.job_id], spans)
-                else equivalence(mutant, listed)
-            )
-            if entry is not None and entry.get("kind") == "outside the SPI":
-                outside += 1
-                apart.append((mutant, name, entry["reason"]))
-            elif entry is not None:
-                equivalent += 1
-            elif mutant.outcome is None:
-                pending += 1
-            elif mutant.outcome.lower() == "killed":
-                killed += 1
-            elif mutant.outcome.lower() == "survived":
-                survived += 1
-                survivors.append((mutant, name))
-            else:
-                other += 1  # incompetent: cosmic-ray could not apply the mutation (not counted)
-        counted = killed + survived
-        score = killed / counted if counted else 0.0
-        rows.append(
-            (name, len(found), killed, equivalent, outside, survived, other, pending, score)
-        )
-    columns = (
-        "file",
-        "mutants",
-        "killed",
-        "equiv",
-        "not SPI",
-        "survived",
-        "not run",
-        "pending",
-        "score",
+        counts, left = tally(name, listed, used)
+        rows.append(counts)
+        survivors += [(mutant, name) for mutant in left]
+    columns = ("file", "mutants", "killed", "equiv", "SPEC ok", "not SPI", "survived", "not run")
+    print(
+        "{:<17}{:>8}{:>8}{:>7}{:>9}{:>9}{:>10}{:>9}{:>9}{:>8}".format(*columns, "pending", "score")
     )
-    print("{:<16}{:>9}{:>8}{:>7}{:>9}{:>10}{:>9}{:>9}{:>8}".format(*columns))
-    for name, total, killed, equivalent, outside, survived, other, pending, score in rows:
+    for t in rows:
         print(
-            f"{name + '.py':<16}{total:>9}{killed:>8}{equivalent:>7}{outside:>9}{survived:>10}"
-            f"{other:>9}{pending:>9}{score:>8.1%}"
+            f"{t.name + '.py':<17}{t.mutants:>8}{t.killed:>8}{t.equivalent:>7}{t.permitted:>9}"
+            f"{t.outside:>9}{t.survived:>10}{t.not_run:>9}{t.pending:>9}{t.score:>8.1%}"
         )
     print(
-        "score = killed / (killed + survived): equivalent mutants, those outside the SPI and"
-        " those cosmic-ray could not apply (not run) are counted out"
+        "score = killed / (killed + survived). Counted out: equivalent mutants (annotations and"
+        " equivalent.toml), SPEC-permitted changes, behaviour outside the SPI, and mutants"
+        " cosmic-ray could not apply (not run)"
     )
-    if apart:
-        print("\noutside the SPI (no certification can see them):")
-        for mutant, name, reason in apart:
-            print(f"  {name}.py:{mutant.row} {mutant.operator_name}: {reason}")
     if survivors:
         print("\nsurvivors:")
         for mutant, name in survivors:
@@ -253,6 +277,21 @@ def report(names: list[str]) -> None:
                 f"  {name}.py:{mutant.row} {mutant.operator_name}: {mutant.before!r} -> "
                 f"{mutant.after!r}"
             )
+    counted_out = [(e, m) for e in listed for m in used.get(id(e), [])]
+    if counted_out:
+        print("\ncounted out by equivalent.toml:")
+        for entry, mutant in sorted(counted_out, key=lambda pair: (pair[1].path, pair[1].row)):
+            reason = " ".join(entry["reason"].split())
+            print(
+                f"  {Path(mutant.path).name}:{mutant.row} {mutant.operator_name}"
+                f" [{entry.get('kind', 'equivalent')}]: {reason}"
+            )
+    files = {f"reference_drivers/{name}.py" for name in (t.name for t in rows)}
+    stale = [e for e in listed if e["file"] in files and id(e) not in used]
+    if stale:
+        print("\nentries of equivalent.toml that match no mutant (stale: re-key or remove them):")
+        for entry in stale:
+            print(f"  {entry['file']} {entry['operator']}: {entry['before']!r}")
 
 
 def main() -> None:

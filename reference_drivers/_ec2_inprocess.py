@@ -106,5 +106,6 @@ def connect(simulator: sim.Simulator) -> tuple[requests.Session, str, LostAnswer
     """A session reaching ``simulator`` through its EC2 application, the endpoint URL, and the
     answers that session is to lose."""
     session = requests.Session()
+    session.trust_env = False  # nothing leaves the process: no proxy or netrc to look up
     lost = LostAnswers()
     return session, attach(session, simulator, lost), lost

@@ -5,28 +5,51 @@ availability zones, images AMIs, instances the account's instances; the catalogu
 boto3's paginators, and every SPI filter goes through ``filter_on``. Credentials are an access
 key id and a secret key; each account gets one boto3 client, reused.
 
+Provider faults (SPEC 9), a lesson for driver authors. botocore retries throttling, 5xx and
+timeouts by itself (3 attempts in ``standard`` mode, 5 in ``legacy``), and waits between them
+with ``time.sleep`` and random jitter: up to seconds of wall time per call while a provider on a
+virtual clock (``driver.clock``, SPEC 7) stands still, never the same twice, so a certification
+run is slow and its recording depends on luck. This driver turns botocore's retries off
+(``total_max_attempts=1``) and retries itself, in ``_retrying``: the transient failures
+(``TRANSIENT`` codes, any other 5xx, a lost or refused connection) up to ``len(BACKOFF) + 1``
+attempts, waiting ``BACKOFF`` on ``self.clock.tick`` when it has a clock and ``time.sleep``
+otherwise; then ``ProviderError``. Retrying is safe because every call is: reads and instance
+actions repeat harmlessly, and ``run_instances`` carries one ``ClientToken`` for all its attempts,
+so an answer lost after EC2 launched (a read timeout) does not launch a second instance. Every
+botocore exception becomes an SPI one (``_error``): none leaks to the caller.
+
 Factories for ``dctck certify`` (from the ``examples`` directory):
 
 ``boto3_ec2:in_process``
     Against an embedded simulator, answered in-process (``simulator.ec2.route_botocore``:
-    no socket); ``clock`` is the simulator's virtual clock.
+    no socket); ``clock`` is the simulator's virtual clock, ``faults`` its fault injection (a
+    ``timeout`` has the simulator act and the answer lost: botocore's ``ReadTimeoutError``).
 ``boto3_ec2:from_environment``
     Against the endpoint ``DCTCK_EC2_ENDPOINT`` (a ``dctck simulate`` server, in principle
     AWS), in ``DCTCK_EC2_REGION``; with ``DCTCK_EC2_CONTROL`` (a ``dctck simulate --clock
-    manual`` control URL) waits advance that server's clock instead of sleeping.
+    manual`` control URL) waits advance that server's clock instead of sleeping, and
+    ``faults`` injects faults into that server (a ``timeout`` is its ``RequestTimeout``).
 """
 
 from __future__ import annotations
 
 import os
 import threading
+import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import boto3
 from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectionClosedError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    ReadTimeoutError,
+)
 
 from dctck import (
     ActionNotAllowed,
@@ -65,6 +88,15 @@ AUTH_ERRORS = {
     "UnauthorizedOperation", "IncompleteSignature",
 }  # fmt: skip
 REFUSED = {"IncorrectInstanceState", "IncorrectState", "UnsupportedOperation"}
+#: Error codes a retry may cure: throttling, transient server failures, a request timed out.
+TRANSIENT = {
+    "RequestLimitExceeded", "Throttling", "ThrottlingException", "InternalError",
+    "InternalFailure", "ServiceUnavailable", "Unavailable", "RequestTimeout",
+}  # fmt: skip
+#: No answer, or none that arrived: the request may or may not have been acted on.
+LOST = (ReadTimeoutError, ConnectTimeoutError, EndpointConnectionError, ConnectionClosedError)
+#: Seconds to wait before each retry (doubling, no jitter: a recorded run replays).
+BACKOFF = (0.1, 0.2, 0.4)
 
 
 class Boto3EC2Driver(BaseDriver):
@@ -78,12 +110,16 @@ class Boto3EC2Driver(BaseDriver):
         region: str = "us-east-1",
         *,
         clock: Any = None,
+        faults: Any = None,
         on_client: Callable[[Any], object] | None = None,
     ) -> None:
         self.endpoint_url = endpoint_url
         self.region = region
         if clock is not None:
             self.clock = clock  # SPEC 7: waits advance it instead of sleeping
+        if faults is not None:
+            self.faults = faults  # SPEC 9: the provider's fault injection, for the kit
+        self._wait = clock.tick if clock is not None else time.sleep  # between retries
         self._on_client = on_client
         self._session = boto3.session.Session()
         self._clients: dict[tuple[str, str], Any] = {}
@@ -207,7 +243,7 @@ class Boto3EC2Driver(BaseDriver):
                     endpoint_url=self.endpoint_url,
                     aws_access_key_id=name,
                     aws_secret_access_key=secret,
-                    config=Config(retries={"mode": "standard"}),
+                    config=Config(retries={"total_max_attempts": 1}),  # see _retrying
                 )
                 if self._on_client is not None:
                     self._on_client(client)
@@ -247,27 +283,45 @@ class Boto3EC2Driver(BaseDriver):
             private_addresses=[item["PrivateIpAddress"]] if item.get("PrivateIpAddress") else [],
         )
 
-    def _pages(self, ec2, operation, key, **kwargs) -> Iterator[Any]:
-        pages = ec2.get_paginator(operation).paginate(**kwargs)
-        try:
-            for page in pages:
-                yield from page[key]
-        except (ClientError, BotoCoreError) as exc:
-            raise _error(exc) from None
+    def _pages(self, ec2, operation, key, **kwargs) -> list[Any]:
+        """Every item of every page; a transient failure reads them again from the first."""
+        paginator = ec2.get_paginator(operation)
+        return self._retrying(
+            lambda: [item for page in paginator.paginate(**kwargs) for item in page[key]]
+        )
 
     def _call(self, method, **kwargs) -> Any:
-        try:
-            return method(**kwargs)
-        except (ClientError, BotoCoreError) as exc:
-            raise _error(exc) from None
+        return self._retrying(lambda: method(**kwargs))
+
+    def _retrying(self, attempt: Callable[[], Any]) -> Any:
+        """``attempt()``, tried again after a transient failure (see the module docstring)."""
+        delays = iter(BACKOFF)
+        while True:
+            try:
+                return attempt()
+            except (ClientError, BotoCoreError) as exc:
+                delay = next(delays, None) if _transient(exc) else None
+                if delay is None:
+                    raise _error(exc) from None
+            self._wait(delay)
+
+
+def _transient(exc: ClientError | BotoCoreError) -> bool:
+    """Whether a retry may cure the failure."""
+    if isinstance(exc, ClientError):
+        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+        return exc.response.get("Error", {}).get("Code") in TRANSIENT or status >= 500
+    return isinstance(exc, LOST)
 
 
 def _error(exc: ClientError | BotoCoreError) -> DriverError:
-    """An AWS error as the SPI's: the code decides, the message is kept."""
+    """An AWS error as the SPI's: the code decides, the message is kept (a transient one has
+    been tried ``len(BACKOFF) + 1`` times)."""
+    tries = f" (gave up after {len(BACKOFF) + 1} attempts)" if _transient(exc) else ""
     if not isinstance(exc, ClientError):
-        return ProviderError(str(exc))
+        return ProviderError(f"{exc}{tries}")
     error = exc.response.get("Error", {})
-    code, text = error.get("Code", ""), f"{error.get('Code')}: {error.get('Message')}"
+    code, text = error.get("Code", ""), f"{error.get('Code')}: {error.get('Message')}{tries}"
     if code in AUTH_ERRORS:
         return AuthException(text)
     if code.endswith(".NotFound") or code == "InvalidInstanceID.Malformed":
@@ -289,14 +343,18 @@ def _gib(mebibytes: int) -> int | float:
 def in_process() -> Boto3EC2Driver:
     """The driver against an embedded simulator, answered in-process (no socket)."""
     import simulator
-    from simulator.ec2 import Ec2App, route_botocore
+    from reference_drivers._ec2_inprocess import LostAnswers, attach_botocore
+    from reference_drivers._faults import SimulatorFaults
+    from simulator.ec2 import Ec2App
 
     app = Ec2App(simulator.Simulator(), control=False)
+    lost = LostAnswers()
     driver = Boto3EC2Driver(
         "https://ec2.simulator.invalid",
         app.sim.region,
         clock=app.sim.clock,
-        on_client=lambda client: route_botocore(client, app),
+        faults=SimulatorFaults(app.sim, lost.lose, lost.forget),
+        on_client=lambda client: attach_botocore(client, app, lost),
     )
     driver.simulator = app.sim
     return driver
@@ -308,9 +366,10 @@ def from_environment() -> Boto3EC2Driver:
     if not endpoint:
         raise ValueError("set DCTCK_EC2_ENDPOINT to the URL of an EC2-compatible endpoint")
     control = os.environ.get("DCTCK_EC2_CONTROL")
-    clock = None
+    clock = faults = None
     if control:
-        from reference_drivers.ec2 import RemoteClock
+        from reference_drivers._ec2_control import RemoteClock, RemoteFaults
 
-        clock = RemoteClock(control)
-    return Boto3EC2Driver(endpoint, os.environ.get("DCTCK_EC2_REGION") or "us-east-1", clock=clock)
+        clock, faults = RemoteClock(control), RemoteFaults(control)
+    region = os.environ.get("DCTCK_EC2_REGION") or "us-east-1"
+    return Boto3EC2Driver(endpoint, region, clock=clock, faults=faults)

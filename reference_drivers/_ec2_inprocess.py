@@ -7,6 +7,8 @@ network.
 
 The adapter can also lose answers, as a network timeout does: for SPEC 9's ``timeout`` fault the
 request is served (the simulator acts) and the driver gets ``requests.ReadTimeout`` instead.
+``attach_botocore`` does the same for a boto3/botocore client (which does not use ``requests``):
+answered by ``simulator.ec2.route_botocore``, a lost answer is botocore's ``ReadTimeoutError``.
 """
 
 from __future__ import annotations
@@ -14,16 +16,17 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from collections.abc import Mapping
-from urllib.parse import parse_qs
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import requests
 import responses
 from requests.adapters import HTTPAdapter
 
 import simulator as sim
-from simulator.ec2 import ACTIONS, DEFAULT_ENDPOINT, Ec2App, register_ec2
+from simulator.ec2 import ACTIONS, DEFAULT_ENDPOINT, Ec2App, register_ec2, route_botocore
 
-__all__ = ["ENDPOINT", "LostAnswers", "attach", "connect"]
+__all__ = ["ENDPOINT", "LostAnswers", "attach", "attach_botocore", "connect"]
 
 ENDPOINT = DEFAULT_ENDPOINT.rstrip("/") + "/"
 
@@ -45,18 +48,26 @@ class LostAnswers:
         with self._lock:
             self._pending.clear()
 
-    def take(self, body: object) -> bool:
-        """Whether the answer to the request with this form ``body`` is to be lost."""
+    def take(self, body: object, url: str | None = None) -> bool:
+        """Whether the answer to the request with this form ``body`` (or, for a GET, the query
+        of this ``url``) is to be lost."""
         text = body.decode() if isinstance(body, bytes) else body
-        if not isinstance(text, str):
-            return False
-        action = parse_qs(text).get("Action", [""])[0]
+        form = parse_qs(text) if isinstance(text, str) else {}
+        if "Action" not in form and url is not None:
+            form = parse_qs(urlsplit(url).query)
+        action = form.get("Action", [""])[0]
         operation = ACTIONS[action][0] if action in ACTIONS else None
         with self._lock:
             if operation is None or self._pending[operation] <= 0:
                 return False
             self._pending[operation] -= 1
             return True
+
+
+def _where(url: str | None) -> str:
+    """The URL without its query, which may hold a key id and a signature."""
+    parts = urlsplit(url or "")
+    return f"{parts.scheme}://{parts.netloc}{parts.path}"
 
 
 class _MockAdapter(HTTPAdapter):
@@ -85,8 +96,8 @@ class _MockAdapter(HTTPAdapter):
             cert=cert,
             proxies=proxies,
         )
-        if self._lost.take(request.body):
-            raise requests.ReadTimeout(f"no answer from {request.url} in time (injected)")
+        if self._lost.take(request.body, request.url):
+            raise requests.ReadTimeout(f"no answer from {_where(request.url)} in time (injected)")
         return answer
 
 
@@ -102,9 +113,31 @@ def attach(
     return ENDPOINT
 
 
+def attach_botocore(
+    client: Any, target: sim.Simulator | Ec2App, lost: LostAnswers | None = None
+) -> None:
+    """Make the boto3/botocore EC2 ``client`` reach ``target`` in-process, losing the answers
+    ``lost`` names: the simulator acts, and the client gets ``ReadTimeoutError`` instead."""
+    from botocore.exceptions import ReadTimeoutError
+
+    app = target if isinstance(target, Ec2App) else Ec2App(target, control=False)
+    route_botocore(client, app)
+    if lost is None:
+        return
+
+    def lose(request: Any, **_: Any) -> None:
+        if lost.take(request.body, request.url):
+            raise ReadTimeoutError(endpoint_url=f"{_where(request.url)} (answer lost, injected)")
+
+    # after route_botocore's handler, which has already had the simulator act on the request
+    event = f"before-send.{client.meta.service_model.endpoint_prefix}"
+    client.meta.events.register_last(event, lose, unique_id=f"lost-answers-{id(lost)}")
+
+
 def connect(simulator: sim.Simulator) -> tuple[requests.Session, str, LostAnswers]:
     """A session reaching ``simulator`` through its EC2 application, the endpoint URL, and the
     answers that session is to lose."""
     session = requests.Session()
+    session.trust_env = False  # nothing leaves the process: no proxy or netrc to look up
     lost = LostAnswers()
     return session, attach(session, simulator, lost), lost

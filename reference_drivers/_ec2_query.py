@@ -33,8 +33,11 @@ def numbered(prefix: str, values: Sequence[str]) -> dict[str, str]:
 class Node:
     """An element of a response, read by local names: ``node.text("instanceState/name")``."""
 
+    __slots__ = ("_children", "_element")
+
     def __init__(self, element: ET.Element) -> None:
         self._element = element
+        self._children: dict[str, ET.Element] | None = None
 
     @property
     def tag(self) -> str:
@@ -48,13 +51,21 @@ class Node:
 
     def child(self, path: str) -> Node | None:
         """The first element at ``path`` (local names separated by ``/``), or ``None``."""
-        element = self._element
+        node = self
         for name in path.split("/"):
-            found = next((c for c in element if _local(c.tag) == name), None)
+            found = node._first_children().get(name)
             if found is None:
                 return None
-            element = found
-        return Node(element)
+            node = Node(found)
+        return node
+
+    def _first_children(self) -> dict[str, ET.Element]:
+        """The first child of each local name (read once: a node is asked for many)."""
+        if self._children is None:
+            self._children = {}
+            for child in self._element:
+                self._children.setdefault(_local(child.tag), child)
+        return self._children
 
     def text(self, path: str) -> str | None:
         """The text at ``path`` (``""`` for an empty element), or ``None`` if it is absent."""

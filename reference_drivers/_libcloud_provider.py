@@ -77,7 +77,8 @@ class Provider:
     ``realm`` where ``Node.image`` and ``Node.size`` do not say; ``location_id`` is a realm's id
     (by default the location's id). ``size_architecture`` and ``realm_state`` read what
     Libcloud's generic models do not carry; ``error`` translates the provider's errors (None:
-    by HTTP status).
+    by HTTP status). ``list_nodes`` holds the provider's own arguments of every ``list_nodes``
+    call (e.g. a filter leaving out nodes the SPI would not list anyway).
     """
 
     name: str
@@ -89,6 +90,7 @@ class Provider:
     size_architecture: SizeFact = _architecture
     realm_state: SizeFact = _no_fact
     error: Callable[[Exception], DriverError | None] = lambda exc: None
+    list_nodes: Mapping[str, Any] = field(default_factory=dict)
 
 
 def translate(exc: Exception, provider: Provider) -> DriverError | None:

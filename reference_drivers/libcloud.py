@@ -20,10 +20,11 @@ Factories, for ``dctck certify`` without code:
 ``reference_drivers.libcloud:ec2_on_simulator``
     Libcloud's ``EC2NodeDriver``, unmodified, against an embedded simulator in-process: its
     ``requests`` session answered by the simulator's EC2 application (no socket); ``clock`` is
-    the simulator's virtual clock.
+    the simulator's virtual clock and ``faults`` its fault injection (SPEC 9; a ``timeout``
+    loses the answer after the simulator acted, as ``EC2Driver``'s does).
 ``reference_drivers.libcloud:ec2_from_environment``
     The same against any EC2 endpoint named by ``DCTCK_EC2_ENDPOINT`` (``DCTCK_EC2_REGION``,
-    and ``DCTCK_EC2_CONTROL`` for a ``dctck simulate`` server's virtual clock), as
+    and ``DCTCK_EC2_CONTROL`` for a ``dctck simulate`` server's virtual clock and faults), as
     ``reference_drivers.ec2:from_environment`` reads them.
 ``reference_drivers.libcloud:dummy``
     Libcloud's ``DummyNodeDriver``.
@@ -65,8 +66,9 @@ from dctck import (
     VirtualClock,
 )
 from reference_drivers import _credentials
-from reference_drivers._ec2_control import RemoteClock
-from reference_drivers._ec2_inprocess import ENDPOINT, attach
+from reference_drivers._ec2_control import RemoteClock, RemoteFaults
+from reference_drivers._ec2_inprocess import ENDPOINT, LostAnswers, attach
+from reference_drivers._faults import SimulatorFaults
 from reference_drivers._libcloud_provider import NODE_STATES, Provider, ec2_error, translate
 from reference_drivers.ec2 import DEFAULT_REGION
 from reference_drivers.ec2 import STATES as EC2_STATES
@@ -96,14 +98,23 @@ class LibcloudDriver(BaseDriver):
     """The Driver SPI over the Libcloud ``NodeDriver`` that ``provider.connect`` builds."""
 
     clock: VirtualClock
+    faults: SimulatorFaults | RemoteFaults
     simulator: sim.Simulator | None = None
     node_states: Mapping[str, str | None] = NODE_STATES
     """How Libcloud's node states read as the SPI's (``NODE_STATES``)."""
 
-    def __init__(self, provider: Provider, *, clock: VirtualClock | None = None) -> None:
+    def __init__(
+        self,
+        provider: Provider,
+        *,
+        clock: VirtualClock | None = None,
+        faults: SimulatorFaults | RemoteFaults | None = None,
+    ) -> None:
         self.provider = provider
         if clock is not None:
             self.clock = clock  # only then: a driver without a clock has no clock attribute
+        if faults is not None:
+            self.faults = faults  # SPEC 9: the provider's fault injection, for the kit
         self._drivers: dict[tuple[str, str], Any] = {}
         self._lock = threading.Lock()
         self._serials = itertools.count(1)  # names for unnamed nodes, the same on every run
@@ -160,7 +171,7 @@ class LibcloudDriver(BaseDriver):
         libcloud = self._libcloud(credentials)
         instances = [
             instance
-            for node in self._call(libcloud.list_nodes)
+            for node in self._call(libcloud.list_nodes, **self.provider.list_nodes)
             if (instance := self._instance(node)) is not None
         ]
         instances = self.filter_on(instances, "id", opts)
@@ -254,7 +265,7 @@ class LibcloudDriver(BaseDriver):
         """The node ``id`` of the account; ``NotFound`` if there is none or it is terminated."""
         if not isinstance(id, str) or not id:
             raise NotFound(f"no instance {id!r}")
-        for node in self._call(libcloud.list_nodes):
+        for node in self._call(libcloud.list_nodes, **self.provider.list_nodes):
             if str(node.id) == id and node.state != NodeState.TERMINATED:
                 return node
         raise NotFound(f"no instance {id!r}")
@@ -286,7 +297,8 @@ class LibcloudDriver(BaseDriver):
             id=str(size.id),
             architecture=self.provider.size_architecture(size),
             memory=_gib(size.ram),
-            storage=size.disk if _is_number(size.disk) else None,
+            # Libcloud's 0 GB is "no local disk" (EC2's EBS-only sizes): the SPI's None
+            storage=size.disk if _is_number(size.disk) and size.disk != 0 else None,
             cpu=next(
                 (int(value) for key in _CPU_KEYS if _is_count(value := _extra(size, key))), None
             ),
@@ -364,7 +376,13 @@ def ec2_provider(connect: Callable[[str, str], Any]) -> Provider:
         size_architecture=_ec2_size_architecture,
         realm_state=_ec2_zone_state,
         error=ec2_error,
+        list_nodes={"ex_filters": {"instance-state-name": list(EC2_ALIVE)}},
     )
+
+
+EC2_ALIVE = ("pending", "running", "stopping", "shutting-down", "stopped")
+"""EC2's states of an instance not yet terminated: ``list_nodes`` asks for these only (EC2 lists
+a terminated instance for an hour; the SPI does not list it at all)."""
 
 
 def _ec2_size_architecture(size: Any) -> str:
@@ -406,14 +424,16 @@ def ec2_on_simulator(
     simulator = simulator if simulator is not None else sim.Simulator()
     app = Ec2App(simulator, control=False)
     host = urlsplit(ENDPOINT).hostname
+    lost = LostAnswers()
 
     def connect(key: str, secret: str) -> Any:
         driver: Any = node_driver(key, secret, host=host, region=simulator.region)
         driver.connection.connect()  # Libcloud's requests session, which the app then answers
-        attach(driver.connection.connection.session, app)
+        attach(driver.connection.connection.session, app, lost)
         return driver
 
-    driver = LibcloudDriver(ec2_provider(connect), clock=simulator.clock)
+    faults = SimulatorFaults(simulator, lost.lose, lost.forget)
+    driver = LibcloudDriver(ec2_provider(connect), clock=simulator.clock, faults=faults)
     driver.simulator = simulator
     return driver
 
@@ -439,7 +459,11 @@ def ec2_from_environment() -> LibcloudDriver:
             region=region,
         )
 
-    return LibcloudDriver(ec2_provider(connect), clock=RemoteClock(control) if control else None)
+    return LibcloudDriver(
+        ec2_provider(connect),
+        clock=RemoteClock(control) if control else None,
+        faults=RemoteFaults(control) if control else None,
+    )
 
 
 def dummy() -> LibcloudDriver:

@@ -81,8 +81,8 @@ def under_fault(
         advanced = clock.now() - virtual if clock is not None else 0.0
     finally:
         faults.clear()
-    if clock is None or advanced > 0 or wall <= SLEPT_SECONDS:
-        return outcome, []
+    if clock is None or advanced > 0 or wall <= SLEPT_SECONDS or outcome.timed_out:
+        return outcome, []  # a call that did not return is judged as such, not as a sleeper
     happened = f"took {wall:.2f} s of wall time under {shown} while driver.clock stood still"
     return outcome, [Violation(str(outcome.call), RULE_VIRTUAL, happened, "waits on driver.clock")]
 

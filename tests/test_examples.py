@@ -1,11 +1,14 @@
 """The worked example of the README is certified, the way the README says to run it."""
 
+import importlib.util
 import json
 from pathlib import Path
 
 import pytest
 
-from tests.reference._support import SimulateServer, dctck
+from dctck import ProviderError
+from tests.reference._support import VALID, SimulateServer, dctck
+from tests.simulator._support import X86_IMAGE
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 
@@ -25,6 +28,31 @@ def test_memory_cloud_example_is_certified(pytester):
     assert [c["message"] for c in report["checks"] if c["outcome"] == "failed"] == []
     assert report["certified"] is True
     assert result.ret == 0
+
+
+def boto3_example():
+    spec = importlib.util.spec_from_file_location("boto3_ec2", EXAMPLES / "boto3_ec2.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_boto3_example_retries_a_lost_answer_on_its_clock_and_launches_once():
+    driver = boto3_example().in_process()
+    before = driver.clock.now()
+    driver.faults.fail_next("create_instance", "timeout")  # the simulator launches, no answer
+    instance = driver.create_instance(VALID, X86_IMAGE)
+    assert [i.id for i in driver.instances(VALID)] == [instance.id]  # one ClientToken
+    assert driver.clock.now() == pytest.approx(before + 0.1)  # the driver's wait, not botocore's
+
+
+def test_boto3_example_gives_up_with_provider_error_after_its_attempts():
+    driver = boto3_example().in_process()
+    before = driver.clock.now()
+    driver.faults.fail_next("images", "throttle", 12)
+    with pytest.raises(ProviderError, match=r"^RequestLimitExceeded: .*gave up after 4 attempts"):
+        driver.images(VALID)
+    assert driver.clock.now() == pytest.approx(before + 0.1 + 0.2 + 0.4)
 
 
 @pytest.mark.live

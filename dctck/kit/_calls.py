@@ -64,6 +64,9 @@ class Outcome:
     error: BaseException | None = None
     timed_out: bool = False
     timeout: float = 0.0
+    #: Where the same method, with the same credentials, hung before (then ``timeout`` is the
+    #: shorter grace this call was given).
+    hung_before: str | None = None
 
     @property
     def returned(self) -> bool:
@@ -74,6 +77,11 @@ class Outcome:
 
     def describe(self) -> str:
         """``returned [...]``, ``raised KeyError: 'x'`` or ``did not return within 5.0 s``."""
+        if self.timed_out and self.hung_before is not None:
+            return (
+                f"did not return within {self.timeout:g} s, the grace after {self.hung_before}"
+                " [kit --timeout]"
+            )
         if self.timed_out:
             return f"did not return within {self.timeout:g} s [kit --timeout]"
         if self.error is not None:

@@ -372,7 +372,7 @@ class Harness:
 
     def call(self, method: str, *args: Any) -> Outcome:
         """See :meth:`Subject.call`."""
-        return self.subject.call(method, *args)
+        return self.subject.call(method, *args, check=self.check)
 
     def wait_until(self, poll: Callable[[], _T | None], timeout: float | None = None) -> _T | None:
         """Poll until ``poll()`` gives something other than ``None``, letting driver time pass.

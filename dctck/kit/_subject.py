@@ -68,6 +68,10 @@ def fault_injection_of(driver: object) -> Any | None:
     return None
 
 
+HUNG_GRACE = 1.0
+"""Seconds a call gets once the same method with the same credentials did not return."""
+
+
 class Subject:
     """A driver with the credentials and timeout it is certified with.
 
@@ -108,6 +112,8 @@ class Subject:
         self.default_image_id: str | None = None
         #: What checks waited out the timeout for, by reason (see ``Harness.wait_for``).
         self.timed_out: dict[str, TimedOut] = {}
+        #: Calls that did not return, by method and credentials: where each hung first.
+        self.hung: dict[tuple[str, str], str] = {}
         passwords = {c.get("password") for c in (credentials, other_credentials or {})}
         self._secrets = sorted((p for p in passwords if isinstance(p, str) and p), key=len)[::-1]
 
@@ -116,11 +122,14 @@ class Subject:
         """The credential sets a method needing credentials must refuse."""
         return [self.no_credentials, self.wrong_password, self.unknown_name]
 
-    def call(self, method: str, *args: Any) -> Outcome:
+    def call(self, method: str, *args: Any, check: str = "an earlier check") -> Outcome:
         """Call ``driver.method(*args)`` within the timeout; never raises what the driver raised.
 
         :class:`CredentialSet` arguments are passed as a fresh dict each time and shown by label;
-        valid credentials are left out of the rendering, as the usual case.
+        valid credentials are left out of the rendering, as the usual case. Once a method did not
+        return with some credentials (in ``check``), it gets only :data:`HUNG_GRACE` seconds with
+        them for the rest of the session: a hung driver costs one timeout, not one per check,
+        and calls that do return (an unknown id, say) are still judged on what they do.
         """
         names = SPI_PARAMETERS.get(method, tuple(f"arg{i}" for i in range(len(args))))
         shown = tuple(
@@ -133,9 +142,22 @@ class Subject:
         if not callable(function):
             missing = AttributeError(f"{type(self.driver).__name__} has no method {method}()")
             return Outcome(call, error=missing)
+        credentials = next((a.label for a in args if isinstance(a, CredentialSet)), "")
+        hung_before = self.hung.get((method, credentials))
+        limit = self.timeout if hung_before is None else min(self.timeout, HUNG_GRACE)
         real_args = [dict(a.value) if isinstance(a, CredentialSet) else a for a in args]
-        finished, value, error = self._runner.run(lambda: function(*real_args), self.timeout)
-        return Outcome(call, value=value, error=error, timed_out=not finished, timeout=self.timeout)
+        finished, value, error = self._runner.run(lambda: function(*real_args), limit)
+        if not finished and hung_before is None:
+            where = f"{call} did not return within {limit:g} s in {check}"
+            self.hung[(method, credentials)] = where
+        return Outcome(
+            call,
+            value=value,
+            error=error,
+            timed_out=not finished,
+            timeout=limit,
+            hung_before=hung_before if not finished else None,
+        )
 
     @property
     def machine(self) -> StateMachine:

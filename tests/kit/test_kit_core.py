@@ -85,6 +85,41 @@ def test_call_that_hangs_is_abandoned_after_the_timeout():
     assert subject.call("images", subject.valid, None).returned
 
 
+class HangsWithValidCredentials(Recorder):
+    """hardware_profiles() hangs for 5 s with valid credentials; with others it refuses at once."""
+
+    def hardware_profiles(self, credentials, opts=None):
+        if credentials.get("password") != VALID["password"]:
+            raise NotFound("not yours")
+        return super().hardware_profiles(credentials, opts)
+
+
+def test_a_call_that_hung_once_gets_only_a_grace_later_naming_where_it_hung(monkeypatch):
+    monkeypatch.setattr("dctck.kit._subject.HUNG_GRACE", 0.05)
+    subject = Subject(HangsWithValidCredentials(), VALID, timeout=0.5)
+    first = subject.call("hardware_profiles", subject.valid, None, check="check_one")
+    started = time.monotonic()
+    again = subject.call("hardware_profiles", subject.valid, {"id": "x"}, check="check_two")
+    assert time.monotonic() - started < first.timeout  # the timeout was not waited out again
+    assert again.timed_out
+    assert again.describe() == (
+        "did not return within 0.05 s, the grace after hardware_profiles(opts=None) did not"
+        " return within 0.5 s in check_one [kit --timeout]"
+    )
+
+
+def test_the_grace_applies_to_the_same_credentials_only_and_answers_are_still_judged(
+    monkeypatch,
+):
+    monkeypatch.setattr("dctck.kit._subject.HUNG_GRACE", 0.05)
+    subject = Subject(HangsWithValidCredentials(), VALID, timeout=0.2)
+    assert subject.call("hardware_profiles", subject.valid, None).timed_out
+    refused = subject.call("hardware_profiles", subject.wrong_password, None)
+    assert refused.raised(NotFound)
+    assert refused.hung_before is None
+    assert subject.call("images", subject.valid, None).returned
+
+
 def test_call_runner_reuses_one_worker_thread():
     runner = CallRunner()
     names = [runner.run(lambda: threading.current_thread().name, 1)[1] for _ in range(3)]

@@ -173,6 +173,7 @@ def test_ec2_catalogue_and_defaults(ec2):
     profiles = {p.id: p for p in ec2.hardware_profiles(VALID)}
     assert (profiles["t2.micro"].memory, profiles["t2.micro"].cpu) == (1, 1)
     assert profiles["c6g.medium"].architecture == "arm64"
+    assert (profiles["t2.micro"].storage, profiles["m5d.large"].storage) == (None, 75)  # EBS only
     assert [r.id for r in ec2.realms(VALID)] == ["us-east-1a", "us-east-1b"]
     assert ec2.create_instance(VALID, ARM_IMAGE).hardware_profile == "t4g.nano"  # the smallest
     assert ec2.features() == {"instances": {"user_name"}}
@@ -193,6 +194,21 @@ def test_ec2_errors_are_read_by_their_code(ec2):
         ec2.stop_instance(VALID, instance.id)  # still pending
     with pytest.raises(ValidationError, match=r"^InvalidParameterValue: "):
         ec2.create_instance(VALID, X86_IMAGE, {"hwp_id": "z1d.xlarge"})
+
+
+@pytest.mark.parametrize(
+    ("kind", "message"),
+    [
+        ("throttle", r"^RequestLimitExceeded: "),
+        ("timeout", r"^no answer from https://ec2\.simulator\.invalid/ in time \(injected\)$"),
+    ],
+)
+def test_ec2_faults_raise_provider_error_a_lost_answer_after_ec2_acted(ec2, kind, message):
+    """Libcloud's EC2 requests are GETs: the lost answer is found by the query's Action."""
+    ec2.faults.fail_next("create_instance", kind)
+    with pytest.raises(ProviderError, match=message):
+        ec2.create_instance(VALID, X86_IMAGE)
+    assert len(ec2.instances(VALID)) == (1 if kind == "timeout" else 0)
 
 
 # -- Dummy ---------------------------------------------------------------------------------------
@@ -221,6 +237,9 @@ def test_ec2_from_environment_runs_against_a_live_simulator(monkeypatch):
         driver.destroy_instance(VALID, created.id)
         driver.clock.tick(20)
         assert driver.instances(VALID) == []
+        driver.faults.fail_next("realms", "timeout")  # the server's RequestTimeout
+        with pytest.raises(ProviderError, match=r"^RequestTimeout: "):
+            driver.realms(VALID)
     finally:
         server.stop()
 

@@ -15,16 +15,31 @@ def session(accept="application/json"):
     return http
 
 
+def spawn_serve(*args):
+    """``dctck serve --port 0 ARGS`` in a subprocess whose SIGINT and SIGTERM do their default.
+
+    A test run started in the background by a non-interactive shell inherits SIGINT ignored;
+    the server would then ignore a signal that comes before it installs its own handlers.
+    """
+    return subprocess.Popen(
+        [sys.executable, "-m", "dctck", "serve", "--port", "0", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=_default_signal_actions,
+    )
+
+
+def _default_signal_actions():
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, signal.SIG_DFL)
+
+
 class Served:
     """A ``dctck serve`` process: its URL, and a way to stop it and read what it printed."""
 
     def __init__(self, *args):
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "dctck", "serve", "--port", "0", *args],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        self.process = spawn_serve(*args)
         self.banner = self.process.stdout.readline().strip()
         assert self.banner.startswith("dctck serve: "), self.process.stderr.read()
         self.url = self.banner.split(" at ")[1].split(" ")[0].removesuffix("/api")

@@ -7,13 +7,12 @@ that never stops) from a stop, it is not a speed assertion.
 
 import signal
 import subprocess
-import sys
 import threading
 import time
 
 import pytest
 
-from tests.rest._served import Served, session
+from tests.rest._served import Served, session, spawn_serve
 
 pytestmark = pytest.mark.live
 
@@ -36,12 +35,7 @@ def _wait(process):
 @pytest.mark.parametrize("signum", SIGNALS, ids=lambda s: s.name)
 @pytest.mark.parametrize("delay", [0.0, 0.05, 0.3])
 def test_a_signal_during_start_up_stops_it(signum, delay):
-    process = subprocess.Popen(
-        [sys.executable, "-m", "dctck", "serve", "--port", "0", *TICKING],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = spawn_serve(*TICKING)
     time.sleep(delay)
     process.send_signal(signum)
     code, out, err = _wait(process)

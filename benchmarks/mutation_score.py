@@ -9,6 +9,8 @@ cosmic-ray session configured in ``benchmarks/mutation/FILE.toml`` whose test co
 ``benchmarks/mutation_certify.py`` (``dctck certify`` on the mutated driver). Sessions are kept in
 ``.mutation/FILE.sqlite``; ``run`` starts them afresh, ``rerun-survivors`` certifies the
 survivors of the last run again (after the kit gained checks). ``tox -e mutation`` runs it.
+Before ``exec``, ``run`` gives the mutants the report counts out anyway (below) a skipped result,
+so only the others are certified; after editing ``equivalent.toml``, ``run`` again.
 cosmic-ray writes each mutant into the source file itself: run sessions in a tree nobody edits or
 tests meanwhile (a copy: ``git archive HEAD | tar -x -C DIR``).
 
@@ -28,9 +30,11 @@ from __future__ import annotations
 
 import argparse
 import ast
+import difflib
 import shutil
 import sqlite3
 import subprocess
+import sys
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,7 +64,8 @@ class Mutant:
 
 
 def cosmic_ray(*args: str) -> None:
-    executable = shutil.which("cosmic-ray") or "cosmic-ray"
+    beside = shutil.which("cosmic-ray", path=str(Path(sys.executable).parent))
+    executable = beside or shutil.which("cosmic-ray") or "cosmic-ray"
     subprocess.run([executable, *args], cwd=ROOT, check=True)
 
 
@@ -73,25 +78,65 @@ def run(names: list[str]) -> None:
     for name in names:
         session(name).unlink(missing_ok=True)
         cosmic_ray("init", str(CONFIGS / f"{name}.toml"), str(session(name)))
-        skip_annotations(name)
+        skipped = skip_counted_out(name)
+        print(f"{name}: {skipped} mutants counted out before exec (not certified)", flush=True)
         cosmic_ray("exec", str(CONFIGS / f"{name}.toml"), str(session(name)))
 
 
-def skip_annotations(name: str) -> None:
-    """Give the mutants that change only an annotation a result (skipped), so exec leaves them."""
-    with sqlite3.connect(session(name)) as db:
-        rows = db.execute(
-            "SELECT job_id, module_path, start_pos_row, start_pos_col FROM mutation_specs"
-        ).fetchall()
-        spans = {path: annotation_rows(ROOT / path) for path in {row[1] for row in rows}}
-        db.executemany(
-            "INSERT INTO work_results (worker_outcome, output, job_id) VALUES ('skipped', ?, ?)",
-            [
-                (ANNOTATION, job)
-                for job, path, row, col in rows
-                if in_annotation((row, col), spans[path])
-            ],
-        )
+def skip_counted_out(name: str) -> int:
+    """Give every mutant the report counts out (an annotation, an ``equivalent.toml`` entry) a
+    skipped result before ``exec``, so certifying it costs nothing; how many were skipped.
+
+    Each mutant is applied in memory (cosmic-ray's own mutator) to get the diff the entries are
+    matched on; the result keeps that diff, so the report matches it as for a mutant that ran."""
+    from cosmic_ray.mutating import mutate_code  # tox -e mutation installs cosmic-ray
+    from cosmic_ray.plugins import get_operator
+    from cosmic_ray.work_db import WorkDB, use_db
+    from cosmic_ray.work_item import WorkerOutcome, WorkResult
+
+    listed = listed_equivalents()
+    sources: dict[Path, tuple[str, set[tuple[int, int, int, int]]]] = {}
+    skipped = 0
+    with use_db(str(session(name)), WorkDB.Mode.open) as db:
+        for item in db.work_items:
+            (spec,) = item.mutations
+            path = ROOT / spec.module_path
+            if path not in sources:
+                sources[path] = (path.read_text(encoding="utf-8"), annotation_rows(path))
+            source, spans = sources[path]
+            if in_annotation(tuple(spec.start_pos), spans):
+                reason, diff = ANNOTATION, None
+            else:
+                operator = get_operator(spec.operator_name)(**(spec.operator_args or {}))
+                try:
+                    mutated = mutate_code(source, operator, spec.occurrence)
+                except Exception:  # a cosmic-ray operator that fails here fails in exec too
+                    continue  # exec records it (not run)
+                if mutated is None:
+                    continue  # exec records it as not applicable (no test)
+                diff = _diff(source, mutated, str(spec.module_path))
+                before, after = _changed_lines(diff)
+                mutant = Mutant(
+                    item.job_id, str(spec.module_path), spec.operator_name, 0, None, before, after
+                )
+                entry = equivalence(mutant, listed)
+                if entry is None:
+                    continue
+                reason = f"{entry.get('kind', 'equivalent')}: {' '.join(entry['reason'].split())}"
+            result = WorkResult(
+                worker_outcome=WorkerOutcome.SKIPPED, output=f"counted out: {reason}", diff=diff
+            )
+            db.set_result(item.job_id, result)
+            skipped += 1
+    return skipped
+
+
+def _diff(source: str, mutated: str, path: str) -> str:
+    """The unified diff of a mutant, as cosmic-ray records it."""
+    lines = difflib.unified_diff(
+        source.split("\n"), mutated.split("\n"), f"a/{path}", f"b/{path}", lineterm=""
+    )
+    return "\n".join(["--- mutation diff ---", *lines])
 
 
 def rerun_survivors(names: list[str]) -> None:

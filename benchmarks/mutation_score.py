@@ -20,10 +20,11 @@ change, and the entries of ``equivalent.toml`` that no mutant matches any more (
 code moved). Counted out: mutants changing only an annotation (never evaluated:
 ``from __future__ import annotations``), mutants cosmic-ray cannot apply, and those listed, each
 with its reason, in ``benchmarks/mutation/equivalent.toml``, matched by file, operator, and the
-line before and after. An entry's ``kind`` says why: none, an equivalent mutant (no behaviour a
-driver user can see changes); ``SPEC-permitted``, a change after which the driver still keeps
-every SPEC rule (its ``spec`` quotes the sentence that permits it); ``outside the SPI``, behaviour
-SPEC.md does not define (a constructor, ``repr``, the ``dctck serve`` hooks).
+line before and after (and the enclosing function, ``definition``, where the same line occurs
+twice). An entry's ``kind`` says why: none, an equivalent mutant (no behaviour a driver user can
+see changes); ``SPEC-permitted``, a change after which the driver still keeps every SPEC rule
+(its ``spec`` quotes the sentence that permits it); ``outside the SPI``, behaviour SPEC.md does
+not define (a constructor, ``repr``, the ``dctck serve`` hooks).
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ class Mutant:
     outcome: str | None  # killed, survived, incompetent; None: not run
     before: str
     after: str
+    definition: str | None = None  # the function or class the mutant is in
 
     @property
     def operator_name(self) -> str:
@@ -117,7 +119,14 @@ def skip_counted_out(name: str) -> int:
                 diff = _diff(source, mutated, str(spec.module_path))
                 before, after = _changed_lines(diff)
                 mutant = Mutant(
-                    item.job_id, str(spec.module_path), spec.operator_name, 0, None, before, after
+                    item.job_id,
+                    str(spec.module_path),
+                    spec.operator_name,
+                    0,
+                    None,
+                    before,
+                    after,
+                    spec.definition_name,
                 )
                 entry = equivalence(mutant, listed)
                 if entry is None:
@@ -150,13 +159,14 @@ def mutants(name: str) -> list[Mutant]:
     with sqlite3.connect(session(name)) as db:
         rows = db.execute(
             "SELECT s.job_id, s.module_path, s.operator_name, s.start_pos_row, r.test_outcome,"
-            " r.diff FROM mutation_specs s LEFT JOIN work_results r ON r.job_id = s.job_id"
+            " r.diff, s.definition_name FROM mutation_specs s"
+            " LEFT JOIN work_results r ON r.job_id = s.job_id"
             " ORDER BY s.start_pos_row, s.operator_name"
         ).fetchall()
     found = []
-    for job_id, path, operator, row, outcome, diff in rows:
+    for job_id, path, operator, row, outcome, diff, definition in rows:
         before, after = _changed_lines(diff or "")
-        found.append(Mutant(job_id, path, operator, row, outcome, before, after))
+        found.append(Mutant(job_id, path, operator, row, outcome, before, after, definition))
     return found
 
 
@@ -225,6 +235,7 @@ def equivalence(mutant: Mutant, listed: list[dict[str, str]]) -> dict[str, str] 
             and mutant.operator_name == entry["operator"]
             and mutant.before == entry["before"]
             and mutant.after == entry["after"]
+            and entry.get("definition", mutant.definition) == mutant.definition
         ):
             return entry
     return None

@@ -17,6 +17,7 @@ from typing import Protocol
 import suites
 from dctck import _recording
 from dctck._errors import DriverLoadError
+from dctck._facts import parse_facts
 from dctck._loader import load_callable
 from dctck._options import bundled_target, parse_credentials, parse_timeout
 from dctck.kit import DEFAULT_TIMEOUT
@@ -71,6 +72,12 @@ class Certify:
             help=f"bound on every driver call and wait (default {DEFAULT_TIMEOUT:g})",
         )
         parser.add_argument("--report", metavar="PATH", help="write the JSON report there")
+        parser.add_argument(
+            "--facts",
+            metavar="FILE",
+            help="a TOML file of what the provider is known to offer (hardware_profiles, realms,"
+            " images by id): the models area checks the driver reports each attribute",
+        )
         parser.add_argument("--junitxml", metavar="PATH", help="write a JUnit XML report there")
         parser.add_argument(
             "--via-rest",
@@ -119,6 +126,8 @@ class Certify:
                     parse_credentials(text, option)
             if args.timeout is not None:
                 parse_timeout(args.timeout, "--timeout")
+            if args.facts is not None:
+                parse_facts(args.facts, "--facts")
         except (DriverLoadError, ValueError) as exc:
             raise _UsageError(str(exc)) from None
         pytest_args = ["-q", "-p", "no:cacheprovider", "-c", str(_CERTIFY_INI)]
@@ -132,6 +141,8 @@ class Certify:
             pytest_args.append(f"--dctck-timeout={args.timeout}")
         if args.report:
             pytest_args.append(f"--dctck-report={args.report}")
+        if args.facts is not None:
+            pytest_args.append(f"--dctck-facts={args.facts}")
         if args.junitxml:
             pytest_args.append(f"--junitxml={args.junitxml}")
         if args.via_rest:

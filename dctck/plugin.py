@@ -16,6 +16,7 @@ import pytest
 
 import suites
 from dctck._errors import DriverLoadError
+from dctck._facts import Facts, parse_facts
 from dctck._loader import load_driver
 from dctck._options import parse_credentials, parse_timeout
 from dctck.kit import (
@@ -56,6 +57,7 @@ class _Settings:
     report: Report | None = None
     via_rest: bool = False
     rest_app: Any = None
+    facts: Facts | None = None
 
 
 _SETTINGS = pytest.StashKey[_Settings]()
@@ -81,6 +83,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
             f" time: virtual seconds when it exposes a clock (default {DEFAULT_TIMEOUT:g})",
         ),
         ("report", "PATH", "write the JSON certification report there"),
+        (
+            "facts",
+            "FILE",
+            "a TOML file of what the provider is known to offer (hardware_profiles, realms,"
+            " images by id, with attributes): the models area checks each one is reported",
+        ),
     ]
     for name, metavar, text in options:
         ini_name = "dctck_" + name.replace("-", "_")
@@ -168,6 +176,7 @@ def _read_settings(config: pytest.Config) -> _Settings | None:
             other_credentials=_parsed(other_text, parse_credentials, "--dctck-other-credentials"),
             timeout=_parsed(timeout_text, parse_timeout, "--dctck-timeout") or DEFAULT_TIMEOUT,
             report_path=value("dctck_report"),
+            facts=_parsed(value("dctck_facts"), parse_facts, "--dctck-facts"),
             **_rest_settings(config, value("dctck_rest_app")),
         )
     except ValueError as exc:
@@ -284,6 +293,13 @@ def dctck_other_credentials(request: pytest.FixtureRequest) -> dict[str, str] | 
 def dctck_timeout(request: pytest.FixtureRequest) -> float:
     """Seconds (of the driver's time) that bound every call and every wait."""
     return _required(request).timeout
+
+
+@pytest.fixture(scope="session")
+def dctck_facts(request: pytest.FixtureRequest) -> Facts | None:
+    """What the provider is known to offer, from ``--dctck-facts``: attribute values by
+    collection and id; ``None`` without the option (the facts checks are then skipped)."""
+    return _required(request).facts
 
 
 @pytest.fixture(scope="session")

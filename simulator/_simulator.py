@@ -571,18 +571,7 @@ class Simulator:
         group_name: str | None = None,
     ) -> list[Rule]:
         """Add ingress rules to a group (by id or name); one already there and none is added."""
-        table = self._group_table(account)
-        group = self._resolve_group(table, group_id, group_name)
-        rules = table.authorize(group.id, _permissions(permissions))
-        self._note(
-            SECURITY_GROUP,
-            group.id,
-            account,
-            AVAILABLE,
-            AVAILABLE,
-            "authorize_security_group_ingress",
-        )
-        return rules
+        return self._change_ingress(account, permissions, group_id, group_name, revoke=False)
 
     @_operation
     def revoke_security_group_ingress(
@@ -594,13 +583,7 @@ class Simulator:
         group_name: str | None = None,
     ) -> list[Rule]:
         """Remove ingress rules from a group (by id or name); one not there and none goes."""
-        table = self._group_table(account)
-        group = self._resolve_group(table, group_id, group_name)
-        rules = table.revoke(group.id, _permissions(permissions))
-        self._note(
-            SECURITY_GROUP, group.id, account, AVAILABLE, AVAILABLE, "revoke_security_group_ingress"
-        )
-        return rules
+        return self._change_ingress(account, permissions, group_id, group_name, revoke=True)
 
     @_operation
     def delete_security_group(
@@ -846,6 +829,23 @@ class Simulator:
     def _group_table(self, account: str) -> GroupTable:
         self._index(account)
         return self._groups[account]
+
+    def _change_ingress(
+        self,
+        account: str,
+        permissions: Sequence[Permission],
+        group_id: str | None,
+        group_name: str | None,
+        *,
+        revoke: bool,
+    ) -> list[Rule]:
+        table = self._group_table(account)
+        group = self._resolve_group(table, group_id, group_name)
+        change = table.revoke if revoke else table.authorize
+        rules = change(group.id, _permissions(permissions))
+        operation = f"{'revoke' if revoke else 'authorize'}_security_group_ingress"
+        self._note(SECURITY_GROUP, group.id, account, AVAILABLE, AVAILABLE, operation)
+        return rules
 
     def _resolve_group(
         self, table: GroupTable, group_id: str | None, group_name: str | None

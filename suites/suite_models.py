@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import pytest
 
 from dctck import INSTANCE_STATES, HardwareProfile, Image, Instance, Realm
 from dctck.kit import (
+    CATALOGUE,
     INSTANCE_ACTIONS,
     RULE_CREATE_RETURNS,
     RULE_LIST,
     Harness,
+    NotApplicable,
     Violation,
     area,
     require,
@@ -24,6 +26,10 @@ pytestmark = area("models")
 RULE_TYPES = "SPEC 3: model attributes have the types the SPEC gives"
 RULE_ACTION_RETURNS = "SPEC 4: actions return the Instance after the request was accepted"
 RULE_SIZES = "SPEC 3: memory and storage (decimal GB) and cpu (a count), where given, are positive"
+RULE_FACTS = (
+    "SPEC 3: a model's attributes are the provider's values:"
+    " each fact declared in --dctck-facts is reported"
+)
 
 #: The hardware profile attributes that are sizes.
 SIZES = ("memory", "storage", "cpu")
@@ -146,6 +152,63 @@ def test_hardware_profile_sizes_are_positive(dctck_harness: Harness) -> None:
         Violation(call, RULE_SIZES, happened, wanted)
         for item in models
         for happened, wanted in size_problems(item, f"HardwareProfile {item.id!r}")
+    )
+
+
+def same_fact(reported: Any, declared: Any) -> bool:
+    """Whether a reported attribute is the declared fact: numbers by value (``1 == 1.0 ==
+    Decimal("1")``, ``0.5 == Decimal("0.5")``), strings exactly."""
+    if isinstance(declared, str):
+        return isinstance(reported, str) and reported == declared
+    if isinstance(reported, bool) or not isinstance(reported, _NUMBER):
+        return False
+    try:
+        return Decimal(str(reported)) == Decimal(str(declared))
+    except InvalidOperation:  # a signalling NaN
+        return False
+
+
+def fact_problems(
+    models: list[Any], model_type: Any, declared: dict[str, dict[str, Any]]
+) -> list[tuple[str, str]]:
+    """How ``models`` (a listing) differ from the ``declared`` facts: (what it is, the fact)."""
+    listed = {item.id: item for item in models if isinstance(item, model_type)}
+    problems = []
+    for ident, attributes in declared.items():
+        label = f"{model_type.__name__} {ident!r}"
+        item = listed.get(ident)
+        if item is None:
+            problems.append((f"listed no {label}", f"{label}, declared in --dctck-facts"))
+            continue
+        for name, fact in attributes.items():
+            value = getattr(item, name, None)
+            if not same_fact(value, fact):
+                problems.append(
+                    (f"gave {label}.{name} = {value!r}", f"{fact!r} as --dctck-facts declares")
+                )
+    return problems
+
+
+@rule(RULE_FACTS)
+@pytest.mark.parametrize("collection", CATALOGUE)
+def test_declared_facts_are_reported(
+    dctck_harness: Harness,
+    dctck_facts: dict[str, dict[str, dict[str, Any]]] | None,
+    collection: str,
+) -> None:
+    if dctck_facts is None:
+        raise NotApplicable("no --dctck-facts given")
+    declared = dctck_facts.get(collection)
+    if not declared:
+        raise NotApplicable(f"--dctck-facts declares no {collection}")
+    call, outcome = _listing(dctck_harness, collection)
+    model_type = COLLECTIONS[collection]
+    if not outcome.returned or not isinstance(outcome.value, list):
+        expected = f"a list of {model_type.__name__} holding the declared ids"
+        require([Violation.of(outcome, RULE_FACTS, expected)])
+    require(
+        Violation(call, RULE_FACTS, happened, fact)
+        for happened, fact in fact_problems(outcome.value, model_type, declared)
     )
 
 

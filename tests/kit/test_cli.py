@@ -20,6 +20,7 @@ def test_certify_help_explains_its_options():
     assert result.returncode == 0
     for option in ("MODULE:ATTR", "--credentials", "--other-credentials", "--timeout", "--report"):
         assert option in result.stdout
+    assert "--facts FILE" in result.stdout
     assert "--junitxml" in result.stdout
 
 
@@ -33,6 +34,10 @@ def test_certify_help_explains_its_options():
         (
             [MOCK, "--credentials", "a:b", "--timeout", "soon"],
             "--timeout must be a positive number of seconds, got 'soon'",
+        ),
+        (
+            [MOCK, "--credentials", "a:b", "--facts", "nowhere.toml"],
+            "--facts nowhere.toml: cannot read it: No such file or directory",
         ),
     ],
 )
@@ -142,3 +147,41 @@ def test_certify_freeze_time_ticks_frozen_time_for_a_driver_on_the_standard_cloc
     assert [(c["id"], c["outcome"]) for c in checks] == [
         ("fsm::test_new_instance_settles_within_the_timeout", "passed")
     ]
+
+
+def test_facts_file_is_validated_before_certifying(tmp_path):
+    (tmp_path / "facts.toml").write_text('[images."ami-1"]\nsize = 8\n')
+    result = dctck("certify", MOCK, "--credentials", "a:b", "--facts", "facts.toml", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        'dctck certify: error: --facts facts.toml: images."ami-1": Image has no attribute'
+        " 'size' (it has name, architecture, owner_id, description; the id is the key)"
+    )
+    assert result.stdout == ""
+
+
+def test_facts_are_forwarded_to_the_models_checks(tmp_path):
+    (tmp_path / "facts.toml").write_text('[realms."us-east-1b"]\nlimit = 19\n')
+    result = dctck(
+        "certify",
+        MOCK,
+        "--credentials",
+        "mockuser:mockpassword",
+        "--facts",
+        "facts.toml",
+        "--report",
+        "report.json",
+        "--",
+        "-m",
+        "models",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 1
+    report = json.loads((tmp_path / "report.json").read_text())
+    outcomes = {c["id"]: c["outcome"] for c in report["checks"] if "facts" in c["id"]}
+    assert outcomes == {
+        "models::test_declared_facts_are_reported[hardware_profiles]": "skipped",
+        "models::test_declared_facts_are_reported[realms]": "failed",
+        "models::test_declared_facts_are_reported[images]": "skipped",
+    }
+    assert "gave Realm 'us-east-1b'.limit = 20, expected 19" in result.stdout

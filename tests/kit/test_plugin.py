@@ -1,9 +1,11 @@
 """The pytest plugin as users run it: options, ini settings, fixtures, selection, report."""
 
 import json
+from pathlib import Path
 
 import pytest
 
+from suites.suite_models import RULE_FACTS
 from tests.kit.conftest import CREDENTIALS
 
 MOCK = "reference_drivers.mock:MockDriver"
@@ -27,6 +29,7 @@ def test_help_explains_the_options(pytester):
             "*--dctck-other-credentials=NAME:PASSWORD*",
             "*--dctck-timeout=SECONDS*",
             "*--dctck-report=PATH*",
+            "*--dctck-facts=FILE*",
         ]
     )
 
@@ -84,7 +87,7 @@ def test_settings_can_live_in_the_ini_file(pytester):
     assert (outcomes["passed"], outcomes.get("failed", 0)) == (14, 0)
     report = json.loads((pytester.path / "out" / "report.json").read_text())
     assert report["driver"] == MOCK
-    assert report["areas"]["models"] == {"passed": 14, "failed": 0, "skipped": 0}
+    assert report["areas"]["models"] == {"passed": 14, "failed": 0, "skipped": 3}
 
 
 def test_conftest_can_build_the_driver_itself(pytester):
@@ -128,12 +131,16 @@ def test_report_lists_every_check_with_area_outcome_and_rule(certification):
     assert set(report) == {"kit_version", "driver", "certified", "areas", "checks"}
     assert report["certified"] is True
     assert list(report["areas"]) == AREAS
-    assert len(report["checks"]) == 14
+    assert len(report["checks"]) == 17
     for check in report["checks"]:
         assert set(check) == {"id", "area", "outcome", "message", "rule"}
         assert check["id"].startswith("models::test_")
         assert check["rule"].startswith("SPEC ")
-        assert (check["outcome"], check["message"]) == ("passed", "")
+        if check["rule"] == RULE_FACTS:
+            assert check["outcome"] == "skipped"
+            assert check["message"] == "not applicable: no --dctck-facts given"
+        else:
+            assert (check["outcome"], check["message"]) == ("passed", "")
 
 
 def test_area_markers_select_checks(certification):
@@ -212,3 +219,90 @@ def test_xdist_gives_the_same_outcomes_as_a_serial_run(certification):
     outcomes = lambda report: sorted((c["id"], c["outcome"]) for c in report["checks"])  # noqa: E731
     assert outcomes(parallel) == outcomes(serial)
     assert parallel["areas"] == serial["areas"]
+
+
+# -- --dctck-facts ---------------------------------------------------------------------------------
+
+MOCK_FACTS = Path(__file__).with_name("bank") / "mock_facts.toml"
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (None, "cannot read it: No such file or directory"),
+        ("[hardware_profiles.t2\ncpu = 1\n", "not a TOML file: "),
+        ('[flavours."m1"]\ncpu = 1\n', "unknown table 'flavours' (known: hardware_profiles,"),
+        (
+            '[hardware_profiles."t2.micro"]\nvcpus = 1\n',
+            "hardware_profiles.\"t2.micro\": HardwareProfile has no attribute 'vcpus'"
+            " (it has architecture, memory, storage, cpu; the id is the key)",
+        ),
+        ('[realms."r1"]\nstate = 1\n', 'realms."r1".state must be a string, got 1'),
+        ('[hardware_profiles."p"]\nmemory = "1 GiB"\n', "memory must be a number, got '1 GiB'"),
+        ('images = ["ami-1"]\n', "images must be a table of ids, got ['ami-1']"),
+        ('[images]\nami-1 = "x"\n', 'images."ami-1" must be a table of attributes, got \'x\''),
+    ],
+    ids=["missing", "not-toml", "unknown-table", "unknown-attribute", "string-type",
+         "number-type", "not-a-table", "id-not-a-table"],
+)  # fmt: skip
+def test_bad_facts_file_is_a_one_line_usage_error(pytester, content, problem):
+    if content is not None:
+        (pytester.path / "facts.toml").write_text(content)
+    result = pytester.runpytest_inprocess(
+        f"--dctck-driver={MOCK}", f"--dctck-credentials={CREDENTIALS}", "--dctck-facts=facts.toml"
+    )
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    (line,) = [line for line in result.stderr.lines if line]
+    assert line.startswith("ERROR: dctck: --dctck-facts facts.toml: ")
+    assert problem in line
+    assert "Traceback" not in result.stderr.str() + result.stdout.str()
+
+
+def test_true_facts_are_checked_and_pass(certification):
+    result, report = certification.run(MOCK, f"--dctck-facts={MOCK_FACTS}", "-m", "models")
+    assert result.ret == 0, result.stdout.str()
+    facts = {c["id"]: c["outcome"] for c in report["checks"] if c["rule"] == RULE_FACTS}
+    assert facts == {
+        f"models::test_declared_facts_are_reported[{collection}]": "passed"
+        for collection in ("hardware_profiles", "realms", "images")
+    }
+
+
+def test_facts_can_live_in_the_ini_file(pytester):
+    pytester.makeini(
+        f"[pytest]\ndctck_driver = {MOCK}\ndctck_credentials = {CREDENTIALS}\n"
+        f"dctck_facts = {MOCK_FACTS}\n"
+    )
+    result = pytester.runpytest_inprocess(
+        "-m", "models", "-k", "declared_facts", "-p", "no:cacheprovider"
+    )
+    result.assert_outcomes(passed=3, deselected=result.parseoutcomes()["deselected"])
+
+
+def test_wrong_and_missing_facts_are_violations_and_undeclared_collections_skipped(
+    pytester, certification
+):
+    (pytester.path / "facts.toml").write_text(
+        '[hardware_profiles."t2.micro"]\n'
+        'cpu = 2\nmemory = 1.0\narchitecture = "X86_64"\n'
+        '[hardware_profiles."x9.huge"]\n'
+    )
+    result, report = certification.run(MOCK, "--dctck-facts=facts.toml", "-m", "models")
+    assert result.ret == 1
+    checks = {c["id"].partition("[")[2].rstrip("]"): c for c in report["checks"]
+              if c["rule"] == RULE_FACTS}  # fmt: skip
+    assert {name: c["outcome"] for name, c in checks.items()} == {
+        "hardware_profiles": "failed",
+        "realms": "skipped",
+        "images": "skipped",
+    }
+    assert checks["realms"]["message"] == "not applicable: --dctck-facts declares no realms"
+    rule = f"hardware_profiles(opts=None) [{RULE_FACTS}]"
+    assert checks["hardware_profiles"]["message"].splitlines() == [
+        "3 violations:",
+        f"- {rule} gave HardwareProfile 't2.micro'.cpu = 1, expected 2 as --dctck-facts declares",
+        f"- {rule} gave HardwareProfile 't2.micro'.architecture = 'x86_64', expected 'X86_64'"
+        " as --dctck-facts declares",
+        f"- {rule} listed no HardwareProfile 'x9.huge', expected HardwareProfile 'x9.huge',"
+        " declared in --dctck-facts",
+    ]

@@ -2,11 +2,15 @@
 
 import json
 from collections import Counter
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
+import reference_drivers
 from dctck._recording import Recorder
-from reference_drivers import DEFAULT_TARGET
+from reference_drivers import DEFAULT_TARGET, _ec2_models
+from suites.suite_models import RULE_FACTS
 from tests.reference._support import VALID, SimulateServer, dctck
 from tests.simulator._support import X86_IMAGE
 
@@ -14,6 +18,12 @@ CREDENTIALS = ["--credentials", "mockuser:mockpassword"]
 #: Not the default region: from_environment must sign for the one DCTCK_EC2_REGION names.
 REGION = "eu-west-3"
 OTHER = ["--other-credentials", "otheruser:otherpassword"]
+#: What EC2 documents of the simulator's default cloud (absolute: pytester runs elsewhere).
+EC2_FACTS = Path(reference_drivers.__file__).with_name("ec2_facts.toml")
+FACTS_CHECKS = [
+    f"models::test_declared_facts_are_reported[{c}]"
+    for c in ("hardware_profiles", "realms", "images")
+]
 
 
 @pytest.fixture
@@ -52,6 +62,7 @@ def test_ec2_driver_in_process_is_certified_by_the_plugin(pytester):
         "--dctck-driver=reference_drivers.ec2:EC2Driver",
         "--dctck-credentials=mockuser:mockpassword",
         "--dctck-other-credentials=otheruser:otherpassword",
+        f"--dctck-facts={EC2_FACTS}",
         "--dctck-report=report.json",
         "-p",
         "no:cacheprovider",
@@ -60,6 +71,8 @@ def test_ec2_driver_in_process_is_certified_by_the_plugin(pytester):
     report = json.loads((pytester.path / "report.json").read_text())
     assert report["certified"] is True
     assert summary(report) == {"passed": len(report["checks"])}
+    facts_checks = [c for c in report["checks"] if c["rule"] == RULE_FACTS]
+    assert len(facts_checks) == 3  # the EC2 facts hold for every catalogue collection
     result.stdout.fnmatch_lines(
         ["CERTIFIED: reference_drivers.ec2:EC2Driver passed all * checks that apply"]
     )
@@ -92,7 +105,8 @@ def test_ec2_driver_is_certified_live_on_a_manual_clock_through_the_control_api(
         server.stop()
     assert result.returncode == 0, result.stdout + result.stderr
     report = json.loads((tmp_path / "report.json").read_text())
-    assert summary(report) == {"passed": len(report["checks"])}
+    not_passed = {c["id"]: c["message"] for c in report["checks"] if c["outcome"] != "passed"}
+    assert not_passed == dict.fromkeys(FACTS_CHECKS, "not applicable: no --dctck-facts given")
     assert report["areas"]["faults"]["passed"] == 54
     assert "CERTIFIED: reference_drivers.ec2:from_environment passed all" in result.stdout
 
@@ -151,6 +165,50 @@ def test_certify_from_environment_without_an_endpoint_is_a_usage_error(tmp_path)
         "ERROR: dctck: constructing reference_drivers.ec2:from_environment raised"
         " ValueError: set DCTCK_EC2_ENDPOINT to the URL of an EC2-compatible endpoint"
     )
+
+
+def _memory_by_1025(monkeypatch):
+    monkeypatch.setattr(_ec2_models, "_MIB_PER_GB", 1025)
+
+
+def _realm_state_lost(monkeypatch):
+    realm = _ec2_models.realm
+    monkeypatch.setattr(_ec2_models, "realm", lambda item: replace(realm(item), state=None))
+
+
+def _image_owner_lost(monkeypatch):
+    image = _ec2_models.image
+    monkeypatch.setattr(_ec2_models, "image", lambda item: replace(image(item), owner_id=None))
+
+
+@pytest.mark.parametrize(
+    ("mutate", "collection", "wrong"),
+    [
+        (_memory_by_1025, "hardware_profiles", "gave HardwareProfile 't2.micro'.memory = "),
+        (_realm_state_lost, "realms", "gave Realm 'us-east-1a'.state = None, expected 'AVAILABLE'"),
+        (_image_owner_lost, "images", "owner_id = None, expected '323934552305'"),
+    ],
+    ids=["memory-1025-mib-per-gb", "realm-state-none", "image-owner-none"],
+)
+def test_ec2_facts_catch_well_typed_wrong_values(pytester, monkeypatch, mutate, collection, wrong):
+    """Mutants of the EC2 translation that every SPEC type check lets through."""
+    mutate(monkeypatch)
+    result = pytester.runpytest_inprocess(
+        "--dctck-driver=reference_drivers.ec2:EC2Driver",
+        "--dctck-credentials=mockuser:mockpassword",
+        f"--dctck-facts={EC2_FACTS}",
+        "--dctck-report=report.json",
+        "-m",
+        "models",
+        "-p",
+        "no:cacheprovider",
+    )
+    assert result.ret == 1, result.stdout.str()
+    report = json.loads((pytester.path / "report.json").read_text())
+    (failed,) = [c for c in report["checks"] if c["outcome"] == "failed"]
+    assert failed["id"] == f"models::test_declared_facts_are_reported[{collection}]"
+    assert f"[{RULE_FACTS}] " in failed["message"]
+    assert wrong in failed["message"]
 
 
 def long_catalogue_config(path):

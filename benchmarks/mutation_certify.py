@@ -4,12 +4,14 @@
 
 Exit status 0 when every certification passed (the mutant survived), non-zero when one failed
 (killed). ``mock`` certifies MockDriver. ``ec2``, ``_ec2_models`` and ``_credentials`` certify
-EC2Driver in-process (``EC2Driver()``); then its REST front (``--via-rest``, the ``api`` area
-alone: the regions ``dctck serve`` offers as providers are the driver's ``for_provider``); then
-EC2Driver over a simulator of another region with 130 instance types (DescribeInstanceTypes in
-two pages); then ``reference_drivers.ec2:from_environment`` against a live ``dctck simulate`` of
-that cloud on a manual clock with faults through its control API (the faults area must then
-run), so the endpoint code is certified too. Every run stops at its first failure (``-x``).
+EC2Driver in-process (``EC2Driver()``, with the facts EC2 documents of the default cloud,
+``reference_drivers/ec2_facts.toml``: the other runs are of other catalogues); then its REST
+front (``--via-rest``, the ``api`` area alone: the regions ``dctck serve`` offers as providers
+are the driver's ``for_provider``); then EC2Driver over a simulator of another region with 130
+instance types (DescribeInstanceTypes in two pages); then ``reference_drivers.ec2:from_environment``
+against a live ``dctck simulate`` of that cloud on a manual clock with faults through its control
+API (the faults area must then run), so the endpoint code is certified too. Every run stops at
+its first failure (``-x``).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ OTHER = ["--other-credentials", "otheruser:otherpassword"]
 STOP_EARLY = ["-x", "-q"]
 #: Not the default region: from_environment must sign for the one DCTCK_EC2_REGION names.
 REGION = "eu-west-3"
+FACTS = Path(__file__).resolve().parent.parent / "reference_drivers" / "ec2_facts.toml"
 SIMULATE = [sys.executable, "-m", "dctck", "simulate", "--port", "0", "--clock", "manual"]
 
 
@@ -124,7 +127,7 @@ def main() -> int:
         return certify("reference_drivers.mock:MockDriver")
     if target in ("ec2", "_ec2_models", "_credentials"):
         return (
-            certify("reference_drivers.ec2:EC2Driver")
+            certify("reference_drivers.ec2:EC2Driver", "--facts", str(FACTS))
             or certify("reference_drivers.ec2:EC2Driver", "--via-rest", pytest=("-m", "api"))
             or certify_in_another_region()
             or certify_endpoint()

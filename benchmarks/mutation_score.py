@@ -9,8 +9,8 @@ cosmic-ray session configured in ``benchmarks/mutation/FILE.toml`` whose test co
 ``benchmarks/mutation_certify.py`` (``dctck certify`` on the mutated driver). Sessions are kept in
 ``.mutation/FILE.sqlite``; ``run`` starts them afresh, ``rerun-survivors`` certifies the
 survivors of the last run again (after the kit gained checks). ``tox -e mutation`` runs it.
-Before ``exec``, ``run`` gives the mutants the report counts out anyway (below) a skipped result,
-so only the others are certified; after editing ``equivalent.toml``, ``run`` again.
+Before ``exec``, ``run`` and ``rerun-survivors`` give the mutants not run yet that the report
+counts out anyway (below) a skipped result, so only the others are certified.
 cosmic-ray writes each mutant into the source file itself: run sessions in a tree nobody edits or
 tests meanwhile (a copy: ``git archive HEAD | tar -x -C DIR``).
 
@@ -86,8 +86,9 @@ def run(names: list[str]) -> None:
 
 
 def skip_counted_out(name: str) -> int:
-    """Give every mutant the report counts out (an annotation, an ``equivalent.toml`` entry) a
-    skipped result before ``exec``, so certifying it costs nothing; how many were skipped.
+    """Give every mutant not run yet that the report counts out (an annotation, an
+    ``equivalent.toml`` entry) a skipped result before ``exec``, so certifying it costs nothing;
+    how many were skipped.
 
     Each mutant is applied in memory (cosmic-ray's own mutator) to get the diff the entries are
     matched on; the result keeps that diff, so the report matches it as for a mutant that ran."""
@@ -100,7 +101,7 @@ def skip_counted_out(name: str) -> int:
     sources: dict[Path, tuple[str, set[tuple[int, int, int, int]]]] = {}
     skipped = 0
     with use_db(str(session(name)), WorkDB.Mode.open) as db:
-        for item in db.work_items:
+        for item in db.pending_work_items:
             (spec,) = item.mutations
             path = ROOT / spec.module_path
             if path not in sources:
@@ -152,6 +153,7 @@ def rerun_survivors(names: list[str]) -> None:
     for name in names:
         with sqlite3.connect(session(name)) as db:
             db.execute("DELETE FROM work_results WHERE lower(test_outcome) = 'survived'")
+        skip_counted_out(name)  # survivors equivalent.toml lists since
         cosmic_ray("exec", str(CONFIGS / f"{name}.toml"), str(session(name)))
 
 

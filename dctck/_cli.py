@@ -52,7 +52,7 @@ class Certify:
         parser.description = (
             "Run the dctck conformance suites against a driver through pytest and print a"
             " summary per area. Without MODULE:ATTR, certify the bundled reference driver on"
-            " the embedded simulator."
+            " the embedded simulator, with its accounts and its catalogue's facts."
         )
         parser.add_argument(
             "driver",
@@ -159,6 +159,7 @@ def _resolve_target(args: argparse.Namespace) -> None:
         args.driver = target.get("driver")
         args.credentials = args.credentials or target.get("credentials")
         args.other_credentials = args.other_credentials or target.get("other_credentials")
+        args.facts = args.facts or target.get("facts")
         if not args.driver:
             raise _UsageError("no driver given and no bundled reference driver is installed")
 

@@ -95,6 +95,8 @@ def test_without_a_driver_certifies_the_bundled_reference(tmp_path):
     report = json.loads((tmp_path / "report.json").read_text())
     assert report["driver"] == "reference_drivers.ec2:EC2Driver"
     assert report["certified"] is True
+    # the bundled target brings its catalogue's facts: the facts checks ran, none was skipped
+    assert report["areas"]["models"]["skipped"] == 0
 
 
 def test_arguments_after_double_dash_go_to_pytest(tmp_path):

@@ -50,10 +50,12 @@ def test_reference_drivers_export_both_drivers_and_the_targets():
 
 
 def test_the_bundled_default_target_is_ec2_driver_in_process():
-    assert DEFAULT_TARGET == {
+    target = dict(DEFAULT_TARGET)
+    assert target == {
         "driver": "reference_drivers.ec2:EC2Driver",
         "credentials": "mockuser:mockpassword",
         "other_credentials": "otheruser:otherpassword",
+        "facts": str(EC2_FACTS),
     }
 
 

@@ -24,12 +24,16 @@ import sys
 import tempfile
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from tests.reference._support import long_catalogue_config  # noqa: E402  (the suite's cloud)
+
 CREDENTIALS = ["--credentials", "mockuser:mockpassword"]
 OTHER = ["--other-credentials", "otheruser:otherpassword"]
 STOP_EARLY = ["-x", "-q"]
 #: Not the default region: from_environment must sign for the one DCTCK_EC2_REGION names.
 REGION = "eu-west-3"
-FACTS = Path(__file__).resolve().parent.parent / "reference_drivers" / "ec2_facts.toml"
+FACTS = ROOT / "reference_drivers" / "ec2_facts.toml"
 SIMULATE = [sys.executable, "-m", "dctck", "simulate", "--port", "0", "--clock", "manual"]
 
 
@@ -52,23 +56,6 @@ def certify(*args: str, env: dict[str, str] | None = None, pytest: tuple[str, ..
     ).returncode
 
 
-def long_catalogue(path: Path) -> Path:
-    """A cloud file of REGION with 130 instance types, the arm64 ones on the second page."""
-    lines = [f'region = "{REGION}"', ""]
-    for n, architecture in enumerate(["x86_64"] * 110 + ["arm64"] * 20):
-        lines += [
-            "[[instance_types]]",
-            f'name = "z{n}.size"',
-            f'architecture = "{architecture}"',
-            f"memory_gb = {0.5 if n % 2 else 1.0}",  # 512 MiB: GB is not always whole
-            "storage_gb = 8.0",
-            "cpus = 1",
-            "",
-        ]
-    path.write_text("\n".join(lines))
-    return path
-
-
 FACTORY = """
 import simulator
 from reference_drivers import EC2Driver
@@ -82,7 +69,7 @@ def elsewhere():
 def certify_in_another_region() -> int:
     """EC2Driver in-process over a simulator of REGION with 130 instance types."""
     with tempfile.TemporaryDirectory() as directory:
-        config = long_catalogue(Path(directory) / "cloud.toml")
+        config = long_catalogue_config(Path(directory) / "cloud.toml", REGION)
         (Path(directory) / "elsewhere.py").write_text(FACTORY.format(path=str(config)))
         path = os.pathsep.join([directory, os.environ.get("PYTHONPATH", "")])
         return certify("elsewhere:elsewhere", env={"PYTHONPATH": path})
@@ -90,7 +77,7 @@ def certify_in_another_region() -> int:
 
 def certify_endpoint() -> int:
     with tempfile.TemporaryDirectory() as directory:
-        config = long_catalogue(Path(directory) / "cloud.toml")
+        config = long_catalogue_config(Path(directory) / "cloud.toml", REGION)
         server = subprocess.Popen(
             [*SIMULATE, "--config", str(config)],
             stdout=subprocess.PIPE,

@@ -2,6 +2,8 @@
 
 ``dctck`` runs the command line in a subprocess, :class:`SimulateServer` a ``dctck simulate``
 server, and :func:`serving` a loopback HTTP server for traffic that must reach the network.
+:func:`long_catalogue_config` writes the 130-type cloud that ``benchmarks/mutation_certify.py``
+certifies mutants on too.
 """
 
 from __future__ import annotations
@@ -14,12 +16,31 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 #: The simulator's default accounts, as Driver SPI credentials.
 VALID = {"name": "mockuser", "password": "mockpassword"}
 OTHER = {"name": "otheruser", "password": "otherpassword"}
 
 SIMULATE = [sys.executable, "-m", "dctck", "simulate", "--host", "127.0.0.1", "--port", "0"]
+
+
+def long_catalogue_config(path: Path, region: str) -> Path:
+    """A cloud file of ``region`` with 130 instance types (DescribeInstanceTypes answers them in
+    two pages, the arm64 ones on the second), written at ``path``."""
+    lines = [f'region = "{region}"', ""]
+    for n, architecture in enumerate(["x86_64"] * 110 + ["arm64"] * 20):
+        lines += [
+            "[[instance_types]]",
+            f'name = "z{n}.size"',
+            f'architecture = "{architecture}"',
+            f"memory_gb = {0.5 if n % 2 else 1.0}",  # 512 MiB: GB is not always whole
+            "storage_gb = 8.0",
+            "cpus = 1",
+            "",
+        ]
+    path.write_text("\n".join(lines))
+    return path
 
 
 def dctck(*args, env=None, cwd=None) -> subprocess.CompletedProcess[str]:

@@ -11,7 +11,7 @@ import reference_drivers
 from dctck._recording import Recorder
 from reference_drivers import DEFAULT_TARGET, _ec2_models
 from suites.suite_models import RULE_FACTS
-from tests.reference._support import VALID, SimulateServer, dctck
+from tests.reference._support import VALID, SimulateServer, dctck, long_catalogue_config
 from tests.simulator._support import X86_IMAGE
 
 CREDENTIALS = ["--credentials", "mockuser:mockpassword"]
@@ -85,7 +85,7 @@ def test_ec2_driver_is_certified_live_on_a_manual_clock_through_the_control_api(
     """from_environment against ``dctck simulate`` in another region than the default, with 130
     instance types: the catalogue comes in pages, and the faults area runs through the control
     API (RemoteFaults)."""
-    config = long_catalogue_config(tmp_path / "cloud.toml")
+    config = long_catalogue_config(tmp_path / "cloud.toml", REGION)
     server = SimulateServer("--clock", "manual", "--config", str(config))
     try:
         env = {
@@ -211,20 +211,3 @@ def test_ec2_facts_catch_well_typed_wrong_values(pytester, monkeypatch, mutate, 
     assert failed["id"] == f"models::test_declared_facts_are_reported[{collection}]"
     assert f"[{RULE_FACTS}] " in failed["message"]
     assert wrong in failed["message"]
-
-
-def long_catalogue_config(path):
-    """A cloud file of REGION with 130 instance types: DescribeInstanceTypes needs two pages."""
-    lines = [f'region = "{REGION}"', ""]
-    for n, architecture in enumerate(["x86_64"] * 110 + ["arm64"] * 20):
-        lines += [
-            "[[instance_types]]",
-            f'name = "z{n}.size"',
-            f'architecture = "{architecture}"',
-            f"memory_gb = {0.5 if n % 2 else 1.0}",  # 512 MiB: GB is not always whole
-            "storage_gb = 8.0",
-            "cpus = 1",
-            "",
-        ]
-    path.write_text("\n".join(lines))
-    return path

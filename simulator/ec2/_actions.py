@@ -368,11 +368,7 @@ def create_tags(call: Call) -> str:
     tags = _tags(p.structs("Tag"), "Tag")
     if not tags:
         raise RequestError("MissingParameter", "The request must contain the parameter Tag")
-    for resource in resources:
-        if not resource.startswith("i-"):
-            raise RequestError(
-                "InvalidID", f"The ID '{resource}' is not valid: only instances can be tagged"
-            )
+    instances.instance_resources(resources, "only instances can be tagged")
     call.ready()
     call.sim.create_tags(call.account, resources, tags)
     return "<return>true</return>"

@@ -100,7 +100,7 @@ def create_security_group(call: Call) -> str:
 
 def authorize_security_group_ingress(call: Call) -> str:
     """AuthorizeSecurityGroupIngress: GroupId or GroupName, and the rules to add."""
-    group_id, group_name = _target(call.params)
+    group_id, group_name = call.params.either("GroupId", "GroupName")
     permissions = _permissions(call.params, call.owner_id)
     call.ready()
     rules = call.sim.authorize_security_group_ingress(
@@ -113,7 +113,7 @@ def authorize_security_group_ingress(call: Call) -> str:
 
 def revoke_security_group_ingress(call: Call) -> str:
     """RevokeSecurityGroupIngress: GroupId or GroupName, and the rules to remove."""
-    group_id, group_name = _target(call.params)
+    group_id, group_name = call.params.either("GroupId", "GroupName")
     permissions = _permissions(call.params, call.owner_id)
     call.ready()
     call.sim.revoke_security_group_ingress(
@@ -124,22 +124,10 @@ def revoke_security_group_ingress(call: Call) -> str:
 
 def delete_security_group(call: Call) -> str:
     """DeleteSecurityGroup: GroupId or GroupName."""
-    group_id, group_name = _target(call.params)
+    group_id, group_name = call.params.either("GroupId", "GroupName")
     call.ready()
     group = call.sim.delete_security_group(call.account, group_id=group_id, group_name=group_name)
     return f"<return>true</return>{element('groupId', group.id)}"
-
-
-def _target(p: Params) -> tuple[str | None, str | None]:
-    group_id = p.string("GroupId")
-    group_name = p.string("GroupName")
-    if group_id is None and group_name is None:
-        raise RequestError(
-            "MissingParameter", "The request must contain the parameter GroupId or GroupName"
-        )
-    if group_id is not None and group_name is not None:
-        raise RequestError("InvalidParameterCombination", "Give GroupId or GroupName, not both")
-    return group_id, group_name
 
 
 def _permissions(p: Params, owner_id: str) -> list[Permission]:

@@ -215,11 +215,14 @@ def delete_tags(call: Call) -> str:
                     "Tag keys starting with 'aws:' are reserved for AWS use",
                 )
             tags[key] = item.string("Value")
-    for resource in resources:
-        if not resource.startswith("i-"):
-            raise RequestError(
-                "InvalidID", f"The ID '{resource}' is not valid: only instances have tags"
-            )
+    instance_resources(resources, "only instances have tags")
     call.ready()
     call.sim.delete_tags(call.account, resources, tags)
     return "<return>true</return>"
+
+
+def instance_resources(resources: list[str], why: str) -> None:
+    """Refuse (`InvalidID`, saying `why`) a resource id that is not an instance's."""
+    for resource in resources:
+        if not resource.startswith("i-"):
+            raise RequestError("InvalidID", f"The ID '{resource}' is not valid: {why}")

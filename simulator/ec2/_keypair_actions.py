@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from simulator._keypairs import KEY_TYPES, KeyPair
-from simulator.ec2._errors import RequestError, invalid
+from simulator.ec2._errors import invalid
 from simulator.ec2._filters import Attribute, parse_filters
 from simulator.ec2._shapes import timestamp
 from simulator.ec2._xml import element, item_set
@@ -81,15 +81,7 @@ def describe_key_pairs(call: Call) -> str:
 
 def delete_key_pair(call: Call) -> str:
     """DeleteKeyPair: KeyName or KeyPairId (a name that names nothing is not an error)."""
-    p = call.params
-    name = p.string("KeyName")
-    key_pair_id = p.string("KeyPairId")
-    if name is None and key_pair_id is None:
-        raise RequestError(
-            "MissingParameter", "The request must contain the parameter KeyName or KeyPairId"
-        )
-    if name is not None and key_pair_id is not None:
-        raise RequestError("InvalidParameterCombination", "Give KeyName or KeyPairId, not both")
+    name, key_pair_id = call.params.either("KeyName", "KeyPairId")
     call.ready()
     deleted = call.sim.delete_key_pair(call.account, name, key_pair_id)
     return "<return>true</return>" + element("keyPairId", deleted.id if deleted else None)

@@ -100,6 +100,17 @@ class Params:
         self._unread.discard(key)
         return value
 
+    def either(self, first: str, second: str) -> tuple[str | None, str | None]:
+        """The values of `first` and `second`, exactly one of which must be given."""
+        one, other = self.string(first), self.string(second)
+        if one is None and other is None:
+            raise RequestError(
+                "MissingParameter", f"The request must contain the parameter {first} or {second}"
+            )
+        if one is not None and other is not None:
+            raise RequestError("InvalidParameterCombination", f"Give {first} or {second}, not both")
+        return one, other
+
     def integer(
         self,
         key: str,

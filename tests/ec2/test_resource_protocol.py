@@ -48,6 +48,8 @@ CASES = [
     ("ImportKeyPair", {"KeyName": "k"}, "MissingParameter", "PublicKeyMaterial"),
     ("ImportKeyPair", {"KeyName": "k", "PublicKeyMaterial": "%%%"}, "InvalidParameterValue",
      "base64"),
+    ("DeleteTags", {"ResourceId.1": "vol-0123456789abcdef0"}, "InvalidID",
+     "only instances have tags"),
     ("DeleteKeyPair", {}, "MissingParameter", "KeyName or KeyPairId"),
     ("DeleteKeyPair", {"KeyName": "a", "KeyPairId": "key-0123456789abcdef0"},
      "InvalidParameterCombination", "not both"),

@@ -95,7 +95,7 @@ def _shows_state(browser, state):
 
 def test_create_stop_and_destroy_an_instance_by_clicking(browser, served, tmp_path):
     browser.get(served.url + "/api")
-    assert browser.title == "Deltacloud API · Deltacloud API"
+    assert browser.title == "Deltacloud API"
     _click_and_wait(browser, "nav-instances", lambda url: url == served.url + "/api/instances")
     assert browser.find_element(By.TAG_NAME, "h1").text == "Instances"
 

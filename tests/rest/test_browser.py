@@ -14,6 +14,10 @@ import pytest
 from tests.rest._served import Served
 
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
+from selenium.common.exceptions import (  # noqa: E402
+    NoSuchElementException,
+    StaleElementReferenceException,
+)
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.expected_conditions import staleness_of  # noqa: E402
@@ -86,10 +90,16 @@ def _click_and_wait(browser, element_id, arrived):
     )
 
 
-def _shows_state(browser, state):
-    WebDriverWait(browser, BOUND, poll_frequency=0.2).until(
-        lambda b: _field(b, "state") == state,
-        message=f"the instance page never showed {state}",
+def _shows(browser, name, value):
+    """Wait until the instance page's field `name` reads `value`.
+
+    The page reloads itself every 2 s while the instance changes state: a field read during a
+    reload is gone (stale or not found yet), so it is read again rather than failing.
+    """
+    reloading = (NoSuchElementException, StaleElementReferenceException)
+    WebDriverWait(browser, BOUND, poll_frequency=0.2, ignored_exceptions=reloading).until(
+        lambda b: _field(b, name) == value,
+        message=f"the instance page never showed {name} {value!r}",
     )
 
 
@@ -109,14 +119,14 @@ def test_create_stop_and_destroy_an_instance_by_clicking(browser, served, tmp_pa
 
     instance_url = browser.current_url
     assert instance_url.startswith(served.url + "/api/instances/i-")
-    assert _field(browser, "name") == "clicked into being"
-    assert _field(browser, "hardware_profile") == "m5.large"
-    _shows_state(browser, "RUNNING")  # the page reloads itself while the instance boots
+    _shows(browser, "name", "clicked into being")
+    _shows(browser, "hardware_profile", "m5.large")
+    _shows(browser, "state", "RUNNING")  # the page reloads itself while the instance boots
     browser.save_screenshot(str(tmp_path / "running.png"))
 
     _click_and_wait(browser, "action-stop", lambda url: url == instance_url)
     assert browser.current_url == instance_url
-    _shows_state(browser, "STOPPED")
+    _shows(browser, "state", "STOPPED")
     buttons = [b.text for b in browser.find_elements(By.CSS_SELECTOR, ".actions button")]
     assert buttons == ["start", "destroy"]
     browser.save_screenshot(str(tmp_path / "stopped.png"))

@@ -17,10 +17,10 @@ webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not in
 from selenium.common.exceptions import (  # noqa: E402
     NoSuchElementException,
     StaleElementReferenceException,
+    WebDriverException,
 )
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support.expected_conditions import staleness_of  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -85,9 +85,18 @@ def _click_and_wait(browser, element_id, arrived):
     old_page = browser.find_element(By.TAG_NAME, "html")
     browser.find_element(By.ID, element_id).click()
     WebDriverWait(browser, BOUND, poll_frequency=0.1).until(
-        lambda b: staleness_of(old_page)(b) and arrived(b.current_url),
+        lambda b: _gone(old_page) and arrived(b.current_url),
         message=f"clicking #{element_id} never led to the expected page",
     )
+
+
+def _gone(element):
+    """Whether `element` left the document: stale, or (Chromium, mid-navigation) no longer in it."""
+    try:
+        element.is_enabled()
+    except WebDriverException:
+        return True
+    return False
 
 
 def _shows(browser, name, value):

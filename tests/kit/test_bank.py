@@ -27,7 +27,8 @@ def test_broken_driver_fails_in_its_area_naming_the_rule(certification, case):
 
 @pytest.mark.parametrize("case", LEGAL, ids=lambda case: case.name)
 def test_legal_driver_is_certified(certification, case):
-    result, report = certification.run(case.path, *case.options)
+    other = {} if case.other_credentials else {"other": None}
+    result, report = certification.run(case.path, *case.options, **other)
     assert report is not None, result.stdout.str()
     failures = [c["message"] for c in report["checks"] if c["outcome"] == "failed"]
     assert failures == []

@@ -36,6 +36,8 @@ class SizesInOtherNumberTypes(MockDriver):
     """Memory as Decimal (Decimal('1.0'), Decimal('0.5')) and storage as float (75.0): the same
     values the facts file declares as 1, 0.5 and 75."""
 
+    SPEC = "3: `memory` (decimal GB: `int`, `float` or `Decimal`)"
+
     def hardware_profiles(self, credentials, opts=None):
         return [
             replace(

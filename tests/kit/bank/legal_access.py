@@ -11,6 +11,11 @@ class PublicCatalogue(MockDriver):
     """Images are public too: a cloud without private images, whose whole catalogue is the same
     for every caller, with any credentials or none."""
 
+    SPEC = (
+        "2: A provider may need no credentials for some methods",
+        "2: The catalogue methods (`hardware_profiles`, `realms`, `images`) may be public",
+    )
+
     def __init__(self):
         config = sim.SimulatorConfig(
             images=tuple(i for i in sim.default_config().images if i.public)
@@ -26,6 +31,11 @@ class PublicCatalogue(MockDriver):
 class PrivateCatalogue(MockDriver):
     """Hardware profiles and realms need credentials too (nothing is public)."""
 
+    SPEC = (
+        "2: A provider may need no credentials for some methods",
+        "2: The catalogue methods (`hardware_profiles`, `realms`, `images`) may be public",
+    )
+
     def hardware_profiles(self, credentials, opts=None):
         self._account(credentials)
         return super().hardware_profiles(credentials, opts)
@@ -39,6 +49,11 @@ class PrivateCatalogue(MockDriver):
 class UntoldHardwareProfile(MockDriver):
     """Instances do not report their hardware profile (hardware_profile=None, SPEC 3)."""
 
+    SPEC = (
+        "3: (a hardware profile id, or `None` where the provider cannot tell",
+        "4: (and `hardware_profile` where known)",
+    )
+
     def _instance(self, view):
         return Instance(**{**vars(super()._instance(view)), "hardware_profile": None})
 
@@ -47,6 +62,8 @@ class UntoldHardwareProfile(MockDriver):
 class UnknownImageIsValidationError(MockDriver):
     """create_instance refuses an unknown image with ValidationError rather than NotFound, and an
     unknown hwp_id or realm_id with NotFound rather than ValidationError."""
+
+    SPEC = "4: an unknown image: `NotFound` or `ValidationError`"
 
     def create_instance(self, credentials, image_id, opts=None):
         self._account(credentials)

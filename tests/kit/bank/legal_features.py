@@ -8,6 +8,11 @@ from tests.kit.bank import legal
 class DeclaresNothingIgnoresName(MockDriver):
     """Declares no feature (BaseDriver's {}) and ignores opts['name']: legal, so not asked."""
 
+    SPEC = (
+        "8: A driver may declare optional capabilities with `features()`",
+        "8: A driver without the feature may ignore `name`",
+    )
+
     def features(self):
         return {}
 
@@ -20,6 +25,11 @@ class DeclaresNothingIgnoresName(MockDriver):
 class DeclaresOnlyOtherFeatures(MockDriver):
     """Declares features of other collections (a frozenset, an unknown name) but not
     user_name, and names every instance after its image."""
+
+    SPEC = (
+        "8: A driver may declare optional capabilities with `features()`",
+        "8: A driver without the feature may ignore `name`",
+    )
 
     def features(self):
         return {"images": frozenset({"owner_filter"})}

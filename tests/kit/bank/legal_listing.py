@@ -35,6 +35,8 @@ LOOKALIKE_CLOUD = sim.SimulatorConfig(
 class IgnoresStateFilter(MockDriver):
     """instances() ignores the optional state filter, as SPEC 4 allows."""
 
+    SPEC = "4: (a driver may also honour `state`)"
+
     def instances(self, credentials, opts=None):
         return super().instances(credentials, {**(opts or {}), "state": None})
 

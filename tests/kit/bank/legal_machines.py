@@ -13,6 +13,8 @@ from tests.kit.bank import legal
 class NoPendingState(MockDriver):
     """Instances boot at once: create (and start) go straight to RUNNING; there is no pending."""
 
+    SPEC = "4: Returns the new instance, in state `PENDING` or `RUNNING`"
+
     def __init__(self):
         super().__init__()
         self.simulator.set_durations(boot_seconds=0)
@@ -30,6 +32,11 @@ class NoPendingState(MockDriver):
 class CannotRestart(MockDriver):
     """A provider that cannot start a stopped instance again: no start action anywhere; a
     stopped instance can only be destroyed."""
+
+    SPEC = (
+        "4: whether it can be started again is the provider's choice",
+        "4: (only for providers whose state machine has a `start` action)",
+    )
 
     def start_instance(self, credentials, id):
         self._visible(self._account(credentials), id)
@@ -49,6 +56,11 @@ class CannotRestart(MockDriver):
 class TerminationIsVisible(MockDriver):
     """A destroyed instance stays listed as SHUTTING_DOWN until it is gone (stopping shows as
     SHUTTING_DOWN too), so shutting_down leads to stopped or to end automatically."""
+
+    SPEC = (
+        "5: `destroy_instance` may pass through the stop edges first",
+        "5: A `destroy` edge leads to `end`, or to a state from which `_auto_` edges alone",
+    )
 
     def instances(self, credentials, opts=None):
         account = self._account(credentials)
@@ -89,6 +101,11 @@ class SlowBootOnRealTime(MockDriver):
     """Runs on real time with no virtual clock to advance: a boot takes 0.15 s and a stop 0.1 s
     of wall time, so the kit polls with real sleeps. Certified in the areas that wait (every
     area is certified on frozen time by SlowBootOnFrozenTime, at a tenth of the wall time)."""
+
+    SPEC = (
+        "7: A driver without a `clock` attribute runs on real time",
+        "7: The kit must work both ways",
+    )
 
     clock = None
 
@@ -172,6 +189,8 @@ class RefusesSatisfiedRequests(MockDriver):
     """Stopping a stopped (or stopping) instance and starting a running (or pending) one raise
     ActionNotAllowed instead of succeeding without a change; SPEC 4 allows either."""
 
+    SPEC = "4: unless the request is already satisfied (stopping a stopped instance may succeed"
+
     def stop_instance(self, credentials, id):
         self._refuse_if(credentials, id, ("SHUTTING_DOWN", "STOPPED"), "stop")
         return super().stop_instance(credentials, id)
@@ -190,3 +209,5 @@ class RefusesSatisfiedRequests(MockDriver):
 class SlowBootOnFrozenTime(SlowBootOnRealTime):
     """SlowBootOnRealTime certified with --dctck-freeze-time: its simulator reads time.time()
     itself, which freezegun freezes and the kit advances instead of sleeping."""
+
+    SPEC = "7: and with drivers that read `time.time()` themselves"

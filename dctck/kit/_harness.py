@@ -578,9 +578,8 @@ class Harness:
                 continue
             if watch.state == END or watch.wait_gone():
                 continue
-            happened = (
-                f"still listed as {watch.state.upper()} {self.subject.timeout:g} s after"
-                + (f" {outcome}" if refused else " destroy_instance")
+            happened = f"still listed as {watch.state.upper()} {self.subject.timeout:g} s after" + (
+                f" {outcome}" if refused else " destroy_instance"
             )
             leak = Violation(watch.listing, RULE_LEDGER, happened, "the instance gone")
             shown = self.waited_in_vain(watch.gone_reason, leak).happened

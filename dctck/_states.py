@@ -234,14 +234,19 @@ class TransitionTracker:
     been taken yet, so observations that skip intermediate states are still judged exactly.
     """
 
-    def __init__(self, machine: StateMachine, origin: str, action: str | None) -> None:
+    def __init__(
+        self, machine: StateMachine, origin: str, action: str | None, *, take_edge: bool = False
+    ) -> None:
+        """``take_edge``: the action must take one of its own edges; an instance already where
+        it would lead does not count as satisfied (for an action the instance offered)."""
         self.machine = machine
         self.action = action
         self.origin = normalize_state(origin)
         self.observed: list[str] = [self.origin]
         start = _BEFORE if action is not None else _AFTER
         self._pre_action_edges = _PRE_ACTION_EDGES.get(action or "", _AUTO_ONLY)
-        self._satisfied = machine.satisfied_by(action) if action is not None else set()
+        satisfied = machine.satisfied_by(action) if action is not None else set()
+        self._satisfied = set() if take_edge else satisfied
         self._configs: set[tuple[str, int]] = self._closure({(self.origin, start)})
 
     def observe(self, state: str) -> str | None:

@@ -9,6 +9,7 @@ sequences of actions and shrinks any failure to a minimal sequence.
 from __future__ import annotations
 
 import functools
+import itertools
 import operator
 from collections.abc import Callable
 from typing import Any
@@ -408,23 +409,39 @@ def _offered(watch: InstanceWatch) -> list[str]:
 
 
 def offered_problems(watch: InstanceWatch, action: str, where: str) -> list[Violation]:
-    """Take ``action``, which the instance offered when last seen, at once."""
+    """Take ``action``, which the instance offered when last seen, at once: it must be accepted
+    and take one of the edges the machine declares for it from that state (plus ``_auto_``
+    edges), an instance already where it would lead not counting as done."""
     seen = watch.last
     state = watch.state
+    offered = getattr(seen, "actions", None)
+    machine = watch.harness.subject.machine
     outcome = watch.harness.call(f"{action}_instance", watch.credentials, watch.id)
+    listed = (
+        f"right after the instance ({where}) was listed {state.upper()} with actions {offered!r}"
+    )
     if outcome.returned:
-        watch.tracker = TransitionTracker(watch.harness.subject.machine, state, action)
-        return []
+        watch.tracker = TransitionTracker(machine, state, action, take_edge=True)
+        before = len(watch.violations)
+        if watch.settle() and len(watch.violations) == before:
+            return []
+        edges = [e.destination.upper() for e in machine.outgoing(state) if e.action == action]
+        found = "; ".join(v.happened for v in watch.violations[before:]) or "it did not settle"
+        path = [s.upper() for s, _ in itertools.groupby(watch.tracker.observed)]
+        return [
+            Violation(
+                str(outcome.call),
+                RULE_OFFERED,
+                f"was accepted {listed}; then {watch.listing} showed {' -> '.join(path)}: {found}",
+                f"{action} to take its declared edge from {state.upper()} to"
+                f" {' or '.join(edges)} (plus _auto_ edges)",
+            )
+        ]
     if watch.observe() != state:
         return []  # the state moved on since it was seen: a refusal may be legal now
-    offered = getattr(seen, "actions", None)
     return [
         Violation(
-            str(outcome.call),
-            RULE_OFFERED,
-            f"{outcome.describe()} right after the instance ({where}) was listed"
-            f" {state.upper()} with actions {offered!r}",
-            f"{action} accepted",
+            str(outcome.call), RULE_OFFERED, f"{outcome.describe()} {listed}", f"{action} accepted"
         )
     ]
 

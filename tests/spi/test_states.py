@@ -281,3 +281,26 @@ def test_destroy_edge_to_a_state_ending_automatically_is_well_formed():
         ("stopped", {"shutting_down": "destroy"}),
     ]
     assert StateMachine(declaration).problems == []
+
+
+def test_an_offered_action_must_take_its_own_edge_not_count_as_already_satisfied():
+    # shutting_down -stop-> end: stop is "satisfied" in SHUTTING_DOWN (a stop edge leads there),
+    # yet an instance offering stop there must take that edge to END, not drift to STOPPED.
+    machine = StateMachine(
+        [
+            ("begin", {"pending": "create"}),
+            ("pending", {"running": "_auto_", "end": "destroy"}),
+            ("running", {"shutting_down": "stop", "end": "destroy"}),
+            ("shutting_down", {"stopped": "_auto_", "end": "stop"}),
+            ("stopped", {"pending": "start", "end": "destroy"}),
+        ]
+    )
+    lenient = TransitionTracker(machine, "shutting_down", "stop")
+    assert lenient.observe("stopped") is None
+    assert lenient.completed
+    strict = TransitionTracker(machine, "shutting_down", "stop", take_edge=True)
+    assert strict.observe("stopped") is None  # an _auto_ edge may come first...
+    assert not strict.completed  # ...but no stop edge leaves STOPPED
+    strict = TransitionTracker(machine, "shutting_down", "stop", take_edge=True)
+    assert strict.observe("end") is None
+    assert strict.completed

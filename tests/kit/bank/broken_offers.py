@@ -40,3 +40,19 @@ class DestroyEdgeToStopped(MockDriver):
             ("running", {"running": "reboot", "stopped": "destroy"}),
             ("stopped", {"pending": "start", "end": "destroy"}),
         ]
+
+
+@broken("fsm", RULE_OFFERED, *ONLY_FSM)
+class StopEndsShuttingDown(MockDriver):
+    """The machine says shutting_down -stop-> end instead of -destroy->: SHUTTING_DOWN offers
+    stop, which the driver accepts (the instance is stopping already), and the instance goes to
+    STOPPED, not to the end the declared edge promises (the mock.py mutant of issue 14)."""
+
+    def instance_states(self):
+        return [
+            ("begin", {"pending": "create"}),
+            ("pending", {"running": "_auto_", "end": "destroy"}),
+            ("running", {"running": "reboot", "shutting_down": "stop", "end": "destroy"}),
+            ("shutting_down", {"stopped": "_auto_", "end": "stop"}),
+            ("stopped", {"pending": "start", "end": "destroy"}),
+        ]

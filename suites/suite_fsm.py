@@ -423,16 +423,18 @@ def offered_problems(watch: InstanceWatch, action: str, where: str) -> list[Viol
     if outcome.returned:
         watch.tracker = TransitionTracker(machine, state, action, take_edge=True)
         before = len(watch.violations)
-        if watch.settle() and len(watch.violations) == before:
-            return []
+        watch.settle()
+        if watch.tracker.completed:
+            return []  # what else went wrong on the way is the other checks' to report
         edges = [e.destination.upper() for e in machine.outgoing(state) if e.action == action]
-        found = "; ".join(v.happened for v in watch.violations[before:]) or "it did not settle"
+        found = "; ".join(dict.fromkeys(v.happened for v in watch.violations[before:]))
         path = [s.upper() for s, _ in itertools.groupby(watch.tracker.observed)]
         return [
             Violation(
                 str(outcome.call),
                 RULE_OFFERED,
-                f"was accepted {listed}; then {watch.listing} showed {' -> '.join(path)}: {found}",
+                f"was accepted {listed}; then {watch.listing} showed {' -> '.join(path)}"
+                + (f": {found}" if found else ""),
                 f"{action} to take its declared edge from {state.upper()} to"
                 f" {' or '.join(edges)} (plus _auto_ edges)",
             )

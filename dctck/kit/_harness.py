@@ -230,10 +230,12 @@ class InstanceWatch:
             )
         ]
 
-    def wait_gone(self) -> bool:
-        """Poll until the instance is no longer listed (it was destroyed), within the timeout."""
+    def wait_gone(self, refused: bool = False) -> bool:
+        """Poll until the instance is no longer listed (it was destroyed), within the timeout;
+        ``refused``: after a destroy refused with ActionNotAllowed (awaited apart)."""
         self.seen_listed = True  # from now on, not listed means gone
-        self.gone_reason = f"destroy from {self.state.upper()} to remove the instance"
+        how = ", refused with ActionNotAllowed," if refused else ""
+        self.gone_reason = f"destroy from {self.state.upper()}{how} to remove the instance"
         poll = lambda: True if self.observe() == END else None  # noqa: E731
         return self.harness.wait_for(self.gone_reason, poll) is not None
 
@@ -576,7 +578,7 @@ class Harness:
             if not outcome.returned and not outcome.raised(NotFound) and not refused:
                 leaks.append(f"instance {watch.id!r} left behind: {outcome}")
                 continue
-            if watch.state == END or watch.wait_gone():
+            if watch.state == END or watch.wait_gone(refused):
                 continue
             happened = f"still listed as {watch.state.upper()} {self.subject.timeout:g} s after" + (
                 f" {outcome}" if refused else " destroy_instance"

@@ -59,7 +59,8 @@ def test_cleanup_waits_once_for_a_refused_destroy_then_names_the_first_wait(time
     (leak,) = second.cleanup()
     assert leak.startswith(
         f"instance {ids[1]!r} left behind: was not awaited again: check_one waited 60 s for"
-        " destroy from RUNNING to remove the instance in vain (instances(opts={'id':"
+        " destroy from RUNNING, refused with ActionNotAllowed, to remove the instance in vain"
+        " (instances(opts={'id':"
     )
     assert timeouts["waits"] == 1
     subject.close()

@@ -97,11 +97,10 @@ class EC2Client:
         """``session.post(endpoint, ...)``, with the session's settings merged once per client
         instead of once per request (``Session.request`` merges seven settings each time, a
         third of an in-process call)."""
+        if self._settings is None:
+            merged = self.session.merge_environment_settings(self.endpoint, {}, None, None, None)
+            self._settings = dict(merged)
         settings = self._settings
-        if settings is None:
-            settings = self._settings = self.session.merge_environment_settings(
-                self.endpoint, {}, None, None, None
-            )
         request = requests.PreparedRequest()
         request.prepare(
             method="POST",

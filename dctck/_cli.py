@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Protocol
 
 import suites
-from dctck import _recording
 from dctck._errors import DriverLoadError
 from dctck._facts import parse_facts
 from dctck._loader import load_callable
@@ -166,6 +165,8 @@ def _resolve_target(args: argparse.Namespace) -> None:
 
 def _with_traffic(args: argparse.Namespace, certify: Callable[[argparse.Namespace], int]) -> int:
     """Run ``certify`` recording its HTTP traffic (``--record``) or replaying it (``--replay``)."""
+    from dctck import _recording  # vcrpy and PyYAML: a fifth of the command's start-up
+
     if any(arg.startswith(("-n", "--numprocesses", "--dist")) for arg in args.passthrough):
         raise _UsageError("--record and --replay see this process only: do not pass -n to pytest")
     secrets = [

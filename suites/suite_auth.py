@@ -2,7 +2,8 @@
 
 The catalogue methods may be public: then every caller, with any credentials or none, gets the list
 valid credentials get. ``instances`` and the instance actions always need credentials, and an
-action refused for bad credentials changes nothing.
+action refused for bad credentials changes nothing. A password of the wrong type may also be
+refused as any argument of the wrong type is, with ValidationError or NotFound (SPEC 4).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from dctck import AuthException
+from dctck import AuthException, NotFound, ValidationError
 from dctck.kit import (
     CATALOGUE,
     INSTANCE_ACTIONS,
@@ -34,6 +35,9 @@ METHODS = (*LISTINGS, "create_instance", *(f"{a}_instance" for a in INSTANCE_ACT
 BAD_KINDS = ("no_credentials", "wrong_password", "unknown_name", "password_not_a_string")
 #: A password of the wrong type: rejected credentials, never a TypeError (SPEC 2).
 NON_STRING_PASSWORD: Any = 5
+#: What may refuse credentials of the wrong type: AuthException, or what refuses any argument of
+#: the wrong type (SPEC 4: "ValidationError or NotFound (or AuthException for credentials)").
+WRONG_TYPE_REFUSALS: tuple[type[Exception], ...] = (AuthException, ValidationError, NotFound)
 
 RULE_REFUSED = "SPEC 2: missing or rejected credentials raise AuthException"
 RULE_PUBLIC_SAME = "SPEC 2: a public catalogue method returns the same list for every caller"
@@ -42,6 +46,7 @@ RULE_UNCHANGED = "SPEC 2: an action refused for bad credentials changes nothing"
 RULE_ACCEPTED = "SPEC 2: valid credentials are never refused with AuthException"
 
 _AUTH = "AuthException"
+_WRONG_TYPE = "AuthException, ValidationError or NotFound"
 _AUTH_OR_PUBLIC = "AuthException, or (for a public catalogue) the list valid credentials get"
 
 
@@ -58,6 +63,11 @@ def bad_credentials(harness: Harness, kind: str) -> CredentialSet:
         ),
     }
     return kinds[kind]
+
+
+def refusals_for(kind: str) -> tuple[type[Exception], ...]:
+    """The errors that may refuse the bad credential set ``kind``."""
+    return WRONG_TYPE_REFUSALS if kind == "password_not_a_string" else (AuthException,)
 
 
 def as_items(value: Any) -> Any:
@@ -89,15 +99,20 @@ def _unstable(wanted: Any, again: Outcome | None) -> bool:
 
 
 def catalogue_problems(
-    valid: Outcome, bad: Outcome, again: Outcome | None = None
+    valid: Outcome,
+    bad: Outcome,
+    again: Outcome | None = None,
+    refusals: tuple[type[Exception], ...] = (AuthException,),
 ) -> list[Violation]:
     """Judge a catalogue call with bad credentials against the same call with valid ones, made
-    before it (``valid``) and after it (``again``)."""
-    if bad.raised(AuthException):
+    before it (``valid``) and after it (``again``); ``refusals``: the errors that may refuse."""
+    if bad.raised(refusals):
         return []
     call = str(bad.call)
     if not bad.returned:
-        return [Violation(call, RULE_REFUSED, bad.describe(), _AUTH_OR_PUBLIC)]
+        refused = _AUTH if refusals == (AuthException,) else _WRONG_TYPE
+        expected = _AUTH_OR_PUBLIC.replace(_AUTH, refused, 1)
+        return [Violation(call, RULE_REFUSED, bad.describe(), expected)]
     if not valid.returned:
         expected = f"{_AUTH} (valid credentials got no list: they {valid.describe()})"
         return [Violation(call, RULE_PUBLIC_SAME, bad.describe(), expected)]
@@ -142,11 +157,15 @@ def public_problems(
     return problems
 
 
-def refusal_problems(outcome: Outcome, what: str) -> list[Violation]:
-    """A call with bad credentials to a method that always needs credentials."""
-    if outcome.raised(AuthException):
+def refusal_problems(
+    outcome: Outcome, what: str, refusals: tuple[type[Exception], ...] = (AuthException,)
+) -> list[Violation]:
+    """A call with bad credentials to a method that always needs credentials; ``refusals``: the
+    errors that may refuse it."""
+    if outcome.raised(refusals):
         return []
-    return [Violation.of(outcome, RULE_REFUSED, f"{_AUTH}: {what}")]
+    refused = _AUTH if refusals == (AuthException,) else _WRONG_TYPE
+    return [Violation.of(outcome, RULE_REFUSED, f"{refused}: {what}")]
 
 
 # -- the catalogue ---------------------------------------------------------------------------------
@@ -161,7 +180,7 @@ def test_catalogue_refuses_bad_credentials_unless_public(
     valid = dctck_harness.call(method, dctck_harness.subject.valid, None)
     bad = dctck_harness.call(method, bad_credentials(dctck_harness, kind), None)
     again = dctck_harness.call(method, dctck_harness.subject.valid, None)
-    require(catalogue_problems(valid, bad, again))
+    require(catalogue_problems(valid, bad, again, refusals_for(kind)))
 
 
 @rule(RULE_PUBLIC_ANY)
@@ -182,7 +201,7 @@ def test_public_catalogue_serves_every_caller(dctck_harness: Harness, method: st
 @pytest.mark.parametrize("kind", BAD_KINDS)
 def test_instances_refuses_bad_credentials(dctck_harness: Harness, kind: str) -> None:
     outcome = dctck_harness.call("instances", bad_credentials(dctck_harness, kind), None)
-    require(refusal_problems(outcome, "instances always need credentials"))
+    require(refusal_problems(outcome, "instances always need credentials", refusals_for(kind)))
 
 
 @rule(RULE_REFUSED)
@@ -191,7 +210,9 @@ def test_create_instance_refuses_bad_credentials(dctck_harness: Harness, kind: s
     image_id = dctck_harness.default_image_id()
     credentials = bad_credentials(dctck_harness, kind)
     outcome, added = dctck_harness.try_create(image_id, None, credentials)
-    problems = refusal_problems(outcome, "instance actions always need credentials")
+    problems = refusal_problems(
+        outcome, "instance actions always need credentials", refusals_for(kind)
+    )
     if added:
         problems.append(
             Violation(
@@ -216,7 +237,9 @@ def test_instance_action_refuses_bad_credentials(
     outcome = dctck_harness.call(f"{action}_instance", credentials, watch.id)
     require(
         [
-            *refusal_problems(outcome, "instance actions always need credentials"),
+            *refusal_problems(
+                outcome, "instance actions always need credentials", refusals_for(kind)
+            ),
             *watch.unchanged_since(before, outcome, RULE_UNCHANGED),
         ]
     )

@@ -3,7 +3,8 @@
 SPEC 4: ``image``, ``realm`` and ``hardware_profile`` (``None`` where the provider cannot tell)
 are what was asked for, or sensible defaults, the default hardware profile fitting the image's
 architecture. ``image_id=None`` is a ValidationError; an unknown image, ``hwp_id`` or ``realm_id``
-a ValidationError or NotFound, and a refused create leaves no instance behind. SPEC 8: a driver
+a ValidationError or NotFound, and so is a value of the wrong type (SPEC 1, 4: it names nothing);
+a refused create leaves no instance behind. SPEC 8: a driver
 declaring the ``user_name`` feature names the new instance as asked; one declaring nothing is
 not asked.
 """
@@ -54,13 +55,9 @@ REFUSALS: dict[str, tuple[Any, dict[str, Any] | None]] = {
     "hwp_id_not_a_string": (LISTED_IMAGE, {"hwp_id": 5}),
     "realm_id_not_a_string": (LISTED_IMAGE, {"realm_id": 5}),
 }
-#: Refusals SPEC 1 makes a ValidationError: no image, or a value of the wrong type.
-VALIDATION_ONLY = (
-    "image_id_none",
-    "image_id_not_a_string",
-    "hwp_id_not_a_string",
-    "realm_id_not_a_string",
-)
+#: Refusals SPEC 4 makes a ValidationError: no image. A value of the wrong type names nothing, so
+#: SPEC 1 and 4 allow NotFound for it as well as ValidationError.
+VALIDATION_ONLY = ("image_id_none",)
 
 RULE_REFLECTS = "SPEC 4: the new instance has the image, realm and hardware profile asked for"
 RULE_DEFAULT_HWP = "SPEC 4: the default hardware profile matches the image's architecture"
@@ -247,8 +244,8 @@ def test_default_hardware_profile_fits_the_image(dctck_harness: Harness) -> None
 
 
 def refusal_expected(refusal: str) -> tuple[type[Exception], ...]:
-    """The errors that may refuse ``refusal``: ``image_id=None`` (SPEC 4) and values of the wrong
-    type (SPEC 1) are a ValidationError."""
+    """The errors that may refuse ``refusal``: ``image_id=None`` is a ValidationError (SPEC 4);
+    anything else, values of the wrong type included (SPEC 1, 4), a ValidationError or NotFound."""
     return (ValidationError,) if refusal in VALIDATION_ONLY else (ValidationError, NotFound)
 
 

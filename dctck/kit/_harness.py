@@ -560,7 +560,11 @@ class Harness:
         return watch
 
     def cleanup(self) -> list[str]:
-        """Destroy every instance this check created and did not see gone; describe the leaks."""
+        """Destroy every instance this check created and did not see gone; describe the leaks.
+
+        Its waits follow the checks' rule: once a wait for an instance to go has timed out in
+        this session, later waits for the same thing fail at once, naming the first.
+        """
         leaks: list[str] = []
         for watch in self.watches:
             if watch.state == END:
@@ -568,19 +572,19 @@ class Harness:
             outcome = self.call("destroy_instance", watch.credentials, watch.id)
             if outcome.raised(ActionNotAllowed) and self._towards_destroy(watch):
                 outcome = self.call("destroy_instance", watch.credentials, watch.id)
-            if not outcome.returned and not outcome.raised(NotFound):
-                if outcome.raised(ActionNotAllowed) and watch.wait_gone():
-                    continue
+            refused = outcome.raised(ActionNotAllowed)
+            if not outcome.returned and not outcome.raised(NotFound) and not refused:
                 leaks.append(f"instance {watch.id!r} left behind: {outcome}")
                 continue
-            if not watch.wait_gone():
-                happened = (
-                    f"still listed as {watch.state.upper()} {self.subject.timeout:g} s after"
-                    " destroy_instance"
-                )
-                leak = Violation(watch.listing, RULE_LEDGER, happened, "the instance gone")
-                shown = self.waited_in_vain(watch.gone_reason, leak).happened
-                leaks.append(f"instance {watch.id!r} left behind: {shown}")
+            if watch.state == END or watch.wait_gone():
+                continue
+            happened = (
+                f"still listed as {watch.state.upper()} {self.subject.timeout:g} s after"
+                + (f" {outcome}" if refused else " destroy_instance")
+            )
+            leak = Violation(watch.listing, RULE_LEDGER, happened, "the instance gone")
+            shown = self.waited_in_vain(watch.gone_reason, leak).happened
+            leaks.append(f"instance {watch.id!r} left behind: {shown}")
         return leaks
 
     def _towards_destroy(self, watch: InstanceWatch) -> bool:

@@ -1,6 +1,6 @@
 """The auth area's judgements as plain code, and the harness' refused-create helper."""
 
-from dctck import AuthException, Realm
+from dctck import AuthException, NotFound, Realm, ValidationError
 from dctck.kit import Harness, Subject
 from reference_drivers import MockDriver
 from suites.suite_auth import (
@@ -11,6 +11,7 @@ from suites.suite_auth import (
     listing_difference,
     public_problems,
     refusal_problems,
+    refusals_for,
 )
 from tests.kit.bank.broken_create import RefusedRealmLeavesInstance
 
@@ -119,6 +120,18 @@ def test_an_empty_list_instead_of_auth_exception_is_refused():
         f"realms(credentials=<no credentials>, opts=None) [{RULE_REFUSED}] returned [],"
         " expected AuthException: they always need credentials"
     ]
+
+
+def test_a_password_of_the_wrong_type_may_be_refused_as_any_wrong_type():
+    for error in (AuthException("no"), ValidationError("not a string"), NotFound("no user")):
+        subject = Subject(Realms(none=error), VALID)
+        outcome = subject.call("realms", {"password": 5}, None)
+        assert refusal_problems(outcome, "always", refusals_for("password_not_a_string")) == []
+        assert bool(refusal_problems(outcome, "always")) is not isinstance(error, AuthException)
+    subject = Subject(Realms(none=TypeError("can only concatenate str")), VALID)
+    outcome = subject.call("realms", {"password": 5}, None)
+    (problem,) = refusal_problems(outcome, "always", refusals_for("password_not_a_string"))
+    assert str(problem).endswith("expected AuthException, ValidationError or NotFound: always")
 
 
 def test_try_create_reports_and_ledgers_what_a_refused_create_left_behind():

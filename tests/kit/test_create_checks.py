@@ -2,7 +2,7 @@
 
 import pytest
 
-from dctck import HardwareProfile, Instance, NotFound, Realm, ValidationError
+from dctck import HardwareProfile, Instance, NotFound, ProviderError, Realm, ValidationError
 from dctck.kit import Subject
 from suites.suite_create import (
     RULE_DEFAULT_HWP,
@@ -117,6 +117,10 @@ def _create(answer, image_id="img"):
         ("unknown_image", NotFound("no image")),
         ("unknown_image", ValidationError("no image")),
         ("unknown_hwp_id", NotFound("no profile")),
+        ("image_id_not_a_string", NotFound("no image 5")),
+        ("image_id_not_a_string", ValidationError("image ids are strings")),
+        ("hwp_id_not_a_string", NotFound("no profile 5")),
+        ("realm_id_not_a_string", NotFound("no realm 5")),
     ],
 )
 def test_a_refusal_with_an_allowed_error_passes(refusal, error):
@@ -129,6 +133,15 @@ def test_image_id_none_must_be_a_validation_error():
         f"create_instance(image_id=None, opts=None) [{RULE_REFUSED}] raised NotFound:"
         " no image None, expected ValidationError"
     ]
+
+
+@pytest.mark.parametrize("error", [TypeError("can only concatenate str"), ProviderError("5xx")])
+def test_image_id_of_the_wrong_type_refused_with_another_error_fails(error):
+    outcome = _create(error, image_id=5)
+    (problem,) = refused_problems(outcome, "image_id_not_a_string", [])
+    assert str(problem).endswith(
+        f"raised {type(error).__name__}: {error}, expected ValidationError or NotFound"
+    )
 
 
 def test_a_refused_create_that_added_an_instance_fails():

@@ -3,7 +3,7 @@
 Each runs only the checks that feed it such inputs (``-k``): the defects show nowhere else.
 """
 
-from dctck import NotFound
+from dctck import NotFound, ProviderError
 from reference_drivers import EC2Driver, MockDriver
 from reference_drivers._ec2_models import SPI_STATES
 from reference_drivers.ec2 import _filter_params
@@ -26,14 +26,25 @@ class PasswordOfTheWrongTypeCrashes(MockDriver):
 
 
 @broken("create", RULE_CREATE_REFUSED, "-k", "not_a_string")
-class ImageIdOfTheWrongTypeNotFound(MockDriver):
-    """create_instance(image_id=5) raises NotFound, as for an unknown image, instead of
-    ValidationError (a wrong type is a malformed request)."""
+class ImageIdOfTheWrongTypeCrashes(MockDriver):
+    """create_instance(image_id=5) raises TypeError (the id is joined to a string) instead of
+    ValidationError or NotFound."""
+
+    def create_instance(self, credentials, image_id, opts=None):
+        if image_id is not None:
+            _key = "image/" + image_id
+        return super().create_instance(credentials, image_id, opts)
+
+
+@broken("create", RULE_CREATE_REFUSED, "-k", "not_a_string")
+class ImageIdOfTheWrongTypeProviderError(MockDriver):
+    """create_instance(image_id=5) raises ProviderError (it blames the provider for a malformed
+    request) instead of ValidationError or NotFound."""
 
     def create_instance(self, credentials, image_id, opts=None):
         if image_id is not None and not isinstance(image_id, str):
             self._account(credentials)
-            raise NotFound(f"no image {image_id!r}")
+            raise ProviderError(f"the provider failed on image {image_id!r}")
         return super().create_instance(credentials, image_id, opts)
 
 

@@ -55,7 +55,8 @@ class Node:
             # ElementTree finds a child by its full tag in C: in the parent's namespace first
             found = element.find(_namespace(element.tag) + name)
             if found is None:
-                found = next((c for c in element if _local(c.tag) == name), None)
+                suffix = "}" + name
+                found = next((c for c in element if c.tag == name or c.tag.endswith(suffix)), None)
                 if found is None:
                     return None
             element = found
@@ -110,6 +111,14 @@ def _local(tag: str) -> str:
     return tag.rpartition("}")[2]
 
 
+_NAMESPACES: dict[str, str] = {}
+
+
 def _namespace(tag: str) -> str:
     """``{uri}`` of a tag in a namespace, else ``""``."""
-    return tag[: tag.index("}") + 1] if tag.startswith("{") else ""
+    namespace = _NAMESPACES.get(tag)
+    if namespace is None:
+        namespace = tag[: tag.index("}") + 1] if tag.startswith("{") else ""
+        if len(_NAMESPACES) < 1024:  # EC2's tags are a few hundred; a hostile server's are not
+            _NAMESPACES[tag] = namespace
+    return namespace

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Protocol
 
 import suites
-from dctck import _recording
 from dctck._errors import DriverLoadError
 from dctck._facts import parse_facts
 from dctck._loader import load_callable
@@ -133,6 +132,10 @@ class Certify:
         pytest_args = ["-q", "-p", "no:cacheprovider", "-c", str(_CERTIFY_INI)]
         # this process imported dctck before pytest started, so it cannot rewrite its asserts
         pytest_args += ["-W", "ignore::pytest.PytestAssertRewriteWarning"]
+        # the suites judge with the kit's violations, not bare asserts; rewriting would only
+        # recompile the plugins' packages (Hypothesis' 80 modules) in every run that cannot
+        # cache bytecode (PYTHONDONTWRITEBYTECODE, a read-only install): a second of start-up
+        pytest_args.append("--assert=plain")
         pytest_args.append(f"--dctck-driver={args.driver}")
         pytest_args.append(f"--dctck-credentials={args.credentials}")
         if args.other_credentials is not None:
@@ -166,6 +169,8 @@ def _resolve_target(args: argparse.Namespace) -> None:
 
 def _with_traffic(args: argparse.Namespace, certify: Callable[[argparse.Namespace], int]) -> int:
     """Run ``certify`` recording its HTTP traffic (``--record``) or replaying it (``--replay``)."""
+    from dctck import _recording  # vcrpy and PyYAML: a fifth of the command's start-up
+
     if any(arg.startswith(("-n", "--numprocesses", "--dist")) for arg in args.passthrough):
         raise _UsageError("--record and --replay see this process only: do not pass -n to pytest")
     secrets = [

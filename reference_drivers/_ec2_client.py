@@ -13,6 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import requests
 
@@ -70,6 +71,7 @@ class EC2Client:
         self.wait = wait
         self.retry = retry if retry is not None else RetryPolicy()
         self.timeout = timeout
+        self._settings: dict[str, Any] | None = None
 
     def call(
         self, access_key: str, secret_key: str, action: str, params: Mapping[str, str] | None = None
@@ -91,6 +93,26 @@ class EC2Client:
                 )
             self.wait(delay)
 
+    def _post(self, body: bytes, headers: Mapping[str, str]) -> requests.Response:
+        """``session.post(endpoint, ...)``, with the session's settings merged once per client
+        instead of once per request (``Session.request`` merges seven settings each time, a
+        third of an in-process call)."""
+        if self._settings is None:
+            merged = self.session.merge_environment_settings(self.endpoint, {}, None, None, None)
+            self._settings = dict(merged)
+        settings = self._settings
+        request = requests.PreparedRequest()
+        request.prepare(
+            method="POST",
+            url=self.endpoint,
+            headers={**self.session.headers, **headers},
+            data=body,
+            cookies=self.session.cookies,
+            auth=self.session.auth,
+            hooks=self.session.hooks,
+        )
+        return self.session.send(request, timeout=self.timeout, **settings)
+
     def _attempt(self, access_key: str, secret_key: str, body: bytes) -> Node | _Failure:
         """One signed request: its document, or a retryable failure; raises the others."""
         headers = {"Content-Type": CONTENT_TYPE}
@@ -105,9 +127,7 @@ class EC2Client:
             )
         )
         try:
-            response = self.session.post(
-                self.endpoint, data=body, headers=headers, timeout=self.timeout
-            )
+            response = self._post(body, headers)
         except (requests.ConnectionError, requests.Timeout) as exc:
             return _Failure(type(exc).__name__, str(exc))
         except requests.RequestException as exc:

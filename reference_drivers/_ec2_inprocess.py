@@ -1,9 +1,9 @@
 """The embedded simulator, in-process: a ``requests`` session that only one driver uses.
 
-The simulator's EC2 application is registered (``register_ec2``) on a ``responses`` mock that is
-never started, so nothing is patched: the mock answers only through an adapter mounted on the
-driver's own session for the fake endpoint. Other sessions, and other hosts, still go to the
-network.
+The simulator's EC2 application answers through an adapter mounted on the driver's own session
+for the fake endpoint, which hands each request to the application as WSGI (``call_wsgi``, as
+``register_ec2`` does for a ``responses`` mock, without the mock's matching): nothing is
+patched, and other sessions, and other hosts, still go to the network.
 
 The adapter can also lose answers, as a network timeout does: for SPEC 9's ``timeout`` fault the
 request is served (the simulator acts) and the driver gets ``requests.ReadTimeout`` instead.
@@ -13,18 +13,22 @@ answered by ``simulator.ec2.route_botocore``, a lost answer is botocore's ``Read
 
 from __future__ import annotations
 
+import datetime
+import io
 import threading
 from collections import Counter
 from collections.abc import Mapping
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import requests
-import responses
 from requests.adapters import HTTPAdapter
+from requests.structures import CaseInsensitiveDict
+from requests.utils import get_encoding_from_headers
 
 import simulator as sim
-from simulator.ec2 import ACTIONS, DEFAULT_ENDPOINT, Ec2App, register_ec2, route_botocore
+from simulator.ec2 import ACTIONS, DEFAULT_ENDPOINT, Ec2App, call_wsgi, route_botocore
 
 __all__ = ["ENDPOINT", "LostAnswers", "attach", "attach_botocore", "connect"]
 
@@ -70,12 +74,15 @@ def _where(url: str | None) -> str:
     return f"{parts.scheme}://{parts.netloc}{parts.path}"
 
 
-class _MockAdapter(HTTPAdapter):
-    """An adapter answering from a ``responses`` mock instead of a socket."""
+_REASONS = {status.value: status.phrase for status in HTTPStatus}
 
-    def __init__(self, mock: responses.RequestsMock, lost: LostAnswers) -> None:
+
+class _AppAdapter(HTTPAdapter):
+    """An adapter answering from the EC2 application instead of a socket."""
+
+    def __init__(self, app: Ec2App, lost: LostAnswers) -> None:
         super().__init__()
-        self._answer = mock.unbound_on_send()
+        self._app = app
         self._lost = lost
 
     def send(
@@ -87,18 +94,24 @@ class _MockAdapter(HTTPAdapter):
         cert: bytes | str | tuple[bytes | str, bytes | str] | None = None,
         proxies: Mapping[str, str] | None = None,
     ) -> requests.Response:
-        answer = self._answer(
-            self,
-            request,
-            stream=stream,
-            timeout=timeout,
-            verify=verify,
-            cert=cert,
-            proxies=proxies,
+        body = request.body
+        content = body.encode() if isinstance(body, str) else bytes(body or b"")
+        status, headers, answer = call_wsgi(
+            self._app, request.method or "GET", request.url or "", request.headers.items(), content
         )
         if self._lost.take(request.body, request.url):
             raise requests.ReadTimeout(f"no answer from {_where(request.url)} in time (injected)")
-        return answer
+        response = requests.Response()
+        response.status_code = status
+        response.reason = _REASONS.get(status, "")
+        response.headers = CaseInsensitiveDict(headers)
+        response._content = answer
+        response.raw = io.BytesIO(answer)
+        response.url = request.url or ""
+        response.request = request
+        response.encoding = get_encoding_from_headers(response.headers)
+        response.elapsed = datetime.timedelta(0)
+        return response
 
 
 def attach(
@@ -107,9 +120,7 @@ def attach(
     """Make ``session`` reach ``target`` (a simulator, or its EC2 application) at the fake
     endpoint, losing the answers ``lost`` names; returns the endpoint URL."""
     app = target if isinstance(target, Ec2App) else Ec2App(target, control=False)
-    mock = responses.RequestsMock(assert_all_requests_are_fired=False)
-    register_ec2(mock, app, DEFAULT_ENDPOINT)
-    session.mount(ENDPOINT, _MockAdapter(mock, lost if lost is not None else LostAnswers()))
+    session.mount(ENDPOINT, _AppAdapter(app, lost if lost is not None else LostAnswers()))
     return ENDPOINT
 
 

@@ -33,11 +33,10 @@ def numbered(prefix: str, values: Sequence[str]) -> dict[str, str]:
 class Node:
     """An element of a response, read by local names: ``node.text("instanceState/name")``."""
 
-    __slots__ = ("_children", "_element")
+    __slots__ = ("_element",)
 
     def __init__(self, element: ET.Element) -> None:
         self._element = element
-        self._children: dict[str, ET.Element] | None = None
 
     @property
     def tag(self) -> str:
@@ -51,21 +50,17 @@ class Node:
 
     def child(self, path: str) -> Node | None:
         """The first element at ``path`` (local names separated by ``/``), or ``None``."""
-        node = self
+        element = self._element
         for name in path.split("/"):
-            found = node._first_children().get(name)
+            # ElementTree finds a child by its full tag in C: in the parent's namespace first
+            found = element.find(_namespace(element.tag) + name)
             if found is None:
-                return None
-            node = Node(found)
-        return node
-
-    def _first_children(self) -> dict[str, ET.Element]:
-        """The first child of each local name (read once: a node is asked for many)."""
-        if self._children is None:
-            self._children = {}
-            for child in self._element:
-                self._children.setdefault(_local(child.tag), child)
-        return self._children
+                suffix = "}" + name
+                found = next((c for c in element if c.tag == name or c.tag.endswith(suffix)), None)
+                if found is None:
+                    return None
+            element = found
+        return Node(element)
 
     def text(self, path: str) -> str | None:
         """The text at ``path`` (``""`` for an empty element), or ``None`` if it is absent."""
@@ -114,3 +109,16 @@ def parse_error(body: bytes) -> ErrorDocument | None:
 
 def _local(tag: str) -> str:
     return tag.rpartition("}")[2]
+
+
+_NAMESPACES: dict[str, str] = {}
+
+
+def _namespace(tag: str) -> str:
+    """``{uri}`` of a tag in a namespace, else ``""``."""
+    namespace = _NAMESPACES.get(tag)
+    if namespace is None:
+        namespace = tag[: tag.index("}") + 1] if tag.startswith("{") else ""
+        if len(_NAMESPACES) < 1024:  # EC2's tags are a few hundred; a hostile server's are not
+            _NAMESPACES[tag] = namespace
+    return namespace

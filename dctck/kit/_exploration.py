@@ -8,8 +8,15 @@ one, which the violations' messages show.
 
 The settings suit a kit run inside someone else's project: a fixed seed and no constants taken
 from the project's modules (the same sequences in every run, every xdist worker, a checkout or an
-install), no example database, no deadline, a small budget, quiet. Hypothesis' storage directory
-is moved to a temporary one meanwhile, so nothing lands in the user's project.
+install), no deadline, a budget, quiet. Hypothesis' storage directory is moved to a temporary one
+meanwhile, so nothing lands in the user's project.
+
+The budget (:func:`exploration_budget`): a number of sequences derived from the machine's size
+(more usable CPUs, more sequences; a floor that still finds the bank's every-third-reboot defect),
+and a time box in the driver's time (virtual seconds with a clock, wall seconds without) after
+which no new sequence starts. Failing sequences are kept in an example database outside the
+project (:func:`database_directory`), keyed by the driver's class, and replayed first on the
+next run, so a defect once found is found again at once, whatever the budget.
 
 Shrinking is bounded (in runs, and in wall time for slow drivers); a call that did not return
 within the timeout, or any failure of a driver on real time, is reported unshrunk, since a replay
@@ -18,14 +25,18 @@ could not repeat it cheaply or exactly.
 
 from __future__ import annotations
 
+import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, Phase, Verbosity, seed, settings
 from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir, storage_directory
+from hypothesis.database import DirectoryBasedExampleDatabase, ExampleDatabase
 from hypothesis.internal.conjecture import providers as _providers
 from hypothesis.internal.constants_ast import Constants
 from hypothesis.stateful import (
@@ -52,15 +63,23 @@ from dctck.kit._spi import INSTANCE_ACTIONS
 from dctck.kit._subject import Subject
 from dctck.kit._violations import Violation
 
-__all__ = ["run_exploration"]
+__all__ = ["ExplorationBudget", "database_directory", "exploration_budget", "run_exploration"]
 
-#: (sequences, steps per sequence). Long sequences find more (the third reboot of an instance,
-#: say) at little cost on virtual time; on real time every wait is spent, so few and short.
-#: With 30 sequences, 30 of 30 random seeds caught the bank's every-third-reboot defect (10
-#: sequences: 25 of 30), so the derandomized run does not hang on one lucky seed; MockDriver
-#: pays about 0.45 s more for it.
-VIRTUAL_TIME_BUDGET = (30, 30)
-REAL_TIME_BUDGET = (3, 6)
+#: Steps per sequence. Long sequences find more (the third reboot of an instance, say) at little
+#: cost on virtual time; on real time every wait is spent, so few and short.
+VIRTUAL_TIME_STEPS, REAL_TIME_STEPS = 30, 6
+#: Sequences per usable CPU on virtual time, and the bounds. The fixed seed finds the bank's
+#: every-third-reboot defect from 8 sequences on (at the 15th generated); the floor keeps a
+#: margin. A larger machine explores more: the same first sequences, then more (a verdict can
+#: only get stricter).
+SEQUENCES_PER_CPU, MIN_SEQUENCES, MAX_SEQUENCES = 8, 16, 64
+REAL_TIME_SEQUENCES = 3
+#: The time box, in the driver's time: virtual seconds per sequence of the budget (a correct
+#: EC2Driver spends about 350, MockDriver 150), or wall seconds on real time.
+VIRTUAL_SECONDS_PER_SEQUENCE, REAL_TIME_BOX = 600.0, 30.0
+#: Environment variables: the number of sequences (overriding the machine's size), and the
+#: example database's directory (``none`` for no database).
+EXAMPLES_VARIABLE, DATABASE_VARIABLE = "DCTCK_EXPLORATION_EXAMPLES", "DCTCK_EXPLORATION_DATABASE"
 #: A fixed seed: the same sequences in every run, process and xdist worker, wherever the kit
 #: is imported from (``derandomize`` alone seeds from a digest of the code).
 SEED = 20261127
@@ -81,6 +100,99 @@ class _Found(Exception):
         self.steps = steps
 
 
+@dataclass(frozen=True)
+class ExplorationBudget:
+    """How much exploring one run does: sequences, steps in each, and the time box."""
+
+    sequences: int
+    steps: int
+    #: No new sequence starts once this much of the driver's time has passed.
+    driver_seconds: float
+
+
+def _usable_cpus() -> int:
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity is not None else os.cpu_count() or 1
+
+
+def exploration_budget(
+    virtual_time: bool, environ: Mapping[str, str] | None = None
+) -> ExplorationBudget:
+    """The budget on virtual time (a driver clock) or real time; ``DCTCK_EXPLORATION_EXAMPLES``
+    overrides the number of sequences derived from the machine's size."""
+    given = (os.environ if environ is None else environ).get(EXAMPLES_VARIABLE, "").strip()
+    if not virtual_time:
+        sequences = int(given) if given.isdigit() and int(given) > 0 else REAL_TIME_SEQUENCES
+        return ExplorationBudget(sequences, REAL_TIME_STEPS, REAL_TIME_BOX)
+    if given.isdigit() and int(given) > 0:
+        sequences = int(given)
+    else:
+        sequences = min(max(SEQUENCES_PER_CPU * _usable_cpus(), MIN_SEQUENCES), MAX_SEQUENCES)
+    return ExplorationBudget(
+        sequences, VIRTUAL_TIME_STEPS, sequences * VIRTUAL_SECONDS_PER_SEQUENCE
+    )
+
+
+def database_directory(environ: Mapping[str, str] | None = None) -> Path | None:
+    """Where failing sequences are kept: ``DCTCK_EXPLORATION_DATABASE`` (``none``: nowhere),
+    else ``dctck/exploration`` under the user's cache (``XDG_CACHE_HOME``, ``~/.cache``)."""
+    env = os.environ if environ is None else environ
+    given = env.get(DATABASE_VARIABLE, "").strip()
+    if given.lower() == "none":
+        return None
+    if given:
+        return Path(given).expanduser()
+    cache = env.get("XDG_CACHE_HOME", "").strip()
+    return (Path(cache) if cache else Path.home() / ".cache") / "dctck" / "exploration"
+
+
+class _KeyedDatabase(ExampleDatabase):
+    """An example database whose keys are prefixed with the driver's name, so that one driver's
+    failing sequences are replayed on that driver only.
+
+    It keeps Hypothesis' primary corpus only (the smallest failing sequences): the secondary
+    one (sequences shrinking replaced) would be replayed after each shrink, and a driver whose
+    defect depends on its history (every third reboot) answers such replays differently.
+    """
+
+    def __init__(self, inner: ExampleDatabase, prefix: str) -> None:
+        super().__init__()
+        self._inner = inner
+        self._prefix = prefix.encode() + b":"
+
+    @staticmethod
+    def _kept(key: bytes) -> bool:
+        return not key.endswith((b".secondary", b".pareto"))
+
+    def save(self, key: bytes, value: bytes) -> None:
+        if self._kept(key):
+            self._inner.save(self._prefix + key, value)
+
+    def fetch(self, key: bytes) -> Iterable[bytes]:
+        return self._inner.fetch(self._prefix + key) if self._kept(key) else ()
+
+    def delete(self, key: bytes, value: bytes) -> None:
+        if self._kept(key):
+            self._inner.delete(self._prefix + key, value)
+
+    def move(self, src: bytes, dest: bytes, value: bytes) -> None:
+        if self._kept(src) and self._kept(dest):
+            self._inner.move(self._prefix + src, self._prefix + dest, value)
+        else:
+            self.delete(src, value)
+            self.save(dest, value)
+
+
+def _database_for(driver: object) -> ExampleDatabase | None:
+    directory = database_directory()
+    if directory is None:
+        return None
+    kind = type(driver)
+    return _KeyedDatabase(
+        DirectoryBasedExampleDatabase(directory), f"{kind.__module__}.{kind.__qualname__}"
+    )
+
+
 class _Stop(BaseException):
     """Ends the exploration at once: Hypothesis lets it through, so nothing is replayed."""
 
@@ -88,6 +200,10 @@ class _Stop(BaseException):
         super().__init__(how)
         self.found = found
         self.how = how
+
+
+class _BudgetSpent(BaseException):
+    """The time box is spent: no new sequence starts (Hypothesis lets it through)."""
 
 
 class _RecordingHarness(Harness):
@@ -107,17 +223,28 @@ class _RecordingHarness(Harness):
 class _Run:
     """What outlives one sequence: the subject, the smallest failure so far, the leaks."""
 
-    def __init__(self, subject: Subject) -> None:
+    def __init__(self, subject: Subject, budget: ExplorationBudget) -> None:
         self.subject = subject
+        self.budget = budget
         self.sequences = 0
         self.smallest: _Found | None = None
         self.first_failure = (0, 0.0)  # (sequence number, wall time)
         self.leaks: list[str] = []
+        self.started = self._driver_time()
+        self.spent = False  # the time box ended the run
+
+    def _driver_time(self) -> float:
+        clock = self.subject.clock
+        return float(clock.now()) if clock is not None else wall_time()
 
     def begin(self) -> None:
-        """A new sequence starts; end the shrinking if its budget is spent."""
+        """A new sequence starts; end the run if the time box, or the shrinking's budget, is
+        spent."""
         self.sequences += 1
         if self.smallest is None:
+            if self.spent or self._driver_time() - self.started >= self.budget.driver_seconds:
+                self.spent = True
+                raise _BudgetSpent
             return
         runs, since = self.first_failure
         if self.sequences - runs > SHRINK_RUNS or wall_time() - since > SHRINK_SECONDS:
@@ -268,14 +395,13 @@ class _Explorer(RuleBasedStateMachine):
         return shown_state(self._watch().state)
 
 
-def _settings(max_examples: int, steps: int) -> settings:
+def _settings(max_examples: int, steps: int, database: ExampleDatabase | None) -> settings:
     return settings(
         max_examples=max_examples,
         stateful_step_count=steps,
-        derandomize=True,
-        database=None,
+        database=database,
         deadline=None,
-        phases=(Phase.explicit, Phase.generate, Phase.shrink),
+        phases=(Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink),
         suppress_health_check=list(HealthCheck),
         verbosity=Verbosity.quiet,
         report_multiple_bugs=False,
@@ -325,8 +451,10 @@ def run_exploration(harness: Harness, max_examples: int | None = None) -> list[V
     """Explore the declared machine; return the violations of a minimal failing sequence and any
     leaked instances (both empty when the driver follows its machine)."""
     subject = harness.subject
-    examples, steps = VIRTUAL_TIME_BUDGET if subject.clock is not None else REAL_TIME_BUDGET
-    run = _Run(subject)
+    budget = exploration_budget(subject.clock is not None)
+    if max_examples is not None:
+        budget = ExplorationBudget(max_examples, budget.steps, budget.driver_seconds)
+    run = _Run(subject, budget)
 
     @seed(SEED)
     class Exploration(_Explorer):
@@ -337,16 +465,23 @@ def run_exploration(harness: Harness, max_examples: int | None = None) -> list[V
     try:
         with _storage_outside_the_project(), _no_constants_from_local_code():
             run_state_machine_as_test(
-                Exploration, settings=_settings(max_examples or examples, steps)
+                Exploration,
+                settings=_settings(budget.sequences, budget.steps, _database_for(subject.driver)),
             )
+    except _BudgetSpent:
+        pass  # the time box ended a clean run
     except _Stop as stop:
         found, how = stop.found, stop.how
     except _Found as failure:
         found, how = failure, "the minimal sequence Hypothesis found"
     except Exception:
-        if run.smallest is None:
+        if run.smallest is None and run.spent:
+            pass  # Hypothesis replayed a sequence the time box then refused to start: clean
+        elif run.smallest is None:
             raise  # a defect of the kit, not of the driver
-        found, how = run.smallest, "the smallest sequence found, which Hypothesis could not replay"
+        else:
+            found = run.smallest
+            how = "the smallest sequence found, which Hypothesis could not replay"
     if found is None:
         shown = [f"{leak} [{RULE_LEDGER}]" for leak in run.leaks]
         if len(shown) > _LEAKS_SHOWN:

@@ -361,10 +361,11 @@ class NovaCloud:
     def _act(self, project: str, server_id: str, trigger: str) -> ServerView:
         server = self._find(project, server_id)
         try:
-            nova.NOVA.destination(trigger, server.state)
+            destination = nova.NOVA.destination(trigger, server.state)
         except Refused:
             raise IncorrectState(_conflict(server, trigger), [server.id]) from None
-        self._apply(server, trigger, trigger, self._now)
+        if destination is not None:
+            self._apply(server, trigger, trigger, self._now)
         self._settle(self._now)
         return server.view()
 

@@ -48,13 +48,14 @@ def test_openstacksdk_runs_a_full_lifecycle_and_leaves_nothing(live, credentials
         name="keep", image_id=_cirros(neighbour), flavor_id="1"
     )
     assert conn.list_availability_zone_names() == ["nova"]
-    assert [flavor.name for flavor in conn.compute.flavors()][0] == "m1.tiny"
+    assert next(flavor.name for flavor in conn.compute.flavors()) == "m1.tiny"
     server = conn.create_server(
         "sdk-web", image="cirros-0.6.2-x86_64-disk", flavor="m1.tiny",
         availability_zone="nova", wait=True, timeout=30,
     )  # fmt: skip
     assert server.status == "ACTIVE"
-    assert server.public_v4 and server.private_v4.startswith("10.")
+    assert server.public_v4
+    assert server.private_v4.startswith("10.")
     conn.compute.stop_server(server)
     stopping = conn.compute.get_server(server.id)
     assert (stopping.status, stopping.task_state) == ("ACTIVE", "powering-off")
@@ -141,7 +142,7 @@ def test_libcloud_openstack_driver_runs_a_full_lifecycle_on_two_accounts(live):
             ex_force_auth_url=live.auth_url,
             ex_tenant_name=user,
             ex_force_service_region="RegionOne",
-        )  # fmt: skip
+        )
         for user, password in (ME, OTHER)
     ]
     for driver in drivers:
@@ -151,7 +152,8 @@ def test_libcloud_openstack_driver_runs_a_full_lifecycle_on_two_accounts(live):
             name="lc-web", size=size, image=image, ex_availability_zone="nova"
         )
         ((running, _),) = driver.wait_until_running([node], wait_period=0.05, timeout=10)
-        assert running.state == NodeState.RUNNING and running.public_ips
+        assert running.state == NodeState.RUNNING
+        assert running.public_ips
         assert driver.stop_node(node)
         deadline = time.monotonic() + 10
         while driver.ex_get_node_details(node.id).state != NodeState.STOPPED:

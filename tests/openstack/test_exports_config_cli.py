@@ -24,7 +24,7 @@ from simulator.openstack import (
     load_openstack_config,
     make_app,
 )
-from tests.openstack._support import NOVA, Api
+from tests.openstack._support import NOVA, Api, password_body
 
 ROOT = Path(__file__).resolve().parents[2]
 LAUNCH = [sys.executable, "-c", "import sys; from dctck._cli import main; sys.exit(main())"]
@@ -200,8 +200,7 @@ def test_simulate_api_openstack_serves_keystone_nova_glance_and_stops_on_a_signa
         )
         assert match, first
         url = match.group(1)
-        body = json.dumps({"auth": {"identity": {"methods": ["password"], "password": {"user": {
-            "name": "mockuser", "domain": {"id": "default"}, "password": "mockpassword"}}}}})  # fmt: skip
+        body = json.dumps(password_body("mockuser", "mockpassword"))
         request = urllib.request.Request(
             f"{url}/identity/v3/auth/tokens", data=body.encode(), method="POST",
             headers={"Content-Type": "application/json"},

@@ -166,3 +166,15 @@ def test_libcloud_openstack_driver_runs_a_full_lifecycle_on_two_accounts(live):
             time.sleep(0.05)
         assert driver.list_nodes() == []
     assert live.sim.audit_log()
+
+
+def test_the_readmes_openstacksdk_quick_start_runs_as_written(live):
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### OpenStack: `dctck simulate --api openstack`", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    assert "http://127.0.0.1:8774" in code
+    exec(compile(code.replace("http://127.0.0.1:8774", live.url), "README.md", "exec"), {})
+    assert live.sim.servers("mockuser") == []
+    assert [entry.to_state for entry in live.sim.audit_log()][-1] == "deleted"

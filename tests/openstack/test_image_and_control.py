@@ -156,3 +156,16 @@ def test_reset_drops_servers_and_keeps_tokens(api, cloud):
     assert api.call("POST", "/_sim/reset").status == 200
     assert cloud.servers("mockuser") == []
     assert api.get(f"{NOVA}/servers").status == 200
+
+
+def test_a_fault_on_build_creates_the_server_and_fails_its_build(api, clock):
+    assert api.call("POST", "/_sim/faults/fail_next", {"operation": "build"}).status == 200
+    failed = api.server(api.create())
+    assert failed["status"] == "ERROR"
+    assert failed["fault"]["message"].startswith("No valid host was found")
+    assert failed["OS-EXT-STS:vm_state"] == "error"
+    assert api.act(failed["id"], {"os-start": None}).status == 409
+    assert api.delete(f"{NOVA}/servers/{failed['id']}").status == 204
+    fine = api.create()
+    clock.tick(10)
+    assert api.server(fine)["status"] == "ACTIVE"

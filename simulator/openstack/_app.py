@@ -19,6 +19,7 @@ from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from simulator._catalogue import derived_uuid
+from simulator._control_api import CONTROL_PATH, ControlApi
 from simulator._errors import (
     AuthFailure,
     CapacityExceeded,
@@ -32,7 +33,6 @@ from simulator._errors import (
 )
 from simulator._nova import BUILD, OPENSTACK_OPERATIONS, NovaCloud
 from simulator._openstack_config import MAX_MICROVERSION, OpenStackConfig
-from simulator.ec2._control import CONTROL_PATH, ControlApi
 from simulator.openstack._compute import Compute
 from simulator.openstack._identity import TOKEN_SECONDS, Identity
 from simulator.openstack._image import Images

@@ -1,7 +1,7 @@
 """``dctck serve``: drivers behind the Deltacloud REST API, until SIGINT or SIGTERM.
 
-Every bundled target (``mock``, ``ec2``) is hosted, plus each ``--driver [NAME=]MODULE:ATTR``; a
-request chooses one by ``X-Deltacloud-Driver`` or ``/api;driver=NAME``. A driver on a virtual
+Every bundled target (``mock``, ``ec2``, ``openstack``) is hosted, plus each ``--driver
+[NAME=]MODULE:ATTR``; a request chooses one by ``X-Deltacloud-Driver`` or ``/api;driver=NAME``. A driver on a virtual
 clock (SPEC 7) has its clock advanced with real time (``--clock-rate`` times as fast; 0 freezes
 it). A driver that can set how long its instances boot and stop (``set_durations(boot_seconds=,
 stop_seconds=)``, as the reference drivers can) boots in ``--boot-seconds``.
@@ -57,7 +57,7 @@ class ServeCommand:
     def configure(self, parser: argparse.ArgumentParser) -> None:
         parser.description = (
             "Serve drivers through the Deltacloud REST API at http://HOST:PORT/api: every"
-            " bundled target (mock, ec2) and each --driver. A request chooses one with the"
+            " bundled target (mock, ec2, openstack) and each --driver. A request chooses one with the"
             " X-Deltacloud-Driver header or /api;driver=NAME."
         )
         parser.add_argument(

@@ -383,7 +383,7 @@ def serve_command(*args):
         (["--stop-seconds", "-2"], "--stop-seconds must be a number >= 0, got '-2'"),
         (
             ["--default-driver", "nimbus"],
-            "--default-driver 'nimbus' is not served (served: mock, ec2)",
+            "--default-driver 'nimbus' is not served (served: mock, ec2, openstack)",
         ),
         (["--driver", "=x:Y"], "--driver '=x:Y': NAME before = is empty"),
         (["--driver", "no_such_module:Driver"], "driver module 'no_such_module' not found"),

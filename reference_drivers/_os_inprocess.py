@@ -24,7 +24,10 @@ from requests.adapters import HTTPAdapter
 from reference_drivers._ec2_control import RemoteFaults
 from reference_drivers._faults import OPENSTACK_OPERATIONS, SimulatorFaults
 
-__all__ = ["LostRequests", "attach", "connect", "operation_of", "remote_faults"]
+__all__ = ["HOST", "LostRequests", "attach", "connect", "operation_of", "remote_faults"]
+
+#: Where the in-process cloud answers (its catalog's URLs are on this host).
+HOST = "http://openstack.simulator.invalid"
 
 _ACTION_OPERATIONS = {
     "reboot": "reboot_server",
@@ -122,15 +125,16 @@ class _MockAdapter(HTTPAdapter):
 
 
 def attach(session: requests.Session, cloud: Any, lost: LostRequests | None = None) -> str:
-    """Make ``session`` reach ``cloud`` (a ``simulator.NovaCloud``) through its OpenStack
-    application at the fake host, losing the answers ``lost`` names; returns the auth URL."""
-    from simulator.openstack import DEFAULT_BASE, in_process
+    """Make ``session`` reach ``cloud`` (a ``simulator.NovaCloud``, or its OpenStack
+    application) at the fake host, losing the answers ``lost`` names; returns the auth URL."""
+    from simulator.ec2 import register_ec2  # any WSGI application, in fact
+    from simulator.openstack import OpenStackApp
 
+    app = cloud if isinstance(cloud, OpenStackApp) else OpenStackApp(cloud, control=False)
     mock = responses.RequestsMock(assert_all_requests_are_fired=False)
-    in_process(cloud, mock=mock)
-    base = DEFAULT_BASE.rstrip("/")
-    session.mount(base + "/", _MockAdapter(mock, lost if lost is not None else LostRequests()))
-    return base + "/identity"
+    register_ec2(mock, app, HOST)  # type: ignore[arg-type]
+    session.mount(HOST + "/", _MockAdapter(mock, lost if lost is not None else LostRequests()))
+    return HOST + "/identity"
 
 
 def connect(cloud: Any = None) -> tuple[requests.Session, str, Any, SimulatorFaults]:

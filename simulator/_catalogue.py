@@ -105,6 +105,45 @@ class MachineImage:
         return self.public or self.owner == account
 
 
+@dataclass(frozen=True, slots=True)
+class Flavor:
+    """An OpenStack flavor (Nova's hardware profile): memory `ram` in MiB, `disk` in GB."""
+
+    id: str
+    name: str
+    vcpus: int
+    ram: int
+    disk: int
+    swap: int = 0
+    ephemeral: int = 0
+    is_public: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class GlanceImage:
+    """An OpenStack (Glance) image; `owner` is a project name, public images any owner name."""
+
+    id: str
+    name: str
+    owner: str
+    public: bool = True
+    min_disk: int = 0
+    min_ram: int = 0
+    size: int = 0
+    disk_format: str = "qcow2"
+    container_format: str = "bare"
+
+    def visible_to(self, account: str) -> bool:
+        """Whether the project `account` may see and boot this image."""
+        return self.public or self.owner == account
+
+
+def derived_uuid(kind: str, name: str) -> str:
+    """A stable UUID-shaped id for the `kind` ("project", "user", ...) named `name`."""
+    digest = hashlib.sha256(f"dctck-{kind}:{name}".encode()).hexdigest()
+    return f"{digest[:8]}-{digest[8:12]}-4{digest[13:16]}-8{digest[17:20]}-{digest[20:32]}"
+
+
 class Catalogue:
     """The catalogue indexed for lookups; order is the configuration's."""
 

@@ -1,4 +1,7 @@
-"""The instance lifecycle: EC2's states and transitions as a table, in one shared machine.
+"""Lifecycles as data: a cloud's states and transitions as a table, in one shared machine.
+
+`Lifecycle` is provider-neutral; this module also holds EC2's table (`EC2`, and the module
+functions over it that the EC2 simulator calls). Nova's is `simulator._nova_lifecycle`.
 
 Instances are small records with a `state` attribute. They are never registered with the
 machine (`add_model` binds a dozen methods to each model and scans the model list): an action
@@ -64,15 +67,6 @@ AUTO_DELAY = {
 
 INITIAL = PENDING
 
-_MACHINE = Machine(
-    model=None,
-    states=list(STATES),
-    transitions=list(TRANSITIONS),
-    initial=None,
-    auto_transitions=False,
-    name="instance",
-)
-
 
 class Stateful(Protocol):
     """Anything the machine can drive: it only needs a writable `state`."""
@@ -84,24 +78,74 @@ class Refused(Exception):
     """The lifecycle has no transition for this trigger from this state."""
 
 
-def destination(trigger: str, state: str) -> str | None:
-    """Where `trigger` takes an instance in `state`: a state, or None when it stays put.
+class Lifecycle:
+    """One cloud's lifecycle: its states and legal (trigger, source) -> dest transitions.
 
-    Raises `Refused` when the trigger is illegal from `state`. A reflexive transition
-    (reboot) returns the state itself.
+    A `dest` of None accepts the trigger and changes nothing. The table has no conditions:
+    the first transition from a state is the one that fires. `auto_delay` names, for each
+    state left by the automatic trigger `AUTO`, the duration setting that times it.
     """
-    transitions = _MACHINE.events[trigger].transitions
-    if state not in transitions:
-        raise Refused(f"cannot {trigger} from {state}")
-    # The table has no conditions: the first transition from `state` is the one that fires.
-    return transitions[state][0].dest
+
+    def __init__(
+        self,
+        name: str,
+        states: tuple[str, ...],
+        transitions: tuple[dict[str, Any], ...],
+        initial: str,
+        auto_delay: dict[str, str],
+    ) -> None:
+        self.name = name
+        self.states = states
+        self.transitions = transitions
+        self.initial = initial
+        self.auto_delay = auto_delay
+        self._machine = Machine(
+            model=None,
+            states=list(states),
+            transitions=list(transitions),
+            initial=None,
+            auto_transitions=False,
+            name=name,
+        )
+
+    def triggers(self) -> tuple[str, ...]:
+        """Every trigger of the table, in the order first given."""
+        return tuple(dict.fromkeys(t["trigger"] for t in self.transitions))
+
+    def destination(self, trigger: str, state: str) -> str | None:
+        """Where `trigger` takes a record in `state`: a state, or None when it stays put.
+
+        Raises `Refused` when the trigger is illegal from `state`. A reflexive transition
+        returns the state itself.
+        """
+        event = self._machine.events.get(trigger)
+        if event is None or state not in event.transitions:
+            raise Refused(f"cannot {trigger} from {state}")
+        return event.transitions[state][0].dest
+
+    def enter_initial(self, record: Stateful) -> None:
+        """Put a newly created record in the initial state."""
+        self._machine.set_state(self.initial, model=record)
+
+    def fire(self, record: Stateful, trigger: str) -> None:
+        """Apply `trigger` to `record` (check `destination` first)."""
+        self._machine.events[trigger].trigger(record)
+
+
+EC2 = Lifecycle("instance", STATES, TRANSITIONS, INITIAL, AUTO_DELAY)
+"""EC2's instance lifecycle."""
+
+
+def destination(trigger: str, state: str) -> str | None:
+    """Where `trigger` takes an EC2 instance in `state` (see `Lifecycle.destination`)."""
+    return EC2.destination(trigger, state)
 
 
 def enter_initial(record: Stateful) -> None:
-    """Put a newly created record in the initial state."""
-    _MACHINE.set_state(INITIAL, model=record)
+    """Put a newly created EC2 instance record in the initial state."""
+    EC2.enter_initial(record)
 
 
 def fire(record: Stateful, trigger: str) -> None:
-    """Apply `trigger` to `record` through the shared machine (check `destination` first)."""
-    _MACHINE.events[trigger].trigger(record)
+    """Apply `trigger` to an EC2 instance `record` (check `destination` first)."""
+    EC2.fire(record, trigger)

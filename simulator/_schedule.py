@@ -5,11 +5,19 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterator
 from itertools import count
+from typing import Generic, Protocol, TypeVar
 
-from simulator._instances import Record
+
+class Scheduled(Protocol):
+    """A record the schedule can plan for: it holds its live ticket (0: none)."""
+
+    ticket: int
 
 
-class Schedule:
+Record = TypeVar("Record", bound=Scheduled)
+
+
+class Schedule(Generic[Record]):
     """A heap of (due time, ticket, record); an entry is live while the record holds its ticket.
 
     Rescheduling or cancelling a record only changes its ticket; stale entries are dropped

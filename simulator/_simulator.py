@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
-import functools
 import hmac
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import count
-from typing import Concatenate, ParamSpec, TypeVar
 
 from simulator import _keypairs as keypairs
 from simulator import _lifecycle as lifecycle
@@ -16,6 +14,7 @@ from simulator._audit import AVAILABLE, DELETED, KEY_PAIR, SECURITY_GROUP, Audit
 from simulator._catalogue import Account, Catalogue, InstanceType, MachineImage, Zone
 from simulator._clock import Clock, ManualClock
 from simulator._config import SimulatorConfig, default_config
+from simulator._core import Operations, control
 from simulator._errors import (
     AuthFailure,
     CapacityExceeded,
@@ -49,10 +48,10 @@ from simulator._security_groups import (
     SecurityGroup,
 )
 
-P = ParamSpec("P")
-R = TypeVar("R")
-
-_OPERATIONS: list[str] = []
+_OPERATIONS = Operations()
+_operation = _OPERATIONS
+_operation_named = _OPERATIONS.named
+_control = control
 
 _PAST_PARTICIPLES = {
     "start": "started",
@@ -60,54 +59,6 @@ _PAST_PARTICIPLES = {
     "reboot": "rebooted",
     "terminate": "terminated",
 }
-
-
-def _operation(
-    method: Callable[Concatenate[Simulator, P], R],
-) -> Callable[Concatenate[Simulator, P], R]:
-    """A cloud operation: latency, then under the lock: settle, faults, the operation."""
-    return _operation_named(method.__name__)(method)
-
-
-def _operation_named(
-    name: str,
-) -> Callable[[Callable[Concatenate[Simulator, P], R]], Callable[Concatenate[Simulator, P], R]]:
-    """The cloud operation `name`, done by the method decorated (for one that a public method
-    calls after work it does outside the lock)."""
-    _OPERATIONS.append(name)
-    return functools.partial(_wrap_operation, name)
-
-
-def _wrap_operation(
-    name: str, method: Callable[Concatenate[Simulator, P], R]
-) -> Callable[Concatenate[Simulator, P], R]:
-    @functools.wraps(method)
-    def operation(self: Simulator, /, *args: P.args, **kwargs: P.kwargs) -> R:
-        delay = self.faults.latency(name)
-        if delay:
-            self.clock.tick(delay)  # outside the lock: a RealClock sleeps here
-        with self._lock:
-            self._now = now = self.clock.now()
-            self._settle(now)
-            self.faults.check(name, now)
-            return method(self, *args, **kwargs)
-
-    return operation
-
-
-def _control(
-    method: Callable[Concatenate[Simulator, P], R],
-) -> Callable[Concatenate[Simulator, P], R]:
-    """A test-control method: under the lock, after settling; never subject to faults."""
-
-    @functools.wraps(method)
-    def control(self: Simulator, /, *args: P.args, **kwargs: P.kwargs) -> R:
-        with self._lock:
-            self._now = now = self.clock.now()
-            self._settle(now)
-            return method(self, *args, **kwargs)
-
-    return control
 
 
 class Simulator:
@@ -139,7 +90,7 @@ class Simulator:
             name: {} for name in self._catalogue.accounts
         }
         self._occupied = dict.fromkeys(self._catalogue.zones, 0)  # instances not terminated
-        self._schedule = Schedule()
+        self._schedule: Schedule[Record] = Schedule()
         self._audit = AuditLog()
         self._ids = IdMaker(self.seed)
         self._serials = count(1)
@@ -883,7 +834,7 @@ class Simulator:
                 return instance_id
 
 
-OPERATIONS: tuple[str, ...] = tuple(sorted(_OPERATIONS))
+OPERATIONS: tuple[str, ...] = _OPERATIONS.names
 """The Simulator methods that are cloud operations, subject to faults."""
 
 

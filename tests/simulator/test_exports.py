@@ -86,5 +86,5 @@ def test_instances_are_slot_records_never_registered_with_the_shared_machine(sim
     views = sim.run_instances("mockuser", "ami-0a1b2c3d4e5f60718", max_count=5)
     sim.clock.tick(40)
     sim.stop_instances("mockuser", [view.id for view in views])
-    assert _lifecycle._MACHINE.models == []
+    assert _lifecycle.EC2._machine.models == []
     assert not hasattr(Record("i-0", "a", "ami-0", None, "z", 0.0, 1), "__dict__")  # type: ignore[arg-type]

@@ -1,10 +1,11 @@
-"""An OpenStack driver written on openstacksdk, the way a Python user writes one, certified by dctck.
+"""An OpenStack driver written on openstacksdk, the way a Python user writes one, certified.
 
-The Driver SPI straight over openstacksdk's proxies: hardware profiles are ``conn.compute.flavors()``,
-realms ``conn.compute.availability_zones()``, images ``conn.image.images()``, instances
-``conn.compute.servers()``; actions are ``reboot_server``, ``stop_server``, ``start_server`` and
-``delete_server``. Credentials are a Keystone user and password, scoped to the project of the same
-name; each account gets one ``Connection``, reused. Every filter goes through ``filter_on``.
+The Driver SPI straight over openstacksdk's proxies: hardware profiles are
+``conn.compute.flavors()``, realms ``conn.compute.availability_zones()``, images
+``conn.image.images()``, instances ``conn.compute.servers()``; actions are ``reboot_server``,
+``stop_server``, ``start_server`` and ``delete_server``. Credentials are a Keystone user and
+password, scoped to the project of the same name; each account gets one ``Connection``, reused.
+Every filter goes through ``filter_on``.
 
 Lessons for driver authors, each learnt from a failed certification:
 

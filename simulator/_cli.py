@@ -1,4 +1,5 @@
-"""The `simulate` command: the EC2 API over a simulator, served on a local port.
+"""The `simulate` command: the EC2 API (or, with `--api openstack`, Keystone v3 + Nova v2.1 +
+Glance v2) over a simulator, served on a local port.
 
 Registered as a `dctck.commands` entry point (`SIMULATE`): an object with `help`,
 `configure(parser)` and `run(args) -> int`. Usage errors are one line on stderr and exit 2.
@@ -15,11 +16,23 @@ from types import FrameType
 from simulator._clock import Clock, ManualClock, RealClock
 from simulator._config import SimulatorConfig, default_config, load_config
 from simulator._errors import ConfigError
+from simulator._nova import NovaCloud
+from simulator._openstack_config import (
+    OpenStackConfig,
+    default_openstack_config,
+    load_openstack_config,
+)
+from simulator._serving import WaitressServer
 from simulator._simulator import Simulator
 from simulator.ec2._app import Ec2App
 from simulator.ec2._control import CONTROL_PATH
 from simulator.ec2._server import DEFAULT_HOST, DEFAULT_PORT, DEFAULT_THREADS, Ec2Server
 from simulator.ec2._xml import API_VERSION
+from simulator.openstack._app import OpenStackApp
+from simulator.openstack._server import DEFAULT_PORT as OPENSTACK_PORT
+from simulator.openstack._server import OpenStackServer
+
+APIS = ("ec2", "openstack")
 
 USAGE_ERROR = 2
 
@@ -29,6 +42,12 @@ clocks:
           --boot-seconds real seconds. For a local cloud to develop against.
   manual  time stands still until the control API moves it: deterministic tests,
           fast waiters (POST {CONTROL_PATH}/clock/tick {{"seconds": 40}}).
+
+apis:
+  ec2        (default) the EC2 Query API, SigV4 (access key = account name); port {DEFAULT_PORT}
+  openstack  Keystone v3 at /identity (the auth URL), Nova v2.1 at /compute/v2.1, Glance v2
+             at /image, region RegionOne; users = projects (mockuser/mockpassword, domain
+             Default); port {OPENSTACK_PORT}; fault operations are NovaCloud's (create_server, ...)
 
 control API (JSON, unauthenticated; see GET {CONTROL_PATH}/):
   GET  {CONTROL_PATH}/state               region, clock, durations, accounts and their ids
@@ -53,7 +72,10 @@ class _UsageError(Exception):
 class SimulateCommand:
     """`simulate`: serve the EC2 Query API over a simulator until SIGINT or SIGTERM."""
 
-    help = f"serve a simulated EC2 cloud (EC2 Query API {API_VERSION}) on a local port"
+    help = (
+        f"serve a simulated EC2 cloud (EC2 Query API {API_VERSION}) or OpenStack cloud"
+        " (--api openstack) on a local port"
+    )
 
     def __init__(self) -> None:
         self._prog = "simulate"
@@ -68,21 +90,29 @@ class SimulateCommand:
         )
         parser.epilog = _EPILOG
         parser.formatter_class = argparse.RawDescriptionHelpFormatter
+        parser.add_argument(
+            "--api", default="ec2", help="ec2 (default) or openstack: the API served"
+        )
         parser.add_argument("--host", default=DEFAULT_HOST, help=f"default {DEFAULT_HOST}")
         parser.add_argument(
-            "--port", default=str(DEFAULT_PORT), help=f"default {DEFAULT_PORT}; 0: any free port"
+            "--port",
+            help=f"default {DEFAULT_PORT} (ec2), {OPENSTACK_PORT} (openstack); 0: any free port",
         )
         parser.add_argument("--config", metavar="FILE", help="a simulator config (.toml, .json)")
         parser.add_argument(
-            "--boot-seconds", metavar="S", help="how long pending lasts (0: at once)"
+            "--boot-seconds",
+            metavar="S",
+            help="how long pending (openstack: BUILD, start, reboot) lasts (0: at once)",
         )
         parser.add_argument(
-            "--stop-seconds", metavar="S", help="how long stopping and shutting-down last"
+            "--stop-seconds",
+            metavar="S",
+            help="how long stopping and shutting-down (openstack: stop, delete) last",
         )
         parser.add_argument(
             "--retention-seconds",
             metavar="S",
-            help="how long terminated instances stay listed",
+            help="how long terminated instances stay listed (ec2 only)",
         )
         parser.add_argument("--clock", default="real", help="real (default) or manual")
         parser.add_argument("--seed", default="0", help="seed of ids and random faults")
@@ -102,13 +132,20 @@ class SimulateCommand:
         sim = server.sim
         config = sim.config
         clock = "manual" if isinstance(sim.clock, ManualClock) else "real"
-        print(f"Serving the EC2 API ({API_VERSION}) at {server.url}/", flush=True)
-        print(
-            f"  region {sim.region}; accounts "
-            f"{', '.join(f'{a.name} ({a.id})' for a in config.accounts)}; clock {clock}; "
-            f"boot {config.boot_seconds:g}s, stop {config.stop_seconds:g}s",
-            flush=True,
-        )
+        if isinstance(server, OpenStackServer):
+            print(f"Serving OpenStack (Keystone v3, Nova v2.1, Glance v2) at {server.url}/")
+            print(f"  auth URL {server.auth_url} ; region {sim.region}; projects "
+                  f"{', '.join(a.name for a in config.accounts)} (domain Default); "
+                  f"clock {clock}; boot {config.boot_seconds:g}s, stop {config.stop_seconds:g}s",
+                  flush=True)  # fmt: skip
+        else:
+            print(f"Serving the EC2 API ({API_VERSION}) at {server.url}/", flush=True)
+            print(
+                f"  region {sim.region}; accounts "
+                f"{', '.join(f'{a.name} ({a.id})' for a in config.accounts)}; clock {clock}; "
+                f"boot {config.boot_seconds:g}s, stop {config.stop_seconds:g}s",
+                flush=True,
+            )
         print(f"  control API at {server.url}{CONTROL_PATH}/ ; Ctrl-C stops", flush=True)
 
         def stop(signum: int, frame: FrameType | None) -> None:
@@ -124,8 +161,10 @@ class SimulateCommand:
         return 0
 
 
-def _server(args: argparse.Namespace) -> Ec2Server:
-    config = _config(args)
+def _server(args: argparse.Namespace) -> WaitressServer[Ec2App] | WaitressServer[OpenStackApp]:
+    api = args.api
+    if api not in APIS:
+        raise _UsageError(f"--api must be ec2 or openstack, got {api!r}")
     clock: Clock
     if args.clock == "real":
         clock = RealClock()
@@ -133,13 +172,30 @@ def _server(args: argparse.Namespace) -> Ec2Server:
         clock = ManualClock()
     else:
         raise _UsageError(f"--clock must be real or manual, got {args.clock!r}")
-    sim = Simulator(config, clock, seed=_integer(args.seed, "--seed", 0, 2**63))
-    port = _integer(args.port, "--port", 0, 65535)
+    seed = _integer(args.seed, "--seed", 0, 2**63)
+    default_port = OPENSTACK_PORT if api == "openstack" else DEFAULT_PORT
+    port = _integer(args.port if args.port is not None else str(default_port), "--port", 0, 65535)
     threads = _integer(args.threads, "--threads", 1, 512)
     try:
+        if api == "openstack":
+            cloud = NovaCloud(_openstack_config(args), clock, seed=seed)
+            return OpenStackServer(OpenStackApp(cloud), host=args.host, port=port, threads=threads)
+        sim = Simulator(_config(args), clock, seed=seed)
         return Ec2Server(Ec2App(sim), host=args.host, port=port, threads=threads)
     except OSError as exc:
         raise _UsageError(f"cannot listen on {args.host}:{port}: {exc.strerror or exc}") from None
+
+
+def _openstack_config(args: argparse.Namespace) -> OpenStackConfig:
+    if args.retention_seconds is not None:
+        raise _UsageError("--retention-seconds applies to --api ec2 only")
+    try:
+        config = load_openstack_config(args.config) if args.config else default_openstack_config()
+    except ConfigError as exc:
+        raise _UsageError(exc.message) from None
+    boot = _seconds(args.boot_seconds, "--boot-seconds", config.boot_seconds)
+    stop = _seconds(args.stop_seconds, "--stop-seconds", config.stop_seconds)
+    return dataclasses.replace(config, boot_seconds=boot, stop_seconds=stop)
 
 
 def _config(args: argparse.Namespace) -> SimulatorConfig:

@@ -32,9 +32,9 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import parse_qs
 
 from simulator._clock import ManualClock, RealClock
@@ -59,8 +59,6 @@ Route = Callable[[Json, dict[str, list[str]]], Json]
 OPERATION_OF_ACTION = {action: operation for action, (operation, _) in ACTIONS.items()}
 """The simulator operation each EC2 action calls."""
 
-_SERVED = frozenset(OPERATION_OF_ACTION.values())
-
 
 class ControlError(Exception):
     """A refused control request: HTTP status, code and message."""
@@ -76,11 +74,37 @@ def _bad(message: str) -> ControlError:
     return ControlError(400, "InvalidArgument", message)
 
 
-class ControlApi:
-    """The control API of one `Ec2App`, as a WSGI application (see the module docstring)."""
+class Controlled(Protocol):
+    """What the control API drives: an app with a simulator (`Simulator`, `NovaCloud`) and
+    a `reset()` that resets both."""
 
-    def __init__(self, app: Ec2App) -> None:
+    @property
+    def sim(self) -> Any: ...
+
+    def reset(self) -> None: ...
+
+
+class ControlApi:
+    """The control API of one app, as a WSGI application (see the module docstring).
+
+    For another cloud than EC2 give `operations` (each name a fault may be set on, mapped to
+    the simulator operation it means), `known` (every operation of the simulator) and
+    `described` (the words naming the operations in an error).
+    """
+
+    def __init__(
+        self,
+        app: Ec2App | Controlled,
+        *,
+        operations: Mapping[str, str] | None = None,
+        known: Collection[str] = OPERATIONS,
+        described: str = "an EC2 action such as RunInstances",
+    ) -> None:
         self._app = app
+        self._aliases = OPERATION_OF_ACTION if operations is None else dict(operations)
+        self._served = frozenset(self._aliases.values())
+        self._known = frozenset(known)
+        self._described = described
         self._routes: dict[tuple[str, str], Route] = {
             ("GET", ""): self._index,
             ("GET", "state"): self._state,
@@ -186,7 +210,7 @@ class ControlApi:
         _only(body, "operation", optional=("count", "code"))
         _applied(
             self._app.sim.faults.fail_next,
-            _operation(body),
+            self._operation(body),
             _integer(body.get("count", 1), "count"),
             _string(body.get("code", "InternalError"), "code"),
         )
@@ -196,7 +220,7 @@ class ControlApi:
         _only(body, "operation", "probability", optional=("code",))
         _applied(
             self._app.sim.faults.fail_randomly,
-            _operation(body),
+            self._operation(body),
             _number(body, "probability"),
             _string(body.get("code", "InternalError"), "code"),
         )
@@ -204,14 +228,14 @@ class ControlApi:
 
     def _add_latency(self, body: Json, query: dict[str, list[str]]) -> Json:
         _only(body, "operation", "seconds")
-        _applied(self._app.sim.faults.add_latency, _operation(body), _number(body, "seconds"))
+        _applied(self._app.sim.faults.add_latency, self._operation(body), _number(body, "seconds"))
         return {}
 
     def _throttle(self, body: Json, query: dict[str, list[str]]) -> Json:
         _only(body, "operation", "max_calls", "per_seconds")
         _applied(
             self._app.sim.faults.throttle,
-            _operation(body),
+            self._operation(body),
             _integer(body["max_calls"], "max_calls"),
             _number(body, "per_seconds"),
         )
@@ -250,6 +274,19 @@ class ControlApi:
             ],
             "next": len(entries),
         }
+
+    def _operation(self, body: Json) -> str:
+        name = _string(body.get("operation"), "operation")
+        operation = self._aliases.get(name, name)
+        if operation == ANY or operation in self._served:
+            return operation
+        expected = f"expected '*', {self._described}, or one of {', '.join(sorted(self._served))}"
+        if operation in self._known:
+            raise _bad(
+                f"operation {name!r} is never called over HTTP, so a fault on it would never"
+                f" fire ({expected})"
+            )
+        raise _bad(f"unknown operation {name!r} ({expected})")
 
 
 def _applied(setting: Callable[..., object], *args: Any, **kwargs: Any) -> None:
@@ -306,19 +343,3 @@ def _string(value: Any, name: str) -> str:
     if not isinstance(value, str) or not value:
         raise _bad(f"{name} must be a non-empty string, got {value!r}")
     return value
-
-
-def _operation(body: Json) -> str:
-    name = _string(body.get("operation"), "operation")
-    operation = OPERATION_OF_ACTION.get(name, name)
-    if operation == ANY or operation in _SERVED:
-        return operation
-    expected = (
-        f"expected '*', an EC2 action such as RunInstances, or one of {', '.join(sorted(_SERVED))}"
-    )
-    if operation in OPERATIONS:
-        raise _bad(
-            f"operation {name!r} is never called over HTTP, so a fault on it would never fire"
-            f" ({expected})"
-        )
-    raise _bad(f"unknown operation {name!r} ({expected})")

@@ -35,8 +35,12 @@ _METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
+WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+"""Any WSGI application (`Ec2App`, `simulator.openstack.OpenStackApp`)."""
+
+
 def call_wsgi(
-    app: Ec2App, method: str, url: str, headers: Iterable[tuple[str, str | bytes]], body: bytes
+    app: WsgiApp, method: str, url: str, headers: Iterable[tuple[str, str | bytes]], body: bytes
 ) -> tuple[int, list[tuple[str, str]], bytes]:
     """Send one HTTP request to `app` as WSGI; returns (status, headers, body)."""
     parts = urlsplit(url)
@@ -96,7 +100,7 @@ def _endpoint_pattern(endpoint: str) -> re.Pattern[str]:
 
 
 def register_ec2(
-    mock: responses.RequestsMock, app: Ec2App, endpoint: str = DEFAULT_ENDPOINT
+    mock: responses.RequestsMock, app: WsgiApp, endpoint: str = DEFAULT_ENDPOINT
 ) -> None:
     """Answer every request to `endpoint` (any method, path, query) on `mock` with `app`.
 

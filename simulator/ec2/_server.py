@@ -1,31 +1,17 @@
-"""Serving an `Ec2App` on a real port with waitress (threads in one process, one simulator).
-
-waitress is pure Python and multi-threaded in a single process, so every thread serves the
-same in-memory simulator; a pre-forking server (gunicorn) would give each worker its own.
-"""
+"""Serving an `Ec2App` on a real port with waitress (see `simulator._serving`)."""
 
 from __future__ import annotations
 
-import logging
-import threading
-from types import TracebackType
-from typing import Any, Self
-
-from waitress import wasyncore
-from waitress.server import create_server
-from waitress.task import ThreadedTaskDispatcher
-
+from simulator._serving import DEFAULT_HOST, DEFAULT_THREADS, WaitressServer
 from simulator._simulator import Simulator
 from simulator.ec2._app import Ec2App
 
-DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8773
-DEFAULT_THREADS = 8
-MAX_WAITRESS_BODY = 16 * 1024 * 1024  # above the app's own limits, so that the app answers
-MAX_WAITRESS_HEADER = 4 * 1024 * 1024  # (with an EC2 error document) for what is too large
+
+__all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "DEFAULT_THREADS", "Ec2Server"]
 
 
-class Ec2Server:
+class Ec2Server(WaitressServer[Ec2App]):
     """A waitress server for an `Ec2App`, bound at construction (port 0: a free port).
 
     Use `start()` / `stop()` (or `with`) to serve on a background thread, as tests do, or
@@ -41,103 +27,15 @@ class Ec2Server:
         port: int = 0,
         threads: int = DEFAULT_THREADS,
     ) -> None:
-        self.app = app if isinstance(app, Ec2App) else Ec2App(app)
-        sockets: dict[int, Any] = {}
-        dispatcher = ThreadedTaskDispatcher()  # threads start once the port is bound
-        try:
-            self._server: Any = create_server(
-                self.app,
-                map=sockets,
-                _dispatcher=dispatcher,
-                host=host,
-                port=port,
-                threads=threads,
-                ident="AmazonEC2",
-                asyncore_use_poll=True,
-                connection_limit=1000,
-                max_request_body_size=MAX_WAITRESS_BODY,
-                max_request_header_size=MAX_WAITRESS_HEADER,
-                channel_timeout=60,
-            )
-        except BaseException:
-            wasyncore.close_all(sockets, ignore_all=True)  # the socket and wake-up pipe made
-            raise
-        dispatcher.set_thread_count(threads)
-        self.host = str(self._server.effective_host)
-        self.port = int(self._server.effective_port)
-        self._thread: threading.Thread | None = None
-        self._stop_requested = threading.Event()
-        self._stopped = threading.Event()
-
-    @property
-    def url(self) -> str:
-        """`http://HOST:PORT`, the endpoint to give clients."""
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
+        super().__init__(
+            app if isinstance(app, Ec2App) else Ec2App(app),
+            host=host,
+            port=port,
+            threads=threads,
+            ident="AmazonEC2",
+        )
 
     @property
     def sim(self) -> Simulator:
         """The simulator served."""
         return self.app.sim
-
-    def __repr__(self) -> str:
-        return f"<Ec2Server {self.url}>"
-
-    def serve_forever(self) -> None:
-        """Serve in this thread until `request_stop()`; then finish in-flight requests."""
-        logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-        try:
-            self._server.run()
-        finally:
-            self._server.task_dispatcher.shutdown()
-            self._stopped.set()
-
-    def start(self) -> Self:
-        """Serve on a daemon thread; returns self."""
-        if self._thread is None:
-            self._thread = threading.Thread(
-                target=self.serve_forever, name=f"ec2-server-{self.port}", daemon=True
-            )
-            self._thread.start()
-        return self
-
-    def request_stop(self) -> None:
-        """Ask the serving loop to close its sockets and return (from any thread; again: no-op).
-
-        Only the first request pulls the loop's wake-up pipe: the loop closes that pipe with
-        the sockets, so a second Ctrl-C during shutdown would write to a closed descriptor.
-        The closing task is queued and the pipe pulled under the pipe's own lock: otherwise a
-        worker thread's pull could wake the loop in between, which would run the task, close
-        the pipe, and leave this write to a closed (or reused) descriptor.
-        """
-        if self._stop_requested.is_set():
-            return
-        self._stop_requested.set()
-        server = self._server
-        trigger = server.trigger
-        with trigger.lock:  # the loop runs queued tasks under this lock
-            trigger.thunks.append(lambda: wasyncore.close_all(server._map))
-            trigger.pull_trigger()
-
-    def stop(self, timeout: float = 10.0) -> None:
-        """Stop serving and wait for the serving thread (if `start()` made one)."""
-        if self._stopped.is_set():
-            return
-        if self._thread is None:
-            self._server.close()
-            self._server.task_dispatcher.shutdown()
-            self._stopped.set()
-            return
-        self.request_stop()
-        self._thread.join(timeout)
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()

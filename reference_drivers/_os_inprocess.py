@@ -127,12 +127,11 @@ class _MockAdapter(HTTPAdapter):
 def attach(session: requests.Session, cloud: Any, lost: LostRequests | None = None) -> str:
     """Make ``session`` reach ``cloud`` (a ``simulator.NovaCloud``, or its OpenStack
     application) at the fake host, losing the answers ``lost`` names; returns the auth URL."""
-    from simulator.ec2 import register_ec2  # any WSGI application, in fact
-    from simulator.openstack import OpenStackApp
+    from simulator.openstack import OpenStackApp, register_openstack
 
     app = cloud if isinstance(cloud, OpenStackApp) else OpenStackApp(cloud, control=False)
     mock = responses.RequestsMock(assert_all_requests_are_fired=False)
-    register_ec2(mock, app, HOST)  # type: ignore[arg-type]
+    register_openstack(mock, app, HOST)
     session.mount(HOST + "/", _MockAdapter(mock, lost if lost is not None else LostRequests()))
     return HOST + "/identity"
 
@@ -140,7 +139,7 @@ def attach(session: requests.Session, cloud: Any, lost: LostRequests | None = No
 def connect(cloud: Any = None) -> tuple[requests.Session, str, Any, SimulatorFaults]:
     """A session reaching ``cloud`` (a fresh one if None), the auth URL, the cloud, and its
     SPEC 9 fault injection (a ``timeout`` loses the answer after the cloud acted)."""
-    from simulator import NovaCloud
+    from simulator.openstack import NovaCloud
 
     cloud = cloud if cloud is not None else NovaCloud()
     session = requests.Session()

@@ -45,8 +45,12 @@ class ConflictAsProviderError(OpenStackDriver):
 
 @broken("faults", RULE_VIRTUAL, "-m", "faults", "-k", "stop and server_error and once")
 class PollsOnTheWallClock(OpenStackDriver):
-    """stop_instance waits for the server to be SHUTOFF the way a script does, polling with
-    time.sleep, although the driver has a virtual clock that stands still meanwhile."""
+    """Waits the way a script does, with time.sleep, although the driver has a virtual clock
+    that stands still meanwhile: between retries, and while stop_instance polls for SHUTOFF."""
+
+    def __init__(self):
+        super().__init__()
+        self._client.wait = time.sleep
 
     def stop_instance(self, credentials, id):
         instance = super().stop_instance(credentials, id)

@@ -92,10 +92,6 @@ REQUEST_KEY = "dctck-request"
 LOST = (ks_exceptions.ConnectFailure, ks_exceptions.RetriableConnectionFailure)
 
 
-class _Lost(Exception):
-    """An attempt whose answer never came."""
-
-
 class OpenStackSDKDriver(BaseDriver):
     """The Driver SPI over openstacksdk."""
 
@@ -174,8 +170,13 @@ class OpenStackSDKDriver(BaseDriver):
 
     def instances(self, credentials, opts=None):
         conn = self._connection(credentials)
-        servers = self._retrying(lambda: list(conn.compute.servers()))
-        instances = [i for i in map(self._instance, servers) if i is not None]
+        wanted = (opts or {}).get("id")
+        if isinstance(wanted, str):  # one server: one GET (openstacksdk builds each slowly)
+            found = self._get(conn, wanted)
+            instances = [found] if found is not None else []
+        else:
+            servers = self._retrying(lambda: list(conn.compute.servers()))
+            instances = [i for i in map(self._instance, servers) if i is not None]
         return self.filter_on(self.filter_on(instances, "id", opts), "state", opts)
 
     def create_instance(self, credentials, image_id, opts=None):

@@ -326,7 +326,7 @@ class OpenStackSDKDriver(BaseDriver):
                 delay = next(delays, None) if transient else None
                 if delay is None:
                     raise _error(exc, transient) from None
-                lost = lost or isinstance(exc, LOST) or _status(exc) == 408
+                lost = lost or isinstance(exc, LOST) or _status(exc) in (408, 504)
             self._wait(delay)
 
 

@@ -247,7 +247,8 @@ class OpenStackClient:
                 error = _os_errors.read(answer.status_code, answer.content)
                 if not _os_errors.is_retryable(error.status):
                     raise _os_errors.translate(error) from None
-                failure = _Failure(str(error), lost=error.status == 408)
+                # 408, 504: no answer in time, so the provider may have acted
+                failure = _Failure(str(error), lost=error.status in (408, 504))
             else:
                 failure = answer
             lost = lost or failure.lost

@@ -22,7 +22,7 @@ import responses
 from requests.adapters import HTTPAdapter
 
 from reference_drivers._ec2_control import RemoteFaults
-from reference_drivers._faults import OPENSTACK_OPERATIONS, SimulatorFaults
+from reference_drivers._faults import OPENSTACK_KINDS, OPENSTACK_OPERATIONS, SimulatorFaults
 
 __all__ = ["HOST", "LostRequests", "attach", "connect", "operation_of", "remote_faults"]
 
@@ -146,10 +146,12 @@ def connect(cloud: Any = None) -> tuple[requests.Session, str, Any, SimulatorFau
     session.trust_env = False  # nothing leaves the process: no proxy or netrc to look up
     lost = LostRequests()
     auth_url = attach(session, cloud, lost)
-    faults = SimulatorFaults(cloud, lost.lose, lost.forget, operations=OPENSTACK_OPERATIONS)
+    faults = SimulatorFaults(
+        cloud, lost.lose, lost.forget, operations=OPENSTACK_OPERATIONS, kinds=OPENSTACK_KINDS
+    )
     return session, auth_url, cloud, faults
 
 
 def remote_faults(control_url: str) -> RemoteFaults:
     """The fault injection of a ``dctck simulate --api openstack`` server (SPEC 9)."""
-    return RemoteFaults(control_url, operations=OPENSTACK_OPERATIONS)
+    return RemoteFaults(control_url, operations=OPENSTACK_OPERATIONS, kinds=OPENSTACK_KINDS)

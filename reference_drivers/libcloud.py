@@ -47,6 +47,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 try:
+    from libcloud import pricing as libcloud_pricing
     from libcloud.compute.drivers.dummy import DummyNodeDriver
     from libcloud.compute.drivers.ec2 import EC2NodeDriver
     from libcloud.compute.drivers.openstack import OpenStack_2_NodeDriver
@@ -74,7 +75,7 @@ from dctck import (
 from reference_drivers import _credentials
 from reference_drivers._ec2_control import RemoteClock, RemoteFaults
 from reference_drivers._ec2_inprocess import ENDPOINT, LostAnswers, attach
-from reference_drivers._faults import OPENSTACK_OPERATIONS, SimulatorFaults
+from reference_drivers._faults import OPENSTACK_KINDS, OPENSTACK_OPERATIONS, SimulatorFaults
 from reference_drivers._libcloud_provider import (
     NODE_STATES,
     Provider,
@@ -508,16 +509,20 @@ def openstack_on_simulator(cloud: Any = None) -> LibcloudDriver:
     from reference_drivers._os_inprocess import attach as attach_openstack
     from simulator.openstack import NovaCloud, OpenStackApp
 
+    # Libcloud has no OpenStack prices: without an (empty) entry in its cache, every list_sizes
+    # re-reads and parses its whole pricing file, 0.5 s of CPU per call, which the kit's faults
+    # area would take for wall-clock sleeping. The sizes' price stays what Libcloud gives: 0.0.
+    libcloud_pricing.PRICING_DATA["compute"].setdefault("openstack", {})
     cloud = cloud if cloud is not None else NovaCloud()
     app = OpenStackApp(cloud, control=False)  # one app: the tokens it issues stay valid
     lost = LostRequests()
 
-    class InProcess(LibcloudConnection):  # type: ignore[misc]
+    class InProcess(LibcloudConnection):
         """Libcloud's HTTP connection, its requests session answered by the app."""
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
-            attach_openstack(self.session, app, lost)
+            attach_openstack(self.session, app, lost)  # type: ignore[arg-type]
 
     def connect(user: str, password: str) -> Any:
         driver: Any = OpenStack_2_NodeDriver(
@@ -534,7 +539,9 @@ def openstack_on_simulator(cloud: Any = None) -> LibcloudDriver:
             connection.get_auth_class().conn_class = InProcess  # Keystone's connection
         return driver
 
-    faults = SimulatorFaults(cloud, lost.lose, lost.forget, operations=OPENSTACK_OPERATIONS)
+    faults = SimulatorFaults(
+        cloud, lost.lose, lost.forget, operations=OPENSTACK_OPERATIONS, kinds=OPENSTACK_KINDS
+    )
     driver = LibcloudDriver(openstack_provider(connect), clock=cloud.clock, faults=faults)
     driver.simulator = cloud
     return driver

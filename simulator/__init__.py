@@ -1,4 +1,5 @@
-"""An in-process, EC2-style cloud simulator running on a virtual clock.
+"""An in-process, EC2-style cloud simulator running on a virtual clock (OpenStack's, `NovaCloud`,
+is in `simulator.openstack`, on the same core).
 
 It knows nothing of dctck: it is a provider, which drivers and an HTTP layer put in front of.
 """

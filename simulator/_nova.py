@@ -30,6 +30,7 @@ from simulator._errors import (
     ConfigError,
     IncorrectState,
     InvalidParameter,
+    SimulatorError,
     UnknownImage,
     UnknownInstance,
     UnknownInstanceType,
@@ -42,6 +43,8 @@ from simulator._schedule import Schedule
 
 _OPERATIONS = Operations()
 
+BUILD = "build"
+"""The pseudo-operation whose faults fail builds: the server is created, then goes to ERROR."""
 NO_VALID_HOST = "No valid host was found. There are not enough hosts available."
 MAX_NAME = 255
 MAX_METADATA = 128
@@ -157,7 +160,7 @@ class NovaCloud:
         self.clock: Clock = clock if clock is not None else ManualClock()
         self.region = self.config.region
         self.seed = seed
-        self.faults = FaultInjector(OPENSTACK_OPERATIONS, seed)
+        self.faults = FaultInjector((*OPENSTACK_OPERATIONS, BUILD), seed)
         self.accounts = {account.name: account for account in self.config.accounts}
         self.projects_by_id = {account.id: account for account in self.config.accounts}
         self._flavors = {flavor.id: flavor for flavor in self.config.flavors}
@@ -239,8 +242,9 @@ class NovaCloud:
     ) -> ServerView:
         """Create a server in BUILD (ACTIVE after boot_seconds; at once when that is 0).
 
-        Over the project's quota: `CapacityExceeded` (Nova's 403). Into a zone that is full:
-        the server is created and its build fails (ERROR, "No valid host was found").
+        Over the project's quota: `CapacityExceeded` (Nova's 403). Into a zone that is full,
+        or when a fault is set on the `build` pseudo-operation: the server is created and its
+        build fails (ERROR, with Nova's fault "No valid host was found").
         """
         index = self._index(project)
         if not isinstance(name, str) or not name.strip() or len(name) > MAX_NAME:
@@ -263,7 +267,9 @@ class NovaCloud:
         nova.NOVA.enter_initial(server)
         index[server.id] = server
         self._audit.record(server.id, project, None, server.state, "create_server", now)
-        if place.limit is not None and self._occupied[place.name] >= place.limit:
+        if (place.limit is not None and self._occupied[place.name] >= place.limit) or (
+            self._build_fails(now)
+        ):
             server.fault = (500, NO_VALID_HOST, now)
             self._apply(server, "fail", "create_server", now)
         else:
@@ -332,6 +338,14 @@ class NovaCloud:
 
     # Internals (called under the lock)
 
+    def _build_fails(self, now: float) -> bool:
+        """Whether a fault set on the `build` operation fails this build (ERROR, not a 4xx/5xx)."""
+        try:
+            self.faults.check(BUILD, now)
+        except SimulatorError:
+            return True
+        return False
+
     def _settle(self, now: float) -> None:
         for due, server in self._schedule.due(now):
             self._apply(server, AUTO, AUTO, due)
@@ -361,10 +375,11 @@ class NovaCloud:
     def _act(self, project: str, server_id: str, trigger: str) -> ServerView:
         server = self._find(project, server_id)
         try:
-            nova.NOVA.destination(trigger, server.state)
+            destination = nova.NOVA.destination(trigger, server.state)
         except Refused:
             raise IncorrectState(_conflict(server, trigger), [server.id]) from None
-        self._apply(server, trigger, trigger, self._now)
+        if destination is not None:
+            self._apply(server, trigger, trigger, self._now)
         self._settle(self._now)
         return server.view()
 

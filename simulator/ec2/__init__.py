@@ -3,7 +3,7 @@
 `Ec2App(sim)` is the WSGI application: the actions of `ACTIONS`, SigV4 against the
 simulator's accounts (access key id = account name, secret = its secret; region = the
 simulator's; service `ec2`), EC2 XML documents and error codes, and the control API under
-`CONTROL_PATH` (`/_sim/`, see `simulator.ec2._control`). In-process, with no socket::
+`CONTROL_PATH` (`/_sim/`, see `simulator._control_api`). In-process, with no socket::
 
     with in_process(sim) as ec2:              # requests-based clients, at ec2.endpoint
         requests.post(ec2.endpoint + "/", data=body, headers=sigv4_headers)

@@ -19,6 +19,7 @@ from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from simulator._catalogue import derived_uuid
+from simulator._control_api import CONTROL_PATH, ControlApi
 from simulator._errors import (
     AuthFailure,
     CapacityExceeded,
@@ -30,9 +31,8 @@ from simulator._errors import (
     UnknownImage,
     UnknownInstance,
 )
-from simulator._nova import OPENSTACK_OPERATIONS, NovaCloud
+from simulator._nova import BUILD, OPENSTACK_OPERATIONS, NovaCloud
 from simulator._openstack_config import MAX_MICROVERSION, OpenStackConfig
-from simulator.ec2._control import CONTROL_PATH, ControlApi
 from simulator.openstack._compute import Compute
 from simulator.openstack._identity import TOKEN_SECONDS, Identity
 from simulator.openstack._image import Images
@@ -74,7 +74,8 @@ ROUTES: tuple[tuple[str, str, str], ...] = (
 )
 """Every (method, path, endpoint) served, besides the control API: the supported operations."""
 
-OPERATION_NAMES = {name: name for name in OPENSTACK_OPERATIONS}
+OPERATION_NAMES = {name: name for name in (*OPENSTACK_OPERATIONS, BUILD)}
+"""What a control-API fault may name: a cloud operation, or `build` (a build that fails)."""
 
 
 class OpenStackApp:
@@ -109,8 +110,8 @@ class OpenStackApp:
             self._control = ControlApi(
                 self,
                 operations=OPERATION_NAMES,
-                known=OPENSTACK_OPERATIONS,
-                described="a cloud operation",
+                known=OPERATION_NAMES,
+                described="'build' (the next builds end in ERROR)",
             )
 
     @property

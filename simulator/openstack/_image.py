@@ -55,7 +55,7 @@ class Images:
             images = []
         owner = args.get("owner")
         if owner is not None:
-            images = [image for image in images if _owner(image) == owner]
+            images = [image for image in images if _owner(self.cloud, image) == owner]
         hidden = args.get("os_hidden")
         if hidden is not None:
             if hidden.lower() not in ("true", "false"):
@@ -75,7 +75,7 @@ class Images:
             start = ids.index(marker) + 1
         page = images[start : start + limit]
         document: dict[str, Any] = {
-            "images": [_image(image) for image in page],
+            "images": [_image(self.cloud, image) for image in page],
             "first": "/v2/images",
             "schema": "/v2/schemas/images",
         }
@@ -91,18 +91,19 @@ class Images:
             image = self.cloud.image(account.name, image_id)
         except UnknownImage:
             raise ApiError(404, f"No image found with ID {image_id}", IMAGE) from None
-        return answer(200, _image(image))
+        return answer(200, _image(self.cloud, image))
 
 
 def _visibility(image: GlanceImage) -> str:
     return "public" if image.public else "private"
 
 
-def _owner(image: GlanceImage) -> str:
-    return derived_uuid("project", image.owner)
+def _owner(cloud: NovaCloud, image: GlanceImage) -> str:
+    account = cloud.accounts.get(image.owner)
+    return account.id if account is not None else derived_uuid("project", image.owner)
 
 
-def _image(image: GlanceImage) -> dict[str, Any]:
+def _image(cloud: NovaCloud, image: GlanceImage) -> dict[str, Any]:
     when = timestamp(CREATED)
     return {
         "id": image.id,
@@ -111,7 +112,7 @@ def _image(image: GlanceImage) -> dict[str, Any]:
         "visibility": _visibility(image),
         "protected": False,
         "os_hidden": False,
-        "owner": _owner(image),
+        "owner": _owner(cloud, image),
         "checksum": None,
         "os_hash_algo": None,
         "os_hash_value": None,

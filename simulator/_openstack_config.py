@@ -61,7 +61,9 @@ class OpenStackConfig:
     `boot_seconds` times BUILD, a start (powering-on) and a reboot; `stop_seconds` a stop
     (powering-off) and a delete (deleting). `instance_quota` caps each project's servers
     (None: no cap); a zone's `limit` caps its servers (past it a build ends in ERROR, "No
-    valid host was found"). An account's `id` is its project id (a UUID).
+    valid host was found"). An account's `id` is its project id (a UUID). Tokens expire
+    `token_seconds` after issue on the cloud's clock: clients renew them by the wall clock,
+    so a test that moves a manual clock far ahead should make this long.
     """
 
     accounts: tuple[Account, ...] = DEFAULT_PROJECTS
@@ -72,12 +74,18 @@ class OpenStackConfig:
     boot_seconds: float = 10.0
     stop_seconds: float = 5.0
     instance_quota: int | None = None
+    token_seconds: float = 3600.0
     terminated_retention_seconds: float = 0.0  # deleted servers are gone at once (a 404)
 
     def __post_init__(self) -> None:
         for name in ("accounts", "flavors", "images", "zones"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
-        for name in ("boot_seconds", "stop_seconds", "terminated_retention_seconds"):
+        for name in (
+            "boot_seconds",
+            "stop_seconds",
+            "terminated_retention_seconds",
+            "token_seconds",
+        ):
             object.__setattr__(
                 self, name, common._check(common._duration, getattr(self, name), name)
             )
@@ -174,6 +182,7 @@ _SCALARS: dict[str, common.Checker] = {
     "boot_seconds": common._duration,
     "stop_seconds": common._duration,
     "instance_quota": common._limit,
+    "token_seconds": common._duration,
 }
 _ARRAYS: dict[str, type] = {"flavors": Flavor, "images": GlanceImage, "zones": Zone}
 common._FIELDS[_Project] = {"name": common._name, "secret": common._secret, "id": _uuid}

@@ -31,8 +31,13 @@ Entry points::
         server.auth_url                                  # http://127.0.0.1:PORT/identity
 
 From the shell: `dctck simulate --api openstack [--port 8774] [--clock manual] [--config F]`.
-`make_app(cloud_or_config=None, *, control=True, max_microversion="2.1", token_seconds=3600)`
+`make_app(cloud_or_config=None, *, control=True, max_microversion="2.1", token_seconds=None)`
 builds an `OpenStackApp`; `ROUTES` is its route table (the supported operations).
+
+Tokens expire on the cloud's clock (`OpenStackConfig.token_seconds`, an hour by default) while
+clients renew them by the wall clock: a run that moves a manual clock hours ahead should give
+a long `token_seconds` (keystoneauth retries a 401 once with a new token; Libcloud raises it).
+A fault on the `build` pseudo-operation makes the next builds end in ERROR.
 """
 
 from __future__ import annotations
@@ -81,7 +86,7 @@ def make_app(
     *,
     control: bool = True,
     max_microversion: str = "2.1",
-    token_seconds: float = 3600.0,
+    token_seconds: float | None = None,
 ) -> OpenStackApp:
     """A new `OpenStackApp` over `cloud` (a `NovaCloud`, a config for a new one, or None)."""
     return OpenStackApp(

@@ -34,7 +34,7 @@ from simulator._errors import (
 from simulator._nova import BUILD, OPENSTACK_OPERATIONS, NovaCloud
 from simulator._openstack_config import MAX_MICROVERSION, OpenStackConfig
 from simulator.openstack._compute import Compute
-from simulator.openstack._identity import TOKEN_SECONDS, Identity
+from simulator.openstack._identity import Identity
 from simulator.openstack._image import Images
 from simulator.openstack._wire import COMPUTE, IDENTITY, IMAGE, ApiError, answer, unauthorized
 
@@ -83,8 +83,8 @@ class OpenStackApp:
 
     `cloud` is a `NovaCloud`, an `OpenStackConfig` (a new cloud of it) or None (the default
     cloud). `max_microversion` is the highest compute microversion advertised (default 2.1);
-    tokens last `token_seconds` on the cloud's clock. With `control=True` the control API
-    answers under `/_sim/`. Thread-safe.
+    tokens last `token_seconds` on the cloud's clock (default: its config's, an hour). With
+    `control=True` the control API answers under `/_sim/`. Thread-safe.
     """
 
     def __init__(
@@ -93,7 +93,7 @@ class OpenStackApp:
         *,
         control: bool = True,
         max_microversion: str = MAX_MICROVERSION,
-        token_seconds: float = TOKEN_SECONDS,
+        token_seconds: float | None = None,
     ) -> None:
         self.sim = cloud if isinstance(cloud, NovaCloud) else NovaCloud(cloud)
         self.identity = Identity(self.sim, token_seconds)

@@ -22,7 +22,6 @@ from simulator.openstack._wire import IDENTITY, ApiError, answer, read_json, tim
 DOMAIN_ID = "default"
 DOMAIN_NAME = "Default"
 VERSION_ID = "v3.14"
-TOKEN_SECONDS = 3600.0
 ROLES = ("member", "reader")
 
 
@@ -40,11 +39,18 @@ class Token:
 class Identity:
     """Keystone over one `NovaCloud`: issues and validates tokens (thread-safe)."""
 
-    def __init__(self, cloud: NovaCloud, token_seconds: float = TOKEN_SECONDS) -> None:
+    def __init__(self, cloud: NovaCloud, token_seconds: float | None = None) -> None:
         self.cloud = cloud
-        self.token_seconds = token_seconds
+        self._token_seconds = token_seconds
         self._tokens: dict[str, Token] = {}
         self._lock = threading.Lock()
+
+    @property
+    def token_seconds(self) -> float:
+        """How long a token lasts: as given, else the cloud's `token_seconds`."""
+        if self._token_seconds is not None:
+            return self._token_seconds
+        return self.cloud.config.token_seconds
 
     # Routes
 

@@ -214,3 +214,19 @@ def test_the_version_documents_need_no_token(api):
     assert api.call("GET", "/compute/v2.1").status == 200
     assert api.call("GET", "/compute/").status == 200
     assert api.call("GET", "/image").status == 300
+
+
+def test_the_token_lifetime_is_configurable(clock):
+    from simulator.openstack import NovaCloud, OpenStackApp, OpenStackConfig
+
+    api = Api(OpenStackApp(NovaCloud(OpenStackConfig(token_seconds=86400), clock)))
+    token = api.token
+    clock.tick(86399)
+    assert api.call("GET", f"{NOVA}/servers", token=token).status == 200
+    clock.tick(1)
+    assert api.call("GET", f"{NOVA}/servers", token=token).status == 401
+    short = Api(OpenStackApp(NovaCloud(clock=clock), token_seconds=5))
+    issued = short.call(
+        "POST", "/identity/v3/auth/tokens", password_body("mockuser", "mockpassword")
+    ).json["token"]
+    assert issued["expires_at"][17:19] == "05"

@@ -98,6 +98,31 @@ def test_openstack_driver_is_certified_live_through_the_control_api(tmp_path):
     assert "CERTIFIED: reference_drivers.openstack:from_environment passed all" in result.stdout
 
 
+@pytest.mark.live
+def test_openstack_driver_is_certified_live_on_real_time_without_a_clock(tmp_path):
+    server = OpenStackServer("--clock", "real", "--boot-seconds", "0", "--stop-seconds", "0")
+    try:
+        env = {"DCTCK_OS_AUTH_URL": server.url + "/identity", "DCTCK_OS_CONTROL": ""}
+        result = dctck(
+            "certify", "reference_drivers.openstack:from_environment", *ACCOUNTS,
+            "--timeout", "10", env=env, cwd=tmp_path,
+        )  # fmt: skip
+    finally:
+        server.stop()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "CERTIFIED: reference_drivers.openstack:from_environment passed all" in result.stdout
+
+
+def test_certify_from_environment_without_an_auth_url_is_a_usage_error():
+    env = {"DCTCK_OS_AUTH_URL": ""}
+    result = dctck("certify", "reference_drivers.openstack:from_environment", *ACCOUNTS, env=env)
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "ERROR: dctck: constructing reference_drivers.openstack:from_environment raised"
+        " ValueError: set DCTCK_OS_AUTH_URL to the URL of an OpenStack Keystone"
+    )
+
+
 def test_from_environment_needs_an_auth_url(monkeypatch):
     monkeypatch.delenv("DCTCK_OS_AUTH_URL", raising=False)
     with pytest.raises(ValueError, match=r"^set DCTCK_OS_AUTH_URL to the URL of an OpenStack"):

@@ -14,7 +14,6 @@ import re
 import threading
 from collections import Counter
 from collections.abc import Mapping
-from typing import Any
 from urllib.parse import urlsplit
 
 import requests
@@ -23,6 +22,7 @@ from requests.adapters import HTTPAdapter
 
 from reference_drivers._ec2_control import RemoteFaults
 from reference_drivers._faults import OPENSTACK_KINDS, OPENSTACK_OPERATIONS, SimulatorFaults
+from simulator.openstack import NovaCloud, OpenStackApp, register_openstack
 
 __all__ = ["HOST", "LostRequests", "attach", "connect", "operation_of", "remote_faults"]
 
@@ -124,11 +124,11 @@ class _MockAdapter(HTTPAdapter):
         return answer
 
 
-def attach(session: requests.Session, cloud: Any, lost: LostRequests | None = None) -> str:
+def attach(
+    session: requests.Session, cloud: NovaCloud | OpenStackApp, lost: LostRequests | None = None
+) -> str:
     """Make ``session`` reach ``cloud`` (a ``simulator.NovaCloud``, or its OpenStack
     application) at the fake host, losing the answers ``lost`` names; returns the auth URL."""
-    from simulator.openstack import OpenStackApp, register_openstack
-
     app = cloud if isinstance(cloud, OpenStackApp) else OpenStackApp(cloud, control=False)
     mock = responses.RequestsMock(assert_all_requests_are_fired=False)
     register_openstack(mock, app, HOST)
@@ -136,11 +136,11 @@ def attach(session: requests.Session, cloud: Any, lost: LostRequests | None = No
     return HOST + "/identity"
 
 
-def connect(cloud: Any = None) -> tuple[requests.Session, str, Any, SimulatorFaults]:
+def connect(
+    cloud: NovaCloud | None = None,
+) -> tuple[requests.Session, str, NovaCloud, SimulatorFaults]:
     """A session reaching ``cloud`` (a fresh one if None), the auth URL, the cloud, and its
     SPEC 9 fault injection (a ``timeout`` loses the answer after the cloud acted)."""
-    from simulator.openstack import NovaCloud
-
     cloud = cloud if cloud is not None else NovaCloud()
     session = requests.Session()
     session.trust_env = False  # nothing leaves the process: no proxy or netrc to look up

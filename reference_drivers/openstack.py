@@ -53,7 +53,6 @@ import os
 import time
 import uuid
 from collections.abc import Iterator, Mapping
-from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
 import requests
@@ -75,8 +74,10 @@ from dctck import (
 )
 from reference_drivers import _credentials
 from reference_drivers import _os_models as models
-from reference_drivers._ec2_control import RemoteClock
+from reference_drivers._ec2_control import RemoteClock, RemoteFaults
+from reference_drivers._faults import SimulatorFaults
 from reference_drivers._os_client import Account, Document, OpenStackClient, RetryPolicy
+from simulator.openstack import NovaCloud
 
 __all__ = ["STATES", "OpenStackDriver", "RemoteClock", "RetryPolicy", "from_environment"]
 
@@ -106,7 +107,7 @@ class OpenStackDriver(BaseDriver):
     """A driver speaking Keystone/Nova/Glance; with no ``auth_url``, to an embedded simulator."""
 
     clock: VirtualClock
-    faults: Any  # SimulatorFaults in-process, RemoteFaults on a control URL (SPEC 9)
+    faults: SimulatorFaults | RemoteFaults  # in-process, or a simulator's control URL (SPEC 9)
 
     def __init__(
         self,
@@ -116,18 +117,18 @@ class OpenStackDriver(BaseDriver):
         project: str | None = None,
         domain: str = DEFAULT_DOMAIN,
         clock: VirtualClock | None = None,
-        simulator: Any = None,
+        simulator: NovaCloud | None = None,
         retry: RetryPolicy | None = None,
         timeout: float = 30.0,
     ) -> None:
-        self.simulator: Any = None
+        self.simulator: NovaCloud | None = None
         if auth_url is None:
             from reference_drivers._os_inprocess import connect
 
             if clock is not None:
                 raise ValueError("an in-process OpenStackDriver runs on its simulator's clock")
-            session, auth_url, self.simulator, self.faults = connect(simulator)
-            clock = self.simulator.clock
+            session, auth_url, cloud, self.faults = connect(simulator)
+            self.simulator, clock = cloud, cloud.clock
         elif simulator is not None:
             raise ValueError("simulator= is for the in-process mode: give no auth_url")
         else:

@@ -86,7 +86,8 @@ class SimulateCommand:
         parser.description = (
             "Serve the EC2 Query API (the subset boto3 and the EC2 driver need) over an"
             " in-memory simulated cloud, with SigV4 authentication against the simulator's"
-            " accounts (access key = account name, secret = its secret)."
+            " accounts (access key = account name, secret = its secret); or, with --api"
+            " openstack, Keystone v3, Nova v2.1 and Glance v2 on one port, DevStack-style."
         )
         parser.epilog = _EPILOG
         parser.formatter_class = argparse.RawDescriptionHelpFormatter

@@ -2,8 +2,9 @@
 
 Responses are those of microversion 2.1 (`../shared/OPENSTACK_API.md` sections 1.6, 1.7, 2);
 the microversion headers are read, checked against the range served (406 outside it) and
-echoed. Filters Nova drops for non-admins below 2.83 (`availability_zone`, `vm_state`, ...)
-are dropped here too.
+echoed. Raising the maximum (`max_microversion`) widens the range accepted only: the shapes
+stay 2.1's (the 2.37, 2.38, 2.47, 2.75 and 2.83 deltas are not implemented). Filters Nova
+drops for non-admins below 2.83 (`availability_zone`, `vm_state`, ...) are dropped here too.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from urllib.parse import urlencode
 
 from werkzeug.wrappers import Request, Response
 
-from simulator import _nova_lifecycle as lifecycle
 from simulator._catalogue import Account, Flavor, Zone
 from simulator._errors import UnknownImage, UnknownInstanceType
 from simulator._nova import NovaCloud, ServerView
@@ -524,6 +524,3 @@ def _count(spec: dict[str, Any], key: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 1000:
         raise ApiError(400, f"Invalid input for field/attribute {key}. Value: {value!r}.")
     return value
-
-
-STATUSES = lifecycle.STATUSES

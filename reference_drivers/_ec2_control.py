@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import requests
@@ -43,17 +44,36 @@ class RemoteFaults(_Control):
     """A served simulator's fault injection, by SPI method name (SPEC 9).
 
     Every kind is answered by the server with its EC2 error code before it acts (a ``timeout``
-    as ``RequestTimeout``); ``clear()`` removes every fault of the server.
+    as ``RequestTimeout``); ``clear()`` removes every fault of the server. ``operations`` names
+    the server's operation behind each SPI method and ``kinds`` the error code of each kind
+    of fault (EC2's by default).
     """
+
+    def __init__(
+        self,
+        control_url: str,
+        session: requests.Session | None = None,
+        timeout: float = 10.0,
+        *,
+        operations: Mapping[str, str] = SPI_OPERATIONS,
+        kinds: Mapping[str, str] = KINDS,
+    ) -> None:
+        super().__init__(control_url, session, timeout)
+        self._operations = operations
+        self._kinds = kinds
 
     def __repr__(self) -> str:
         return f"RemoteFaults({self.control_url!r})"
 
     def fail_next(self, operation: str, kind: str, count: int = 1) -> None:
         """Make the next ``count`` calls of the SPI method ``operation`` fail with ``kind``."""
-        if operation not in SPI_OPERATIONS or kind not in KINDS:
+        if operation not in self._operations or kind not in self._kinds:
             raise ValueError(f"unknown operation {operation!r} or kind {kind!r}")
-        body = {"operation": SPI_OPERATIONS[operation], "count": count, "code": KINDS[kind]}
+        body = {
+            "operation": self._operations[operation],
+            "count": count,
+            "code": self._kinds[kind],
+        }
         self._request("POST", "faults/fail_next", body)
 
     def clear(self) -> None:

@@ -28,7 +28,7 @@ from dctck import (
 )
 from reference_drivers import _ec2_errors
 
-__all__ = ["NODE_STATES", "Provider", "translate"]
+__all__ = ["NODE_STATES", "Provider", "ec2_error", "openstack_error", "translate"]
 
 NODE_STATES: Mapping[str, str | None] = {
     NodeState.PENDING: "PENDING",
@@ -140,3 +140,11 @@ def ec2_error(exc: Exception) -> DriverError | None:
     if not sep or not code or " " in code:
         return None
     return _ec2_errors.translate(code, message.strip())
+
+
+def openstack_error(exc: Exception) -> DriverError | None:
+    """A Nova 409 (conflictingRequest: the server's state does not allow the action) is
+    ``ActionNotAllowed``; the rest is read by HTTP status."""
+    if isinstance(exc, BaseHTTPError) and str(exc.code) == "409":
+        return ActionNotAllowed(_message(exc))
+    return None

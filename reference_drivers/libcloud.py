@@ -26,6 +26,10 @@ Factories, for ``dctck certify`` without code:
     The same against any EC2 endpoint named by ``DCTCK_EC2_ENDPOINT`` (``DCTCK_EC2_REGION``,
     and ``DCTCK_EC2_CONTROL`` for a ``dctck simulate`` server's virtual clock and faults), as
     ``reference_drivers.ec2:from_environment`` reads them.
+``reference_drivers.libcloud:openstack_on_simulator``
+    Libcloud's ``OpenStack_2_NodeDriver``, unmodified, against an embedded OpenStack simulator
+    in-process: every Libcloud connection (Keystone's, Nova's, Glance's) answered by the
+    simulator's OpenStack application (no socket); ``clock`` and ``faults`` as above.
 ``reference_drivers.libcloud:dummy``
     Libcloud's ``DummyNodeDriver``.
 
@@ -43,9 +47,12 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 try:
+    from libcloud import pricing as libcloud_pricing
     from libcloud.compute.drivers.dummy import DummyNodeDriver
     from libcloud.compute.drivers.ec2 import EC2NodeDriver
+    from libcloud.compute.drivers.openstack import OpenStack_2_NodeDriver
     from libcloud.compute.types import NodeState
+    from libcloud.http import LibcloudConnection
 except ImportError:  # pragma: no cover - exercised in a subprocess without the package
     raise ImportError(
         "reference_drivers.libcloud needs Apache Libcloud: pip install 'dctck[libcloud]'"
@@ -68,10 +75,17 @@ from dctck import (
 from reference_drivers import _credentials
 from reference_drivers._ec2_control import RemoteClock, RemoteFaults
 from reference_drivers._ec2_inprocess import ENDPOINT, LostAnswers, attach
-from reference_drivers._faults import SimulatorFaults
-from reference_drivers._libcloud_provider import NODE_STATES, Provider, ec2_error, translate
+from reference_drivers._faults import OPENSTACK_KINDS, OPENSTACK_OPERATIONS, SimulatorFaults
+from reference_drivers._libcloud_provider import (
+    NODE_STATES,
+    Provider,
+    ec2_error,
+    openstack_error,
+    translate,
+)
 from reference_drivers.ec2 import DEFAULT_REGION
 from reference_drivers.ec2 import STATES as EC2_STATES
+from reference_drivers.openstack import STATES as OPENSTACK_STATES
 from simulator.ec2 import Ec2App
 
 __all__ = [
@@ -84,6 +98,8 @@ __all__ = [
     "ec2_from_environment",
     "ec2_on_simulator",
     "ec2_provider",
+    "openstack_on_simulator",
+    "openstack_provider",
 ]
 
 T = TypeVar("T")
@@ -396,6 +412,26 @@ def _ec2_zone_state(location: Any) -> str | None:
     return str(state).upper() if state else None
 
 
+def openstack_provider(connect: Callable[[str, str], Any]) -> Provider:
+    """Libcloud's ``OpenStack_2_NodeDriver`` as the adapter sees it; ``connect(user, password)``
+    builds the driver. The state machine declared is Nova's (``reference_drivers.openstack``):
+    what Libcloud then shows of it is what the kit finds. A node keeps its image, flavor and
+    zone in ``extra``; a 409 (Nova's conflictingRequest) is ``ActionNotAllowed``.
+    """
+    return Provider(
+        name="OpenStack_2_NodeDriver",
+        connect=connect,
+        states=OPENSTACK_STATES,
+        features=USER_NAME,
+        node_extra={
+            "image": "imageId",
+            "hardware_profile": "flavorId",
+            "realm": "availability_zone",
+        },
+        error=openstack_error,
+    )
+
+
 DUMMY_STATES: StateDeclaration = [
     ("begin", {"running": "create"}),
     ("running", {"running": "reboot", "end": "destroy"}),
@@ -464,6 +500,51 @@ def ec2_from_environment() -> LibcloudDriver:
         clock=RemoteClock(control) if control else None,
         faults=RemoteFaults(control) if control else None,
     )
+
+
+def openstack_on_simulator(cloud: Any = None) -> LibcloudDriver:
+    """Libcloud's ``OpenStack_2_NodeDriver`` against an embedded OpenStack simulator (a
+    ``simulator.openstack.NovaCloud``, a fresh one if None), in-process (no socket)."""
+    from reference_drivers._os_inprocess import HOST, LostRequests
+    from reference_drivers._os_inprocess import attach as attach_openstack
+    from simulator.openstack import NovaCloud, OpenStackApp
+
+    # Libcloud has no OpenStack prices: without an (empty) entry in its cache, every list_sizes
+    # re-reads and parses its whole pricing file, 0.5 s of CPU per call, which the kit's faults
+    # area would take for wall-clock sleeping. The sizes' price stays what Libcloud gives: 0.0.
+    libcloud_pricing.PRICING_DATA["compute"].setdefault("openstack", {})
+    cloud = cloud if cloud is not None else NovaCloud()
+    app = OpenStackApp(cloud, control=False)  # one app: the tokens it issues stay valid
+    lost = LostRequests()
+
+    class InProcess(LibcloudConnection):
+        """Libcloud's HTTP connection, its requests session answered by the app."""
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            attach_openstack(self.session, app, lost)  # type: ignore[arg-type]
+
+    def connect(user: str, password: str) -> Any:
+        driver: Any = OpenStack_2_NodeDriver(
+            user,
+            password,
+            api_version="2.2",
+            ex_force_auth_url=HOST + "/identity",
+            ex_force_auth_version="3.x_password",
+            ex_tenant_name=user,
+            ex_force_service_region=cloud.region,
+        )
+        for connection in (driver.connection, driver.image_connection):
+            connection.conn_class = InProcess
+            connection.get_auth_class().conn_class = InProcess  # Keystone's connection
+        return driver
+
+    faults = SimulatorFaults(
+        cloud, lost.lose, lost.forget, operations=OPENSTACK_OPERATIONS, kinds=OPENSTACK_KINDS
+    )
+    driver = LibcloudDriver(openstack_provider(connect), clock=cloud.clock, faults=faults)
+    driver.simulator = cloud
+    return driver
 
 
 def dummy() -> LibcloudDriver:

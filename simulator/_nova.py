@@ -352,7 +352,7 @@ class NovaCloud:
 
     def _apply(self, server: Server, trigger: str, cause: str, at: float) -> None:
         source = server.state
-        if trigger == "delete":
+        if trigger == "delete" and source != nova.DELETING:  # a second delete keeps the first's
             server.before = source
         nova.NOVA.fire(server, trigger)
         state = server.state

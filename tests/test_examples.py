@@ -74,3 +74,40 @@ def test_boto3_example_is_certified_against_a_live_dctck_simulate(tmp_path):
     assert [c["message"] for c in report["checks"] if c["outcome"] == "failed"] == []
     assert (result.returncode, report["certified"], len(report["checks"])) == (0, True, 304)
     assert {c["outcome"] for c in report["checks"]} == {"passed"}
+
+
+def openstacksdk_example():
+    spec = importlib.util.spec_from_file_location(
+        "openstacksdk_nova", EXAMPLES / "openstacksdk_nova.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+MOCKUSER = {"name": "mockuser", "password": "mockpassword"}
+
+
+@pytest.mark.filterwarnings(
+    "ignore::openstack.warnings.RemovedInSDK50Warning"
+)  # openstacksdk about itself
+def test_openstacksdk_example_creates_once_after_a_lost_answer_and_retries_on_its_clock():
+    driver = openstacksdk_example().in_process()
+    image = driver.images(MOCKUSER)[0].id
+    before = driver.clock.now()
+    driver.faults.fail_next("create_instance", "timeout")  # Nova creates, the answer is lost
+    instance = driver.create_instance(MOCKUSER, image)
+    assert [i.id for i in driver.instances(MOCKUSER)] == [instance.id]  # found by its token
+    assert driver.clock.now() == pytest.approx(before + 0.1)
+
+
+@pytest.mark.filterwarnings("ignore::openstack.warnings.RemovedInSDK50Warning")
+def test_openstacksdk_example_shows_a_stop_in_progress_and_gives_up_with_provider_error():
+    driver = openstacksdk_example().in_process()
+    image = driver.images(MOCKUSER)[0].id
+    instance = driver.create_instance(MOCKUSER, image, {"name": "web"})
+    driver.clock.tick(driver.simulator.config.boot_seconds)
+    assert driver.stop_instance(MOCKUSER, instance.id).state == "SHUTTING_DOWN"
+    driver.faults.fail_next("instances", "throttle", 12)
+    with pytest.raises(ProviderError, match=r"gave up after 4 attempts\)$"):
+        driver.instances(MOCKUSER)

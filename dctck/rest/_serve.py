@@ -1,10 +1,11 @@
 """``dctck serve``: drivers behind the Deltacloud REST API, until SIGINT or SIGTERM.
 
-Every bundled target (``mock``, ``ec2``) is hosted, plus each ``--driver [NAME=]MODULE:ATTR``; a
-request chooses one by ``X-Deltacloud-Driver`` or ``/api;driver=NAME``. A driver on a virtual
-clock (SPEC 7) has its clock advanced with real time (``--clock-rate`` times as fast; 0 freezes
-it). A driver that can set how long its instances boot and stop (``set_durations(boot_seconds=,
-stop_seconds=)``, as the reference drivers can) boots in ``--boot-seconds``.
+Every bundled target (``mock``, ``ec2``, ``openstack``) is hosted, plus each ``--driver
+[NAME=]MODULE:ATTR``; a request chooses one by ``X-Deltacloud-Driver`` or ``/api;driver=NAME``.
+A driver on a virtual clock (SPEC 7) has its clock advanced with real time (``--clock-rate``
+times as fast; 0 freezes it). A driver that can set how long its instances boot and stop
+(``set_durations(boot_seconds=, stop_seconds=)``, as the reference drivers can) boots in
+``--boot-seconds``.
 
 Stopping: SIGINT and SIGTERM only set a flag and wake the serving loop, which then shuts down in
 order (the clock ticker, the worker threads, the sockets). The handler never raises into whatever
@@ -57,8 +58,8 @@ class ServeCommand:
     def configure(self, parser: argparse.ArgumentParser) -> None:
         parser.description = (
             "Serve drivers through the Deltacloud REST API at http://HOST:PORT/api: every"
-            " bundled target (mock, ec2) and each --driver. A request chooses one with the"
-            " X-Deltacloud-Driver header or /api;driver=NAME."
+            " bundled target (mock, ec2, openstack) and each --driver. A request chooses one with"
+            " the X-Deltacloud-Driver header or /api;driver=NAME."
         )
         parser.add_argument(
             "--driver",

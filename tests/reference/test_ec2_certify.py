@@ -37,7 +37,7 @@ def summary(report):
     return Counter(check["outcome"] for check in report["checks"])
 
 
-def test_reference_drivers_export_both_drivers_and_the_targets():
+def test_reference_drivers_export_the_three_drivers_and_the_targets():
     import reference_drivers
 
     assert reference_drivers.__all__ == [
@@ -45,6 +45,8 @@ def test_reference_drivers_export_both_drivers_and_the_targets():
         "EC2Driver",
         "MOCK_TARGET",
         "MockDriver",
+        "OPENSTACK_TARGET",
+        "OpenStackDriver",
     ]
     assert reference_drivers.EC2Driver.__module__ == "reference_drivers.ec2"
 

@@ -75,14 +75,20 @@ def served():
 def test_serve_hosts_the_bundled_targets_with_mock_by_default(served):
     assert served.banner == (
         "dctck serve: mock (reference_drivers.mock:MockDriver), ec2"
-        f" (reference_drivers.ec2:EC2Driver) at {served.url}/api (default mock; Ctrl-C to stop)"
+        " (reference_drivers.ec2:EC2Driver), openstack"
+        " (reference_drivers.openstack:OpenStackDriver)"
+        f" at {served.url}/api (default mock; Ctrl-C to stop)"
     )
     with session() as http:
         api = http.get(served.url + "/api").json()["api"]
         drivers = http.get(served.url + "/api/drivers").json()["drivers"]
         answer = http.get(served.url + "/api", headers={"X-Deltacloud-Driver": "ec2"})
     assert (api["driver"], api["version"]) == ("mock", "1.1")
-    assert [(d["id"], d["name"]) for d in drivers] == [("mock", "Mock"), ("ec2", "EC2")]
+    assert [(d["id"], d["name"]) for d in drivers] == [
+        ("mock", "Mock"),
+        ("ec2", "EC2"),
+        ("openstack", "OpenStack"),
+    ]
     assert answer.json()["api"]["provider"] == "us-east-1"
     assert answer.headers["Server"] == "Apache-Deltacloud/1.1"
     assert served.stop() == (0, "dctck serve: stopped\n", "")
@@ -336,7 +342,7 @@ def test_a_named_driver_is_served_under_its_name_and_is_the_default():
 
 def test_served_instances_boot_and_stop_in_the_seconds_asked_for():
     with Served("--boot-seconds", "0.5", "--stop-seconds", "0.5") as served, session() as http:
-        for driver in ("mock", "ec2"):
+        for driver in ("mock", "ec2", "openstack"):
             headers = {"X-Deltacloud-Driver": driver}
             image = http.get(f"{served.url}/api/images", auth=MOCK_AUTH, headers=headers)
             image_id = image.json()["images"][0]["id"]
@@ -383,7 +389,7 @@ def serve_command(*args):
         (["--stop-seconds", "-2"], "--stop-seconds must be a number >= 0, got '-2'"),
         (
             ["--default-driver", "nimbus"],
-            "--default-driver 'nimbus' is not served (served: mock, ec2)",
+            "--default-driver 'nimbus' is not served (served: mock, ec2, openstack)",
         ),
         (["--driver", "=x:Y"], "--driver '=x:Y': NAME before = is empty"),
         (["--driver", "no_such_module:Driver"], "driver module 'no_such_module' not found"),

@@ -9,6 +9,7 @@ The ``api`` area judges a REST front's raw HTTP with :class:`Http`, :class:`Exch
 
 from __future__ import annotations
 
+from dctck.kit._blocked import measuring_blocked_time
 from dctck.kit._calls import Call, CallRunner, CredentialSet, Outcome
 from dctck.kit._collection import (
     declared_machine,
@@ -118,8 +119,8 @@ from dctck.kit._violations import NotApplicable, Unmet, Violation, format_violat
 
 __all__ = [
     "API_AREA",
-    "AWAIT_LISTED",
     "AREAS",
+    "AWAIT_LISTED",
     "CATALOGUE",
     "COLLECTIONS",
     "Call",
@@ -214,6 +215,7 @@ __all__ = [
     "judge_answer",
     "leave_alone",
     "listing_problems",
+    "measuring_blocked_time",
     "member",
     "members",
     "quiet_period",

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from dctck.kit._blocked import METER
 from dctck.kit._describe import describe_error, describe_value
 
 __all__ = ["Call", "CallRunner", "CredentialSet", "Outcome"]
@@ -104,7 +105,7 @@ class _Job:
 
     def run(self) -> None:
         try:
-            self.value = self.function()
+            self.value = METER.run(self.function) if METER.active else self.function()
         except BaseException as exc:  # a driver may raise anything; the kit reports it
             self.error = exc
         finally:

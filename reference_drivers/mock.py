@@ -1,8 +1,8 @@
 """``MockDriver``: the Driver SPI over the in-process simulator, like Deltacloud's mock driver.
 
 Hardware profiles are a public catalogue; realms, images and instances need credentials (realms
-too, as Deltacloud's mock asked for them), which are checked against the simulator's accounts. A terminating instance is already gone (``end``);
-a stopping one is ``SHUTTING_DOWN``.
+too, as Deltacloud's mock asked for them), which are checked against the simulator's accounts.
+A terminating instance is already gone (``end``); a stopping one is ``SHUTTING_DOWN``.
 """
 
 from __future__ import annotations

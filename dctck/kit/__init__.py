@@ -114,7 +114,14 @@ from dctck.kit._subject import (
     fault_injection_of,
     virtual_clock_of,
 )
-from dctck.kit._violations import NotApplicable, Unmet, Violation, format_violations, require
+from dctck.kit._violations import (
+    NotApplicable,
+    NotRun,
+    Unmet,
+    Violation,
+    format_violations,
+    require,
+)
 
 __all__ = [
     "API_AREA",
@@ -142,6 +149,7 @@ __all__ = [
     "JSON",
     "LOOKUPS",
     "NotApplicable",
+    "NotRun",
     "OPTIONAL_FILTER_KEYS",
     "Outcome",
     "RULE_ACCEPTED",

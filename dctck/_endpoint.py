@@ -21,6 +21,12 @@ from dctck._errors import DriverLoadError
 __all__ = ["Endpoint", "detect_protocol", "open_endpoint"]
 
 _EC2_PROBE = {"Action": "DescribeRegions", "Version": "2016-11-15"}
+# Unsigned, with a signature's shape: servers hosting several services (moto's) route by the
+# credential scope; an EC2 endpoint answers an EC2 error document (AuthFailure, say).
+_EC2_PROBE_HEADERS = {
+    "Authorization": "AWS4-HMAC-SHA256 Credential=dctck-probe/20000101/us-east-1/ec2/aws4_request,"
+    " SignedHeaders=host, Signature=0"
+}
 
 
 @dataclass(frozen=True)
@@ -50,7 +56,9 @@ def detect_protocol(url: str, verify: bool | str = True, timeout: float = 10.0) 
             kind = _document_kind(answer)
             if kind is not None:
                 return kind
-        answer = session.post(url, data=_EC2_PROBE, timeout=timeout, verify=verify)
+        answer = session.post(
+            url, data=_EC2_PROBE, headers=_EC2_PROBE_HEADERS, timeout=timeout, verify=verify
+        )
         if _looks_ec2(answer.content):
             return "ec2"
     except requests.RequestException as exc:

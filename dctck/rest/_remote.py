@@ -14,6 +14,9 @@ section 8):
 - a charset on the content type, extra members, any member order; an action answered with the
   instance wrapped (``{"instance": {...}}``) or bare.
 
+A create is sent as form parameters (what every Deltacloud server reads); an ``image_id`` that
+is not a string cannot be said in a form, so the adapter refuses it itself (``ValidationError``).
+
 A name with no SPI meaning (an ``error`` state, say) is passed on unchanged: the checks report it
 as a finding (an undeclared or unknown state), never as a crash of the kit.
 """
@@ -27,7 +30,7 @@ from typing import Any
 import requests
 
 from dctck._driver import Credentials, Opts, StateDeclaration
-from dctck._errors import NotFound
+from dctck._errors import NotFound, ValidationError
 from dctck._models import Instance
 from dctck._states import AUTO
 from dctck.rest._client import (
@@ -124,6 +127,9 @@ class DeltacloudClient(RestDriver):
     def create_instance(
         self, credentials: Credentials, image_id: str, opts: Opts = None
     ) -> Instance:
+        if image_id is not None and not isinstance(image_id, str):
+            # a form parameter is text: the wire cannot carry the wrong type to the server
+            raise ValidationError(f"image_id must be a string, got {type(image_id).__name__}")
         form = {
             str(key): str(value)
             for key, value in (opts.items() if isinstance(opts, Mapping) else ())

@@ -114,6 +114,8 @@ class Certify:
         parser.epilog = "Arguments after -- go to pytest, e.g. dctck certify -- -k filters -n 2"
 
     def run(self, args: argparse.Namespace) -> int:
+        if args.read_only and not _remote(args):
+            raise _UsageError("--read-only needs --endpoint URL (or a --profile naming one)")
         _resolve_target(args)
         if args.record is None and args.replay is None:
             return self._certify(args)
@@ -228,7 +230,7 @@ def _endpoint_pytest_args(args: argparse.Namespace) -> list[str]:
 
 def _resolve_target(args: argparse.Namespace) -> None:
     """Without MODULE:ATTR, the bundled reference target supplies the driver and credentials."""
-    if _remote(args) or args.read_only:
+    if _remote(args):
         return
     if args.driver is None:
         target = bundled_target("default")

@@ -90,7 +90,7 @@ def open_endpoint(endpoint: Endpoint, timeout: float) -> Any:
         if found:
             try:
                 factory = found[0].load()
-            except ImportError:
+            except (ImportError, AttributeError):  # registered, not (yet) installed
                 factory = None
         if factory is None:
             raise DriverLoadError(

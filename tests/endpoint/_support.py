@@ -1,6 +1,7 @@
 """Endpoints for the ``--dctck-endpoint`` tests: Deltacloud fronts on loopback ports, with
 one defect each, and the kit run against them in-process (pytester) reading its JSON report."""
 
+import io
 import json
 from contextlib import contextmanager
 
@@ -144,3 +145,69 @@ class CreatesUnlisted(Middleware):
 
 def broken(middleware):
     return middleware(RestApp(fast_mock()))
+
+
+class Deltacloud11(Middleware):
+    """Speaks as an Apache Deltacloud 1.1 server did (DELTACLOUD_API.md section 8): states
+    ``start``, ``finish``, ``stopping``, an automatic create, ``"auto": "true"``, a charset on
+    the content type, extra members, and 403 for an action on an unknown id."""
+
+    extra_states = ()
+
+    def rewrite(self, environ, status, headers, body):
+        if self.is_get(environ, "/api/instance_states"):
+            states = json.loads(body)
+            for state in states:
+                state["name"] = NAMES_11.get(state["name"], state["name"])
+                for edge in state["transitions"]:
+                    edge["to"] = NAMES_11.get(edge["to"], edge["to"])
+                    if edge.get("auto") is True or edge.get("action") == "create":
+                        edge.pop("action", None)
+                        edge["auto"] = "true"
+            states += self.extra_states
+            body = json.dumps(states).encode()
+        body = body.replace(b'"state": "SHUTTING_DOWN"', b'"state": "STOPPING"')
+        body = body.replace(b'"owner": ', b'"x_vendor": {"rack": 7}, "owner": ')
+        is_action = environ["REQUEST_METHOD"] in ("POST", "DELETE") and environ[
+            "PATH_INFO"
+        ].startswith("/api/instances/")
+        if status.startswith("404") and is_action:
+            status = "403 Forbidden"
+        headers = [
+            (k, "application/json; charset=utf-8" if v == "application/json" else v)
+            for k, v in headers
+        ]
+        return status, headers, body
+
+
+class Deltacloud11WithErrorState(Deltacloud11):
+    """Declares an ``error`` state, as Deltacloud's openstack driver did: no SPEC meaning."""
+
+    extra_states = ({"name": "error", "transitions": [{"to": "finish", "action": "destroy"}]},)
+
+
+NAMES_11 = {"begin": "start", "end": "finish", "shutting_down": "stopping"}
+
+
+class RecordsCreates(Middleware):
+    """A sound server that remembers the form of every create it was sent."""
+
+    def __init__(self, inner):
+        super().__init__(inner)
+        self.creates = []
+
+    def call(self, environ):
+        if environ["REQUEST_METHOD"] == "POST" and environ["PATH_INFO"] == "/api/instances":
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            body = environ["wsgi.input"].read(length)
+            self.creates.append(body.decode())
+            environ["wsgi.input"] = io.BytesIO(body)
+        return super().call(environ)
+
+
+class Speechless:
+    """A WSGI application that is no cloud API at all."""
+
+    def __call__(self, environ, start_response):
+        start_response("404 Not Found", [("Content-Type", "text/plain")])
+        return [b"nothing here"]

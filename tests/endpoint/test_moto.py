@@ -58,6 +58,8 @@ def test_moto_server_findings_are_pinned(moto_url, tmp_path):
     assert result.returncode == 1, result.stdout[-3000:]
     report = json.loads((tmp_path / "r.json").read_text())
     assert report["endpoint"]["protocol"] == "ec2"
+    assert report["areas"]["auth"] == {"passed": 20, "failed": 6, "skipped": 0}
+    assert report["areas"]["isolation"] == {"passed": 0, "failed": 7, "skipped": 0}
     failed = {}
     for check in report["checks"]:
         if check["outcome"] == "failed":

@@ -114,8 +114,19 @@ class Certify:
         parser.epilog = "Arguments after -- go to pytest, e.g. dctck certify -- -k filters -n 2"
 
     def run(self, args: argparse.Namespace) -> int:
-        if args.read_only and not _remote(args):
-            raise _UsageError("--read-only needs --endpoint URL (or a --profile naming one)")
+        if not _remote(args):
+            given = [
+                option
+                for option, value in (
+                    ("--read-only", args.read_only),
+                    ("--protocol", args.protocol),
+                    ("--driver", args.server_driver),
+                    ("--provider", args.provider),
+                )
+                if value
+            ]
+            if given:
+                raise _UsageError(f"{given[0]} needs --endpoint URL (or a --profile naming one)")
         _resolve_target(args)
         if args.record is None and args.replay is None:
             return self._certify(args)

@@ -88,7 +88,7 @@ class ExchangeLog:
         text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body or "")
         exchange = Exchange(
             str(request.method),
-            str(request.url),
+            self.redact(str(request.url)),
             tuple((k, self._header(k, v)) for k, v in request.headers.items() if _shown(k)),
             self.redact(text),
             status,

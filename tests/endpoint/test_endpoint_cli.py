@@ -39,6 +39,7 @@ def one_line_error(result):
         (["--endpoint", "ftp://x"], "--dctck-endpoint must be an http:// or https:// URL"),
         (["mod:Attr", "--endpoint", "http://x/"], "give MODULE:ATTR or --endpoint URL, not both"),
         (["--read-only"], "--read-only needs --endpoint URL (or a --profile naming one)"),
+        (["--driver", "ec2"], "--driver needs --endpoint URL (or a --profile naming one)"),
     ],
 )
 def test_usage_errors_exit_2_with_one_line(tmp_path, args, message):

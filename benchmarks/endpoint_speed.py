@@ -52,7 +52,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clock-rate", default="50", help="the served clocks' rate (default 50)")
     parser.add_argument("--driver", choices=TARGETS, default="mock")
-    parser.add_argument("--timeout", default="20", help="--timeout of both runs (default 20)")
+    parser.add_argument("--timeout", default="60", help="--timeout of both runs (default 60)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         local = certify([TARGETS[args.driver], "--timeout", args.timeout], Path(tmp, "local.json"))

@@ -52,7 +52,7 @@ def test_moto_server_findings_are_pinned(moto_url, tmp_path):
     result = dctck(
         "certify", "--endpoint", moto_url, "--protocol", "ec2",
         "--credentials", "testing:testing", "--other-credentials", "other:othersecret",
-        "--timeout", "10", "--report", "r.json", "--", *SELECTION,
+        "--timeout", "60", "--report", "r.json", "--", *SELECTION,
         cwd=tmp_path,
     )  # fmt: skip
     assert result.returncode == 1, result.stdout[-3000:]

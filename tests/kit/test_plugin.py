@@ -319,3 +319,14 @@ def test_wrong_and_missing_facts_are_violations_and_undeclared_collections_skipp
         f"- {rule} listed no HardwareProfile 'x9.huge', expected HardwareProfile 'x9.huge',"
         " declared in --dctck-facts",
     ]
+
+
+def test_a_run_stopped_early_says_it_is_not_certifying(certification):
+    broken = "tests.kit.bank.broken_auth:PublicRealmsDifferByCaller"
+    result, report = certification.run(broken, "-m", "auth", "-x")
+    assert result.ret == 1
+    assert report["not_certifying"] == [
+        "checks chosen by -m 'auth'",
+        "the run stopped before every check ran",
+    ]
+    result.stdout.fnmatch_lines(["not certifying either: checks chosen by -m 'auth'; the run *"])

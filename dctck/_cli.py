@@ -19,6 +19,7 @@ from dctck._errors import DriverLoadError
 from dctck._facts import parse_facts
 from dctck._loader import load_callable
 from dctck._options import bundled_target, parse_credentials, parse_timeout
+from dctck._profile import PROTOCOLS
 from dctck.kit import DEFAULT_TIMEOUT
 from dctck.rest import ServeCommand
 
@@ -26,6 +27,16 @@ __all__ = ["Command", "main"]
 
 USAGE_ERROR = 2
 _CERTIFY_INI = Path(suites.__file__).with_name("certify.ini")
+# this process imported dctck before pytest started, so it cannot rewrite its asserts
+_PYTEST_BASE = (
+    *("-q", "-p", "no:cacheprovider", "-c", str(_CERTIFY_INI)),
+    # this process imported dctck before pytest started, so it cannot rewrite its asserts
+    *("-W", "ignore::pytest.PytestAssertRewriteWarning"),
+    # the suites judge with the kit's violations, not bare asserts; rewriting would only
+    # recompile the plugins' packages (Hypothesis' 80 modules) in every run that cannot
+    # cache bytecode (PYTHONDONTWRITEBYTECODE, a read-only install): a second of start-up
+    "--assert=plain",
+)
 
 
 class Command(Protocol):
@@ -103,15 +114,31 @@ class Certify:
             help="rerun offline, answering HTTP requests from the recording at PATH; a request"
             " it does not hold fails the run",
         )
+        _endpoint_arguments(parser)
         parser.epilog = "Arguments after -- go to pytest, e.g. dctck certify -- -k filters -n 2"
 
     def run(self, args: argparse.Namespace) -> int:
+        if not _remote(args):
+            given = [
+                option
+                for option, value in (
+                    ("--read-only", args.read_only),
+                    ("--protocol", args.protocol),
+                    ("--driver", args.server_driver),
+                    ("--provider", args.provider),
+                )
+                if value
+            ]
+            if given:
+                raise _UsageError(f"{given[0]} needs --endpoint URL (or a --profile naming one)")
         _resolve_target(args)
         if args.record is None and args.replay is None:
             return self._certify(args)
         return _with_traffic(args, self._certify)
 
     def _certify(self, args: argparse.Namespace) -> int:
+        if _remote(args):
+            return _run_pytest(_endpoint_pytest_args(args) + list(args.passthrough))
         try:
             # the plugin constructs the driver; here a bad path is only found, not built twice
             load_callable(args.driver)
@@ -129,34 +156,97 @@ class Certify:
                 parse_facts(args.facts, "--facts")
         except (DriverLoadError, ValueError) as exc:
             raise _UsageError(str(exc)) from None
-        pytest_args = ["-q", "-p", "no:cacheprovider", "-c", str(_CERTIFY_INI)]
-        # this process imported dctck before pytest started, so it cannot rewrite its asserts
-        pytest_args += ["-W", "ignore::pytest.PytestAssertRewriteWarning"]
-        # the suites judge with the kit's violations, not bare asserts; rewriting would only
-        # recompile the plugins' packages (Hypothesis' 80 modules) in every run that cannot
-        # cache bytecode (PYTHONDONTWRITEBYTECODE, a read-only install): a second of start-up
-        pytest_args.append("--assert=plain")
-        pytest_args.append(f"--dctck-driver={args.driver}")
+        pytest_args = [*_PYTEST_BASE, f"--dctck-driver={args.driver}"]
         pytest_args.append(f"--dctck-credentials={args.credentials}")
-        if args.other_credentials is not None:
-            pytest_args.append(f"--dctck-other-credentials={args.other_credentials}")
-        if args.timeout is not None:
-            pytest_args.append(f"--dctck-timeout={args.timeout}")
-        if args.report:
-            pytest_args.append(f"--dctck-report={args.report}")
-        if args.facts is not None:
-            pytest_args.append(f"--dctck-facts={args.facts}")
-        if args.junitxml:
-            pytest_args.append(f"--junitxml={args.junitxml}")
-        if args.via_rest:
-            pytest_args.append("--dctck-via-rest")
-        if args.freeze_time:
-            pytest_args.append("--dctck-freeze-time")
+        pytest_args += _common_pytest_args(args)
         return _run_pytest(pytest_args + list(args.passthrough))
+
+
+def _common_pytest_args(args: argparse.Namespace) -> list[str]:
+    pytest_args = []
+    if args.other_credentials is not None:
+        pytest_args.append(f"--dctck-other-credentials={args.other_credentials}")
+    if args.timeout is not None:
+        pytest_args.append(f"--dctck-timeout={args.timeout}")
+    if args.report:
+        pytest_args.append(f"--dctck-report={args.report}")
+    if args.facts is not None:
+        pytest_args.append(f"--dctck-facts={args.facts}")
+    if args.junitxml:
+        pytest_args.append(f"--junitxml={args.junitxml}")
+    if args.via_rest:
+        pytest_args.append("--dctck-via-rest")
+    if args.freeze_time:
+        pytest_args.append("--dctck-freeze-time")
+    return pytest_args
+
+
+def _endpoint_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group(
+        "certifying an endpoint by its URL (credentials also from DCTCK_CREDENTIALS and"
+        " DCTCK_OTHER_CREDENTIALS)"
+    )
+    group.add_argument(
+        "--endpoint",
+        metavar="URL",
+        help="certify the cloud endpoint at URL: a Deltacloud API (.../api), an EC2 endpoint",
+    )
+    group.add_argument(
+        "--protocol",
+        choices=PROTOCOLS,
+        help="the protocol the endpoint speaks (detected when left out)",
+    )
+    group.add_argument(
+        "--driver",
+        dest="server_driver",
+        metavar="NAME",
+        help="Deltacloud: the server's driver to certify (X-Deltacloud-Driver)",
+    )
+    group.add_argument(
+        "--provider", metavar="NAME", help="Deltacloud: X-Deltacloud-Provider; EC2: the region"
+    )
+    group.add_argument(
+        "--profile",
+        metavar="FILE",
+        help="a TOML profile: endpoint, protocol, accounts, TLS, preferred image/profile/realm,"
+        " timeout (flags win)",
+    )
+    group.add_argument(
+        "--read-only",
+        action="store_true",
+        help="create nothing; the checks that would create are reported not run (not certifying)",
+    )
+
+
+def _remote(args: argparse.Namespace) -> bool:
+    return bool(args.endpoint or args.profile)
+
+
+def _endpoint_pytest_args(args: argparse.Namespace) -> list[str]:
+    if args.driver is not None:
+        raise _UsageError("give MODULE:ATTR or --endpoint URL, not both")
+    if args.via_rest or args.freeze_time:
+        raise _UsageError("--via-rest and --freeze-time are for a driver in this process")
+    pytest_args = list(_PYTEST_BASE)
+    for option, value in (
+        ("endpoint", args.endpoint),
+        ("protocol", args.protocol),
+        ("server-driver", args.server_driver),
+        ("provider", args.provider),
+        ("profile", args.profile),
+        ("credentials", args.credentials),
+    ):
+        if value is not None:
+            pytest_args.append(f"--dctck-{option}={value}")
+    if args.read_only:
+        pytest_args.append("--dctck-read-only")
+    return pytest_args + _common_pytest_args(args)
 
 
 def _resolve_target(args: argparse.Namespace) -> None:
     """Without MODULE:ATTR, the bundled reference target supplies the driver and credentials."""
+    if _remote(args):
+        return
     if args.driver is None:
         target = bundled_target("default")
         args.driver = target.get("driver")

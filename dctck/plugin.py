@@ -15,10 +15,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import pytest
 
 import suites
+from dctck._endpoint import Endpoint
+from dctck._endpoint_options import add_endpoint_options, read_endpoint_settings
 from dctck._errors import DriverLoadError
+from dctck._exchanges import ExchangeLog, describe
 from dctck._facts import Facts, parse_facts
 from dctck._loader import load_driver
 from dctck._options import parse_credentials, parse_timeout
+from dctck._restrictions import NOT_RUN, restrictions
 from dctck.kit import (
     API_AREA,
     AREAS,
@@ -29,6 +33,7 @@ from dctck.kit import (
     FrozenTime,
     Harness,
     NotApplicable,
+    NotRun,
     Report,
     Subject,
     Unmet,
@@ -58,6 +63,8 @@ class _Settings:
     via_rest: bool = False
     rest_app: Any = None
     facts: Facts | None = None
+    endpoint: Endpoint | None = None
+    exchanges: ExchangeLog | None = None
 
 
 _SETTINGS = pytest.StashKey[_Settings]()
@@ -126,6 +133,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         " driver (default dctck.rest:RestApp)",
     )
     parser.addini("dctck_rest_app", "default for --dctck-rest-app")
+    add_endpoint_options(group, parser)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -146,6 +154,14 @@ def pytest_configure(config: pytest.Config) -> None:
 
     areas = (*AREAS, API_AREA) if settings.via_rest else AREAS
     settings.report = Report(settings.driver_path or "dctck_driver fixture", __version__, areas)
+    if settings.endpoint is not None:
+        from dctck._endpoint_run import open_endpoint_run
+
+        try:
+            open_endpoint_run(config, settings)
+        except (DriverLoadError, ValueError) as exc:
+            raise pytest.UsageError(f"dctck: {exc}") from None
+        remember_driver(config, settings.driver, settings.timeout)
     config.pluginmanager.register(_Certification(settings), "dctck-certification")
     if config.args_source == pytest.Config.ArgsSource.ARGS:
         config.args.append(str(SUITES_DIR))
@@ -160,15 +176,25 @@ def _read_settings(config: pytest.Config) -> _Settings | None:
 
     driver_path = value("dctck_driver")
     fixtures = _conftest_fixtures(config)
-    if not (driver_path or config.getoption("dctck_enabled") or "dctck_driver" in fixtures):
+    try:
+        remote = read_endpoint_settings(config, value)
+    except ValueError as exc:
+        raise pytest.UsageError(f"dctck: {exc}") from None
+    if remote is not None and driver_path:
+        raise pytest.UsageError("dctck: give --dctck-endpoint or --dctck-driver, not both")
+    if not (
+        driver_path or remote or config.getoption("dctck_enabled") or "dctck_driver" in fixtures
+    ):
         return None
-    credentials_text = value("dctck_credentials")
+    credentials_text = remote.credentials if remote else value("dctck_credentials")
     if credentials_text is None and "dctck_credentials" not in fixtures:
         raise pytest.UsageError(
             "dctck: --dctck-credentials NAME:PASSWORD is required: the kit needs one valid"
             " account of the driver's provider"
         )
     other_text, timeout_text = value("dctck_other_credentials"), value("dctck_timeout")
+    if remote is not None:
+        other_text, timeout_text = remote.other_credentials, remote.timeout
     try:
         return _Settings(
             driver_path=driver_path,
@@ -177,6 +203,7 @@ def _read_settings(config: pytest.Config) -> _Settings | None:
             timeout=_parsed(timeout_text, parse_timeout, "--dctck-timeout") or DEFAULT_TIMEOUT,
             report_path=value("dctck_report"),
             facts=_parsed(value("dctck_facts"), parse_facts, "--dctck-facts"),
+            endpoint=remote.endpoint if remote else None,
             **_rest_settings(config, value("dctck_rest_app")),
         )
     except ValueError as exc:
@@ -337,6 +364,10 @@ def dctck_subject(
     if _via_rest(request.config):
         driver = request.getfixturevalue("dctck_rest").client
     subject = Subject(driver, dctck_credentials, dctck_other_credentials, dctck_timeout)
+    endpoint = _required(request).endpoint
+    if endpoint is not None:
+        subject.read_only = endpoint.read_only
+        subject.default_image_id = endpoint.prefer.get("image")
     if driver is not dctck_driver:
         subject.faults = fault_injection_of(dctck_driver)  # SPEC 9 faults behind the front
     frozen = None
@@ -381,6 +412,8 @@ class _Certification:
             return (yield)
         except NotApplicable as exc:
             pytest.skip(f"not applicable: {exc}")
+        except NotRun as exc:
+            pytest.skip(f"{NOT_RUN}: {exc}")
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(
@@ -389,12 +422,24 @@ class _Certification:
         report = yield
         error = call.excinfo.value if call.excinfo is not None else None
         if isinstance(error, Unmet):
-            message = self._redact(item, str(error))
+            message = self._redact(item, str(error) + self._exchanges())
             report.longrepr = message
             report.user_properties.append((_MESSAGE, message))
             if error.rule:
                 report.user_properties.append((_RULE, error.rule))
         return report
+
+    def _exchanges(self) -> str:
+        """An endpoint run's last HTTP exchanges of the check, each with its reproduction."""
+        log, endpoint = self.settings.exchanges, self.settings.endpoint
+        if log is None or endpoint is None:
+            return ""
+        shown = [describe(exchange, str(endpoint.protocol)) for exchange in log.take()[-3:]]
+        return "".join(f"\n{text}" for text in shown)
+
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        if self.settings.exchanges is not None:
+            self.settings.exchanges.take()  # a check's reproductions are its own exchanges
 
     def _redact(self, item: pytest.Item, text: str) -> str:
         subject = getattr(item, "funcargs", {}).get("dctck_subject")
@@ -409,12 +454,13 @@ class _Certification:
         if any(name == _AREA for name, _ in report.user_properties):
             self.phases.setdefault(report.nodeid, []).append(report)
 
-    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         report = self.settings.report
         if report is None or hasattr(session.config, "workerinput"):
             return
         for nodeid, phases in self.phases.items():
             report.add(_record(nodeid, phases))
+        report.not_certifying = restrictions(session, exitstatus, report)
         if self.settings.report_path:
             report.write(self.settings.report_path)
 

@@ -78,7 +78,15 @@ from reference_drivers._ec2_control import RemoteClock, RemoteFaults
 from reference_drivers._ec2_query import Node, numbered
 from reference_drivers._faults import SimulatorFaults
 
-__all__ = ["REGIONS", "STATES", "EC2Driver", "RemoteClock", "RetryPolicy", "from_environment"]
+__all__ = [
+    "REGIONS",
+    "STATES",
+    "EC2Driver",
+    "RemoteClock",
+    "RetryPolicy",
+    "for_endpoint",
+    "from_environment",
+]
 
 DEFAULT_REGION = "us-east-1"
 #: The regions (Deltacloud providers) an EC2Driver can switch to with ``for_provider``.
@@ -122,6 +130,7 @@ class EC2Driver(BaseDriver):
         simulator: sim.Simulator | None = None,
         retry: RetryPolicy | None = None,
         timeout: float = 30.0,
+        verify: bool | str = True,
     ) -> None:
         self.simulator: sim.Simulator | None = None
         if endpoint is None:
@@ -138,9 +147,10 @@ class EC2Driver(BaseDriver):
             raise ValueError("simulator= is for the in-process mode: give no endpoint")
         else:
             session = requests.Session()
+            session.verify = verify
         self.endpoint = endpoint
         self.region = region or DEFAULT_REGION
-        self._retry, self._timeout = retry, timeout
+        self._retry, self._timeout, self._verify = retry, timeout, verify
         if clock is not None:
             self.clock = clock  # only then: a driver without a clock has no clock attribute
         self._client = EC2Client(
@@ -273,7 +283,12 @@ class EC2Driver(BaseDriver):
         if self.simulator is None:
             clock = getattr(self, "clock", None)
             return EC2Driver(
-                self.endpoint, region, clock=clock, retry=self._retry, timeout=self._timeout
+                self.endpoint,
+                region,
+                clock=clock,
+                retry=self._retry,
+                timeout=self._timeout,
+                verify=self._verify,
             )
         config = self.simulator.config
         zones = tuple(
@@ -369,6 +384,25 @@ def from_environment() -> EC2Driver:
         endpoint,
         os.environ.get("DCTCK_EC2_REGION") or DEFAULT_REGION,
         clock=RemoteClock(control) if control else None,
+    )
+    if control:
+        driver.faults = RemoteFaults(control)
+    return driver
+
+
+def for_endpoint(
+    url: str, *, provider: str | None = None, verify: bool | str = True, timeout: float = 30.0
+) -> EC2Driver:
+    """An :class:`EC2Driver` on the EC2 endpoint ``url``, signing for region ``provider``: what
+    ``dctck certify --endpoint URL --protocol ec2`` certifies (the ``dctck.protocols`` entry
+    point ``ec2``). ``DCTCK_EC2_CONTROL`` still names a simulator's control API, if any."""
+    control = os.environ.get("DCTCK_EC2_CONTROL")
+    driver = EC2Driver(
+        url,
+        provider or os.environ.get("DCTCK_EC2_REGION") or DEFAULT_REGION,
+        clock=RemoteClock(control) if control else None,
+        timeout=timeout,
+        verify=verify,
     )
     if control:
         driver.faults = RemoteFaults(control)

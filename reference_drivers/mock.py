@@ -1,8 +1,8 @@
 """``MockDriver``: the Driver SPI over the in-process simulator, like Deltacloud's mock driver.
 
-Hardware profiles and realms are a public catalogue; images and instances need credentials, which
-are checked against the simulator's accounts. A terminating instance is already gone (``end``);
-a stopping one is ``SHUTTING_DOWN``.
+Hardware profiles are a public catalogue; realms, images and instances need credentials (realms
+too, as Deltacloud's mock asked for them), which are checked against the simulator's accounts.
+A terminating instance is already gone (``end``); a stopping one is ``SHUTTING_DOWN``.
 """
 
 from __future__ import annotations
@@ -82,6 +82,7 @@ class MockDriver(BaseDriver):
         return self.filter_on(profiles, "architecture", opts)
 
     def realms(self, credentials: Credentials, opts: Opts = None) -> list[Realm]:
+        self._account(credentials)
         realms = [
             Realm(id=zone.name, name=zone.name, state=zone.state.upper(), limit=zone.limit)
             for zone in self._call(self.simulator.zones)

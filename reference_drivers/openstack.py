@@ -79,7 +79,14 @@ from reference_drivers._faults import SimulatorFaults
 from reference_drivers._os_client import Account, Document, OpenStackClient, RetryPolicy
 from simulator.openstack import NovaCloud
 
-__all__ = ["STATES", "OpenStackDriver", "RemoteClock", "RetryPolicy", "from_environment"]
+__all__ = [
+    "STATES",
+    "OpenStackDriver",
+    "RemoteClock",
+    "RetryPolicy",
+    "for_endpoint",
+    "from_environment",
+]
 
 DEFAULT_REGION = "RegionOne"
 DEFAULT_DOMAIN = "Default"
@@ -120,6 +127,7 @@ class OpenStackDriver(BaseDriver):
         simulator: NovaCloud | None = None,
         retry: RetryPolicy | None = None,
         timeout: float = 30.0,
+        verify: bool | str = True,
     ) -> None:
         self.simulator: NovaCloud | None = None
         if auth_url is None:
@@ -133,6 +141,7 @@ class OpenStackDriver(BaseDriver):
             raise ValueError("simulator= is for the in-process mode: give no auth_url")
         else:
             session = requests.Session()
+            session.verify = verify
         self.auth_url = auth_url
         self.region = region or DEFAULT_REGION
         self.project, self.domain = project, domain
@@ -415,6 +424,30 @@ def from_environment() -> OpenStackDriver:
         project=os.environ.get("DCTCK_OS_PROJECT") or None,
         domain=os.environ.get("DCTCK_OS_DOMAIN") or DEFAULT_DOMAIN,
         clock=RemoteClock(control) if control else None,
+    )
+    if control:
+        from reference_drivers._os_inprocess import remote_faults
+
+        driver.faults = remote_faults(control)
+    return driver
+
+
+def for_endpoint(
+    url: str, *, provider: str | None = None, verify: bool | str = True, timeout: float = 30.0
+) -> OpenStackDriver:
+    """An :class:`OpenStackDriver` on the Keystone at ``url`` in region ``provider``: what
+    ``dctck certify --endpoint URL --protocol openstack`` certifies (the ``dctck.protocols``
+    entry point ``openstack``). The ``DCTCK_OS_*`` variables of :func:`from_environment` give
+    the project, domain and a simulator's control API, if any."""
+    control = os.environ.get("DCTCK_OS_CONTROL")
+    driver = OpenStackDriver(
+        url,
+        provider or os.environ.get("DCTCK_OS_REGION") or DEFAULT_REGION,
+        project=os.environ.get("DCTCK_OS_PROJECT") or None,
+        domain=os.environ.get("DCTCK_OS_DOMAIN") or DEFAULT_DOMAIN,
+        clock=RemoteClock(control) if control else None,
+        timeout=timeout,
+        verify=verify,
     )
     if control:
         from reference_drivers._os_inprocess import remote_faults

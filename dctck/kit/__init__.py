@@ -115,7 +115,14 @@ from dctck.kit._subject import (
     fault_injection_of,
     virtual_clock_of,
 )
-from dctck.kit._violations import NotApplicable, Unmet, Violation, format_violations, require
+from dctck.kit._violations import (
+    NotApplicable,
+    NotRun,
+    Unmet,
+    Violation,
+    format_violations,
+    require,
+)
 
 __all__ = [
     "API_AREA",
@@ -143,6 +150,7 @@ __all__ = [
     "JSON",
     "LOOKUPS",
     "NotApplicable",
+    "NotRun",
     "OPTIONAL_FILTER_KEYS",
     "Outcome",
     "RULE_ACCEPTED",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from collections.abc import Iterable
@@ -37,6 +38,12 @@ class Report:
         self.kit_version = kit_version
         self.area_names = list(areas)
         self.checks: list[CheckRecord] = []
+        #: Why the run cannot certify even when nothing failed: restricted or not all run.
+        self.not_certifying: list[str] = []
+        #: An endpoint run's identity (URL, protocol, server-reported driver and version).
+        self.endpoint: dict[str, Any] | None = None
+        #: An endpoint run's discovery: what the endpoint said it is, what was checked and why.
+        self.discovery: dict[str, Any] | None = None
 
     def add(self, record: CheckRecord) -> None:
         if record.outcome not in _OUTCOMES:
@@ -59,14 +66,28 @@ class Report:
 
     @property
     def certified(self) -> bool:
-        """Every check that ran passed, and at least one ran."""
-        return not self.failed and any(c.outcome == "passed" for c in self.checks)
+        """Every check that ran passed, at least one ran, and the run was not restricted."""
+        return (
+            not self.failed
+            and not self.not_certifying
+            and any(c.outcome == "passed" for c in self.checks)
+        )
+
+    @property
+    def check_set_hash(self) -> str:
+        """SHA-256 of the sorted ids of the checks in the report: equal hashes, same checks."""
+        ids = "\n".join(sorted(check.id for check in self.checks))
+        return hashlib.sha256(ids.encode("utf-8")).hexdigest()
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "kit_version": self.kit_version,
             "driver": self.driver,
             "certified": self.certified,
+            "not_certifying": list(self.not_certifying),
+            "check_set_hash": self.check_set_hash,
+            **({"endpoint": self.endpoint} if self.endpoint is not None else {}),
+            **({"discovery": self.discovery} if self.discovery is not None else {}),
             "areas": self.areas,
             "checks": [asdict(check) for check in self.checks],
         }
@@ -88,10 +109,17 @@ class Report:
                 f"{area:<12}{counts['passed']:>8}{counts['failed']:>8}{counts['skipped']:>9}"
             )
         ran = sum(1 for check in self.checks if check.outcome != "skipped")
-        if self.certified:
+        if self.not_certifying and not self.failed:
+            lines.append(
+                f"NOT CERTIFYING: {self.driver}: {ran} checks ran, but"
+                f" {'; '.join(self.not_certifying)}"
+            )
+        elif self.certified:
             lines.append(f"CERTIFIED: {self.driver} passed all {ran} checks that apply")
         elif not self.failed:
             lines.append(f"NOT CERTIFIED: {self.driver}: no check ran")
         else:
             lines.append(f"NOT CERTIFIED: {self.driver} failed {len(self.failed)} of {ran} checks")
+            if self.not_certifying:
+                lines.append(f"not certifying either: {'; '.join(self.not_certifying)}")
         return lines

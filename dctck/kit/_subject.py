@@ -9,6 +9,7 @@ from typing import Any
 from dctck._clock import VirtualClock
 from dctck._states import StateMachine
 from dctck.kit._calls import Call, CallRunner, CredentialSet, Outcome
+from dctck.kit._violations import NotRun
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -42,6 +43,7 @@ SPI_PARAMETERS: dict[str, tuple[str, ...]] = {
 }
 
 _UNKNOWN_NAME = "dctck-nobody"
+_CREATES = ("create_instance",)
 
 
 def virtual_clock_of(driver: object) -> VirtualClock | None:
@@ -104,6 +106,8 @@ class Subject:
         self.unknown_name = CredentialSet(
             "unknown name", {"name": _UNKNOWN_NAME, "password": password}
         )
+        #: Create nothing: a call to ``create_instance`` makes the check "not run" (NotRun).
+        self.read_only = False
         self.clock = virtual_clock_of(driver)
         self.faults = fault_injection_of(driver)
         self._runner = CallRunner()
@@ -138,6 +142,8 @@ class Subject:
             if value is not self.valid
         )
         call = Call(method, shown)
+        if self.read_only and method in _CREATES:
+            raise NotRun(f"--read-only: this check calls {call}")
         function = getattr(self.driver, method, None)
         if not callable(function):
             missing = AttributeError(f"{type(self.driver).__name__} has no method {method}()")

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["NotApplicable", "Unmet", "Violation", "format_violations", "require"]
+__all__ = ["NotApplicable", "NotRun", "Unmet", "Violation", "format_violations", "require"]
 
 
 @dataclass(frozen=True)
@@ -66,3 +66,8 @@ class NotApplicable(Exception):
 
     The message says why, e.g. ``the declared machine has no start action``.
     """
+
+
+class NotRun(Exception):
+    """Raised where a check would do what the run forbids (``--read-only``: create an instance);
+    the kit reports the check as skipped, "not run", which a certifying run may not have."""

@@ -7,6 +7,8 @@
   :class:`RestDriver` in front: the SPI over HTTP, which is how ``--dctck-via-rest`` certifies
   driver and framework together. Answers the SPI has no exception for raise
   :class:`UnexpectedResponse`.
+- :class:`DeltacloudClient`: the same adapter as a foreign client of a Deltacloud server the kit
+  did not start (``dctck certify --endpoint``), reading Deltacloud 1.1's names as the SPI's.
 - :class:`ServeCommand`: ``dctck serve``.
 """
 
@@ -17,6 +19,7 @@ from dctck.rest._auth import CHALLENGE, basic_authorization
 from dctck.rest._client import RestDriver, UnexpectedResponse
 from dctck.rest._hosting import Hosted, driver_label, driver_name
 from dctck.rest._http import MAX_BODY, MAX_PARAMETERS, MAX_VALUE, HttpError
+from dctck.rest._remote import DeltacloudClient
 from dctck.rest._render import Documents
 from dctck.rest._serve import DEFAULT_PORT, ServeCommand
 from dctck.rest._server import AppFactory, LoopbackServer, RestFront, load_app_factory
@@ -27,6 +30,7 @@ __all__ = [
     "CHALLENGE",
     "Context",
     "DEFAULT_PORT",
+    "DeltacloudClient",
     "Documents",
     "Hosted",
     "HttpError",

@@ -242,8 +242,12 @@ class RestDriver(BaseDriver):
                 f"{method} {path} got no answer ({type(exc).__name__})"
             ) from None
         if response.status_code >= 400:
-            raise _error(response)
+            raise self._refusal(response)
         return response
+
+    def _refusal(self, response: requests.Response) -> Exception:
+        """What an answer of status >= 400 becomes (the table of the module docstring)."""
+        return _error(response)
 
     def _session(self) -> requests.Session:
         session: requests.Session | None = getattr(self._local, "session", None)
@@ -299,7 +303,9 @@ def _model(model_type: type[_M], item: object, response: requests.Response) -> _
 def _profile_values(item: dict[str, Any]) -> dict[str, Any]:
     values: dict[str, Any] = {"id": item["id"]}
     for prop in item.get("properties", []):
-        name, value = prop["name"], prop["value"]
+        name, value = prop["name"], prop.get("value")
+        if value is None:  # a range or enum property without a default says nothing fixed
+            continue
         if name == "memory":
             value = _number(Decimal(str(value)) / _MB_PER_GB)
         if name in PROPERTY_UNITS:

@@ -11,7 +11,9 @@ A driver may support providers with three optional members, looked up by name li
     does not know.
 
 Each provider's driver is built once and kept, so its state lasts across requests. A driver
-without ``for_provider`` serves only its own provider; asking for another is a 400.
+with neither ``providers()`` nor ``for_provider`` serves whatever provider a client names, and
+the entry point echoes it (as Deltacloud's mock did); one that lists providers but has no
+``for_provider`` serves only its own, and asking for another is a 400.
 """
 
 from __future__ import annotations
@@ -68,9 +70,10 @@ class Hosted:
         return [str(provider).lower() for provider in listing()]
 
     def for_provider(self, provider: str | None) -> Any:
-        """The driver serving ``provider`` (lower-cased); the hosted driver itself for ``None``
-        or its own provider; a 400 for one it cannot serve."""
-        if provider is None or provider == self.provider:
+        """The driver serving ``provider`` (lower-cased); the hosted driver itself for ``None``,
+        for its own provider, and for any provider when it lists none (Deltacloud's mock echoed
+        whatever a client named); a 400 for one it cannot serve."""
+        if provider is None or provider == self.provider or self._echoes_providers():
             return self.driver
         with self._lock:
             found = self._by_provider.get(provider)
@@ -78,6 +81,9 @@ class Hosted:
                 found = self._build(provider)
                 self._by_provider[provider] = found
             return found
+
+    def _echoes_providers(self) -> bool:
+        return not callable(getattr(self.driver, "for_provider", None)) and self.providers() is None
 
     def drivers(self) -> list[Any]:
         """The hosted driver and every provider's driver built so far."""

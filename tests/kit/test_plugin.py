@@ -107,7 +107,9 @@ def test_conftest_can_build_the_driver_itself(pytester):
     result = pytester.runpytest_inprocess("-m", "models", "-p", "no:cacheprovider")
     outcomes = result.parseoutcomes()
     assert (outcomes["passed"], outcomes.get("failed", 0)) == (14, 0)
-    result.stdout.fnmatch_lines(["CERTIFIED: dctck_driver fixture passed all 14 checks that apply"])
+    result.stdout.fnmatch_lines(
+        ["NOT CERTIFYING: dctck_driver fixture: 14 checks ran, but checks chosen by -m 'models'"]
+    )
 
 
 def test_user_tests_given_explicitly_run_beside_the_suites(pytester):
@@ -128,8 +130,19 @@ def test_user_tests_given_explicitly_run_beside_the_suites(pytester):
 def test_report_lists_every_check_with_area_outcome_and_rule(certification):
     result, report = certification.run(MOCK, "-m", "models")
     assert result.ret == 0
-    assert set(report) == {"kit_version", "driver", "certified", "areas", "checks"}
-    assert report["certified"] is True
+    assert set(report) == {
+        "kit_version",
+        "driver",
+        "certified",
+        "not_certifying",
+        "check_set_hash",
+        "areas",
+        "checks",
+    }
+    # a run restricted to one area proves that area only: it does not certify
+    assert report["certified"] is False
+    assert report["not_certifying"] == ["checks chosen by -m 'models'"]
+    assert len(report["check_set_hash"]) == 64
     assert list(report["areas"]) == AREAS
     assert len(report["checks"]) == 17
     for check in report["checks"]:
@@ -306,3 +319,14 @@ def test_wrong_and_missing_facts_are_violations_and_undeclared_collections_skipp
         f"- {rule} listed no HardwareProfile 'x9.huge', expected HardwareProfile 'x9.huge',"
         " declared in --dctck-facts",
     ]
+
+
+def test_a_run_stopped_early_says_it_is_not_certifying(certification):
+    broken = "tests.kit.bank.broken_auth:PublicRealmsDifferByCaller"
+    result, report = certification.run(broken, "-m", "auth", "-x")
+    assert result.ret == 1
+    assert report["not_certifying"] == [
+        "checks chosen by -m 'auth'",
+        "the run stopped before every check ran",
+    ]
+    result.stdout.fnmatch_lines(["not certifying either: checks chosen by -m 'auth'; the run *"])

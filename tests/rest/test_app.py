@@ -938,8 +938,15 @@ def test_an_unknown_provider_is_a_clear_400(hosting):
         "message": "the regional driver: no provider 'east'",
         "error": "unknown_provider",
     }
-    other = get(hosting, "/api;provider=east")
-    assert other.error["message"] == "the tiny driver serves no provider but its own, not 'east'"
+
+
+def test_a_driver_that_lists_no_providers_echoes_any_provider_named(hosting):
+    """As Deltacloud's mock: ``/api;driver=mock;provider=test1`` is served with test1."""
+    answer = get(hosting, "/api;provider=Test1")
+    assert answer.status == 200
+    assert answer.json()["api"]["provider"] == "test1"
+    assert answer.header("X-Deltacloud-Provider") == "test1"
+    assert get(hosting, "/api/realms", headers={"X-Deltacloud-Provider": "east"}).status == 200
 
 
 def test_a_failing_front_answers_500_without_details(driver, caplog):

@@ -8,6 +8,7 @@ DOCUMENTED = {
     "CHALLENGE",
     "Context",
     "DEFAULT_PORT",
+    "DeltacloudClient",
     "Documents",
     "Hosted",
     "HttpError",

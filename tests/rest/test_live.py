@@ -332,7 +332,9 @@ def test_a_named_driver_is_served_under_its_name_and_is_the_default():
     with Served("--driver", driver, "--clock-rate", "0") as served:
         with session() as http:
             api = http.get(served.url + "/api").json()["api"]
-            realms = http.get(served.url + "/api;driver=mock/realms").json()["realms"]
+            realms = http.get(served.url + "/api;driver=mock/realms", auth=MOCK_AUTH).json()[
+                "realms"
+            ]
         assert api["driver"] == "tiny"
         assert served.banner.endswith("(default tiny; Ctrl-C to stop)")
         assert "tiny (tests.rest._drivers:TinyDriver)" in served.banner

@@ -52,7 +52,8 @@ class PublicRealmsDifferByCaller(MockDriver):
     """The public realms() hides the realms with a limit from callers without valid credentials."""
 
     def realms(self, credentials, opts=None):
-        realms = super().realms(credentials, opts)
+        # the mock's realms need credentials: served here as a public catalogue would be
+        realms = super().realms({"name": "mockuser", "password": "mockpassword"}, opts)
         try:
             self._account(credentials)
         except AuthException:

@@ -80,6 +80,13 @@ class Certify:
         )
         parser.add_argument("--junitxml", metavar="PATH", help="write a JUnit XML report there")
         parser.add_argument(
+            "-v",
+            "--verbose",
+            action="store_true",
+            help="list every check, and every failure in full (by default each cause of failure"
+            " is shown once, with how many checks it failed)",
+        )
+        parser.add_argument(
             "--via-rest",
             action="store_true",
             help="certify the driver behind the REST front, over HTTP on a loopback port; adds"
@@ -130,7 +137,9 @@ class Certify:
                 parse_facts(args.facts, "--facts")
         except (DriverLoadError, ValueError) as exc:
             raise _UsageError(str(exc)) from None
-        pytest_args = ["-q", "-p", "no:cacheprovider", "-c", str(_CERTIFY_INI)]
+        verbose = args.verbose or any(arg in ("-v", "-vv", "--verbose") for arg in args.passthrough)
+        pytest_args = ["-v" if verbose else "-q", "-p", "no:cacheprovider"]
+        pytest_args += ["-c", str(_CERTIFY_INI)]
         # this process imported dctck before pytest started, so it cannot rewrite its asserts
         pytest_args += ["-W", "ignore::pytest.PytestAssertRewriteWarning"]
         pytest_args.append(f"--dctck-driver={args.driver}")

@@ -7,6 +7,7 @@ Registered through the ``pytest11`` entry point, it stays idle until asked to ce
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ from dctck._errors import DriverLoadError
 from dctck._facts import Facts, parse_facts
 from dctck._loader import load_driver
 from dctck._options import parse_credentials, parse_timeout
+from dctck._states import StateMachine
 from dctck.kit import (
     API_AREA,
     AREAS,
@@ -32,6 +34,7 @@ from dctck.kit import (
     Report,
     Subject,
     Unmet,
+    cause_of,
     fault_injection_of,
     remember_driver,
 )
@@ -44,6 +47,9 @@ SUITES_DIR = Path(suites.__file__).parent
 _AREA = "dctck_area"
 _RULE = "dctck_rule"
 _MESSAGE = "dctck_message"
+_TRANSITIONS = "dctck_transitions"
+#: The cause of a failure and its first violation's parts (see ``dctck.kit.cause_of``).
+_CAUSE_FIELDS = ("cause", "call", "happened", "expected")
 
 
 @dataclass
@@ -58,6 +64,7 @@ class _Settings:
     via_rest: bool = False
     rest_app: Any = None
     facts: Facts | None = None
+    subject: Subject | None = None
 
 
 _SETTINGS = pytest.StashKey[_Settings]()
@@ -147,6 +154,8 @@ def pytest_configure(config: pytest.Config) -> None:
     areas = (*AREAS, API_AREA) if settings.via_rest else AREAS
     settings.report = Report(settings.driver_path or "dctck_driver fixture", __version__, areas)
     config.pluginmanager.register(_Certification(settings), "dctck-certification")
+    if config.option.verbose <= 0 and config.option.tbstyle == "auto":
+        config.option.tbstyle = "no"  # failures are summarized by cause; -v shows each one
     if config.args_source == pytest.Config.ArgsSource.ARGS:
         config.args.append(str(SUITES_DIR))
     else:
@@ -337,6 +346,7 @@ def dctck_subject(
     if _via_rest(request.config):
         driver = request.getfixturevalue("dctck_rest").client
     subject = Subject(driver, dctck_credentials, dctck_other_credentials, dctck_timeout)
+    _required(request).subject = subject
     if driver is not dctck_driver:
         subject.faults = fault_injection_of(dctck_driver)  # SPEC 9 faults behind the front
     frozen = None
@@ -361,6 +371,9 @@ def dctck_harness(request: pytest.FixtureRequest, dctck_subject: Subject) -> Ite
     harness = Harness(dctck_subject, request.node.name)
     yield harness
     leaks = harness.cleanup()
+    if dctck_subject.observed:  # the transitions seen, carried to the report (xdist too)
+        request.node.user_properties.append((_TRANSITIONS, json.dumps(dctck_subject.observed)))
+        dctck_subject.observed.clear()
     if leaks:
         raise Unmet([f"{leak} [{RULE_LEDGER}]" for leak in leaks])
 
@@ -394,6 +407,8 @@ class _Certification:
             report.user_properties.append((_MESSAGE, message))
             if error.rule:
                 report.user_properties.append((_RULE, error.rule))
+            for name, value in cause_of(error).items():
+                report.user_properties.append((f"dctck_{name}", self._redact(item, value)))
         return report
 
     def _redact(self, item: pytest.Item, text: str) -> str:
@@ -415,6 +430,12 @@ class _Certification:
             return
         for nodeid, phases in self.phases.items():
             report.add(_record(nodeid, phases))
+            for phase in phases:
+                for name, value in phase.user_properties:
+                    if name == _TRANSITIONS:
+                        for seen in json.loads(str(value)):
+                            report.observe(*seen)
+        _describe_driver(report, self.settings)
         if self.settings.report_path:
             report.write(self.settings.report_path)
 
@@ -423,7 +444,12 @@ class _Certification:
         if report is None or hasattr(config, "workerinput"):
             return
         terminalreporter.section("dctck certification")
-        for line in report.summary_lines():
+        verbose = config.option.verbose > 0
+        if not verbose:  # each cause once, above: not a traceback and a line per failed check
+            terminalreporter.reportchars = terminalreporter.reportchars.translate(
+                {ord("f"): None, ord("E"): None}
+            )
+        for line in report.summary_lines(verbose):
             terminalreporter.write_line(line)
         if self.settings.report_path:
             terminalreporter.write_line(f"report written to {self.settings.report_path}")
@@ -443,7 +469,38 @@ def _record(nodeid: str, phases: list[pytest.TestReport]) -> CheckRecord:
     else:
         outcome, message = "passed", ""
     check_id = f"{properties[_AREA]}::{nodeid.rpartition('::')[2]}"
-    return CheckRecord(check_id, properties[_AREA], outcome, message, properties.get(_RULE, ""))
+    causes = {name: properties.get(f"dctck_{name}", "") for name in _CAUSE_FIELDS}
+    if outcome != "failed":
+        causes = dict.fromkeys(_CAUSE_FIELDS, "")
+    elif not causes["cause"]:
+        causes["cause"] = message
+    return CheckRecord(
+        check_id, properties[_AREA], outcome, message, properties.get(_RULE, ""), **causes
+    )
+
+
+def _describe_driver(report: Report, settings: _Settings) -> None:
+    """The declared machine, features and facts, as the report shows them beside the checks."""
+    if settings.facts is not None:
+        report.facts = settings.facts
+    driver = settings.driver
+    if driver is None and settings.subject is not None:
+        driver = settings.subject.driver
+    if driver is None:
+        return
+    try:
+        machine = StateMachine(driver.instance_states())
+        report.machine = [
+            [edge.origin, edge.action, edge.destination] for edge in machine.transitions
+        ]
+    except Exception:  # a driver may raise anything; its checks already say so
+        report.machine = None
+    features = getattr(driver, "features", None)
+    try:
+        given = features() if callable(features) else {}
+        report.features = {str(k): sorted(str(n) for n in v) for k, v in dict(given).items()}
+    except Exception:
+        report.features = None
 
 
 def _crash(report: pytest.TestReport) -> str:

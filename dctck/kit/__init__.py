@@ -10,6 +10,7 @@ The ``api`` area judges a REST front's raw HTTP with :class:`Http`, :class:`Exch
 from __future__ import annotations
 
 from dctck.kit._calls import Call, CallRunner, CredentialSet, Outcome
+from dctck.kit._causes import Cause, cause_of, group_causes
 from dctck.kit._collection import (
     declared_machine,
     instance_states_at_collection,
@@ -45,7 +46,7 @@ from dctck.kit._harness import (
     shown_state,
 )
 from dctck.kit._marks import RULE_MARKER, area, rule
-from dctck.kit._report import API_AREA, AREAS, CheckRecord, Report
+from dctck.kit._report import API_AREA, AREAS, CheckRecord, ObservedTransition, Report
 from dctck.kit._rest import (
     DRIVER_ERROR_STATUS,
     HTML,
@@ -124,6 +125,7 @@ __all__ = [
     "COLLECTIONS",
     "Call",
     "CallRunner",
+    "Cause",
     "CheckRecord",
     "CredentialSet",
     "DEFAULT_TIMEOUT",
@@ -143,6 +145,7 @@ __all__ = [
     "LOOKUPS",
     "NotApplicable",
     "OPTIONAL_FILTER_KEYS",
+    "ObservedTransition",
     "Outcome",
     "RULE_ACCEPTED",
     "RULE_ACTIONS_SUBSET",
@@ -186,6 +189,7 @@ __all__ = [
     "XML",
     "area",
     "await_gone",
+    "cause_of",
     "challenge_problems",
     "declaration_of",
     "declaration_of_xml",
@@ -209,6 +213,7 @@ __all__ = [
     "format_violations",
     "fsm_cases",
     "fsm_violations",
+    "group_causes",
     "header_problems",
     "instance_states_at_collection",
     "judge_answer",

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from dctck._errors import ActionNotAllowed, NotFound
 from dctck._models import INSTANCE_STATES, Instance
-from dctck._states import END, StateMachine, TransitionTracker, normalize_state
+from dctck._states import AUTO, END, StateMachine, TransitionTracker, normalize_state
 from dctck.kit._calls import CredentialSet, Outcome
 from dctck.kit._expectations import expectation_for, judge_answer
 from dctck.kit._frozen import REAL_CLOCKS
@@ -70,6 +70,7 @@ class InstanceWatch:
         self.seen_listed = False
         self.gone_reason = ""
         self.tracker = TransitionTracker(harness.subject.machine, "begin", "create")
+        self._observing = ("create", harness.subject.now())  # the action seen next, and since
         if first is not None:
             self._record(first, created_by)
 
@@ -135,6 +136,8 @@ class InstanceWatch:
         machine = self.harness.subject.machine
         accepted = outcome.returned
         self.tracker = TransitionTracker(machine, self.state, action if accepted else None)
+        if accepted:
+            self._observing = (action, self.harness.subject.now())
         if accepted and isinstance(outcome.value, Instance) and outcome.value.id == self.id:
             self._record(outcome.value, str(outcome.call))
         return outcome
@@ -279,12 +282,24 @@ class InstanceWatch:
         return self._advance(lower, call)
 
     def _advance(self, state: str, call: str) -> str:
+        self._note_transition(self.state, state)
         problem = self.tracker.observe(state)
         if problem is not None:
             self.violations.append(
                 Violation(call, RULE_LEGAL_CHANGE, problem, "a change along declared transitions")
             )
         return state
+
+    def _note_transition(self, origin: str, destination: str) -> None:
+        """Keep an observed change (or the declared self-loop of an action) for the report."""
+        action, since = self._observing
+        machine = self.harness.subject.machine
+        loop = any(e.action == action and e.destination == origin for e in machine.outgoing(origin))
+        if origin == destination and not (action and loop):
+            return
+        now = self.harness.subject.now()
+        self.harness.subject.observed.append((origin, action or AUTO, destination, now - since))
+        self._observing = ("", now)
 
 
 def shown_state(state: str) -> str:
@@ -397,6 +412,7 @@ class Harness:
             if clock is not None:
                 clock.tick(step)
                 ticked += step
+                self.subject.ticked += step
                 step = min(step * 2, _VIRTUAL_MAX_STEP)
             else:
                 time.sleep(min(step, max(limit - waited, 0.0)))

@@ -9,6 +9,7 @@ from typing import Any
 from dctck._clock import VirtualClock
 from dctck._states import StateMachine
 from dctck.kit._calls import Call, CallRunner, CredentialSet, Outcome
+from dctck.kit._frozen import REAL_CLOCKS
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -114,6 +115,10 @@ class Subject:
         self.timed_out: dict[str, TimedOut] = {}
         #: Calls that did not return, by method and credentials: where each hung first.
         self.hung: dict[tuple[str, str], str] = {}
+        #: Virtual seconds the kit let pass on ``clock`` (reading a remote clock costs a call).
+        self.ticked = 0.0
+        #: Observed transitions ``(origin, action, destination, latency)`` not yet reported.
+        self.observed: list[tuple[str, str, str, float]] = []
         passwords = {c.get("password") for c in (credentials, other_credentials or {})}
         self._secrets = sorted((p for p in passwords if isinstance(p, str) and p), key=len)[::-1]
 
@@ -158,6 +163,11 @@ class Subject:
             timeout=limit,
             hung_before=hung_before if not finished else None,
         )
+
+    def now(self) -> float:
+        """The driver's time as the kit knows it: the virtual seconds it ticked, or real
+        monotonic seconds for a driver on real time."""
+        return self.ticked if self.clock is not None else REAL_CLOCKS["monotonic"]()
 
     @property
     def machine(self) -> StateMachine:

@@ -17,7 +17,7 @@ from dctck._states import AUTO, END, StateMachine, TransitionTracker, normalize_
 from dctck.kit._calls import CredentialSet, Outcome
 from dctck.kit._expectations import expectation_for, judge_answer
 from dctck.kit._frozen import REAL_CLOCKS
-from dctck.kit._spi import RULE_LIST
+from dctck.kit._spi import INSTANCE_ACTIONS, RULE_LIST
 from dctck.kit._subject import Subject, TimedOut
 from dctck.kit._violations import NotApplicable, Unmet, Violation
 
@@ -136,8 +136,6 @@ class InstanceWatch:
         machine = self.harness.subject.machine
         accepted = outcome.returned
         self.tracker = TransitionTracker(machine, self.state, action if accepted else None)
-        if accepted:
-            self._observing = (action, self.harness.subject.now())
         if accepted and isinstance(outcome.value, Instance) and outcome.value.id == self.id:
             self._record(outcome.value, str(outcome.call))
         return outcome
@@ -292,14 +290,16 @@ class InstanceWatch:
 
     def _note_transition(self, origin: str, destination: str) -> None:
         """Keep an observed change (or the declared self-loop of an action) for the report."""
-        action, since = self._observing
-        machine = self.harness.subject.machine
-        loop = any(e.action == action and e.destination == origin for e in machine.outgoing(origin))
-        if origin == destination and not (action and loop):
+        subject = self.harness.subject
+        action, since = subject.acted.get(self.id) or self._observing
+        edges = subject.machine.outgoing(origin)
+        loop = any(e.action == action and e.destination == origin for e in edges)
+        if origin == destination and not (action != AUTO and loop):
             return
-        now = self.harness.subject.now()
-        self.harness.subject.observed.append((origin, action or AUTO, destination, now - since))
-        self._observing = ("", now)
+        subject.acted.pop(self.id, None)
+        now = subject.now()
+        subject.observed.append((origin, action, destination, now - since))
+        self._observing = (AUTO, now)
 
 
 def shown_state(state: str) -> str:
@@ -387,7 +387,11 @@ class Harness:
 
     def call(self, method: str, *args: Any) -> Outcome:
         """See :meth:`Subject.call`."""
-        return self.subject.call(method, *args, check=self.check)
+        outcome = self.subject.call(method, *args, check=self.check)
+        action = method.removesuffix("_instance")
+        if action in INSTANCE_ACTIONS and outcome.returned and len(args) > 1:
+            self.subject.acted[str(args[1])] = (action, self.subject.now())  # for the report
+        return outcome
 
     def wait_until(self, poll: Callable[[], _T | None], timeout: float | None = None) -> _T | None:
         """Poll until ``poll()`` gives something other than ``None``, letting driver time pass.

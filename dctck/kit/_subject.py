@@ -119,6 +119,8 @@ class Subject:
         self.ticked = 0.0
         #: Observed transitions ``(origin, action, destination, latency)`` not yet reported.
         self.observed: list[tuple[str, str, str, float]] = []
+        #: The last action accepted on each instance id, and when (for the observed transitions).
+        self.acted: dict[str, tuple[str, float]] = {}
         passwords = {c.get("password") for c in (credentials, other_credentials or {})}
         self._secrets = sorted((p for p in passwords if isinstance(p, str) and p), key=len)[::-1]
 

@@ -20,7 +20,7 @@ from dctck._errors import DriverLoadError
 from dctck._facts import parse_facts
 from dctck._loader import load_callable
 from dctck._options import bundled_target, parse_credentials, parse_timeout
-from dctck.kit import DEFAULT_TIMEOUT
+from dctck.kit import DEFAULT_TIMEOUT, Report
 from dctck.rest import ServeCommand
 
 __all__ = ["Command", "main"]
@@ -79,6 +79,11 @@ class Certify:
             " images by id): the models area checks the driver reports each attribute",
         )
         parser.add_argument("--junitxml", metavar="PATH", help="write a JUnit XML report there")
+        parser.add_argument(
+            "--html",
+            metavar="PATH",
+            help="write the report as one self-contained HTML page there",
+        )
         parser.add_argument(
             "-v",
             "--verbose",
@@ -158,7 +163,70 @@ class Certify:
             pytest_args.append("--dctck-via-rest")
         if args.freeze_time:
             pytest_args.append("--dctck-freeze-time")
-        return _run_pytest(pytest_args + list(args.passthrough))
+        if args.html and not args.report:
+            args.report = str(Path(args.html).with_suffix(".json"))
+            pytest_args.append(f"--dctck-report={args.report}")
+        code = _run_pytest(pytest_args + list(args.passthrough))
+        if args.html and Path(args.report).exists():
+            _write_html(Report.read(args.report), args.html)
+            print(f"HTML report written to {args.html}")
+        return code
+
+
+def _write_html(report: Report, path: str) -> None:
+    from dctck._html import html_report
+
+    Path(path).write_text(html_report(report), encoding="utf-8")
+
+
+def _read_report(path: str) -> Report:
+    try:
+        return Report.read(path)
+    except ValueError as exc:
+        raise _UsageError(str(exc)) from None
+
+
+class ReportCommand:
+    """``dctck report REPORT.json [--html OUT.html]``: a JSON report, shown again."""
+
+    help = "show a JSON certification report: its causes and areas, or as an HTML page"
+
+    def configure(self, parser: argparse.ArgumentParser) -> None:
+        parser.description = (
+            "Print the summary of a report written by --report (each cause of failure once,"
+            " the per-area table, the verdict); with --html, write it as one self-contained page."
+        )
+        parser.add_argument("report", metavar="REPORT.json")
+        parser.add_argument("--html", metavar="OUT.html", help="write the HTML page there")
+        parser.add_argument("-v", "--verbose", action="store_true", help="list every failed check")
+
+    def run(self, args: argparse.Namespace) -> int:
+        report = _read_report(args.report)
+        if args.html:
+            if not Path(args.html).resolve().parent.is_dir():
+                raise _UsageError(f"--html: no directory {str(Path(args.html).parent)!r}")
+            _write_html(report, args.html)
+            print(f"HTML report written to {args.html}")
+            return 0
+        for line in report.summary_lines(args.verbose):
+            print(line)
+        return 0 if report.certified else 1
+
+
+class BadgeCommand:
+    """``dctck badge REPORT.json > dctck.svg``: a shields-style badge of the verdict."""
+
+    help = "print an SVG badge of a JSON certification report (dctck | certified 304/304)"
+
+    def configure(self, parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("report", metavar="REPORT.json")
+        parser.add_argument("--label", default="dctck", help="the left-hand text (dctck)")
+
+    def run(self, args: argparse.Namespace) -> int:
+        from dctck._badge import badge
+
+        sys.stdout.write(badge(_read_report(args.report), args.label))
+        return 0
 
 
 def _resolve_target(args: argparse.Namespace) -> None:
@@ -217,7 +285,12 @@ def _run_pytest(args: list[str]) -> int:
 
 
 def _commands() -> dict[str, Command]:
-    commands: dict[str, Command] = {"certify": Certify(), "serve": ServeCommand()}
+    commands: dict[str, Command] = {
+        "certify": Certify(),
+        "report": ReportCommand(),
+        "badge": BadgeCommand(),
+        "serve": ServeCommand(),
+    }
     for entry in entry_points(group="dctck.commands"):
         if entry.name not in commands:
             commands[entry.name] = entry.load()

@@ -213,6 +213,38 @@ class ReportCommand:
         return 0 if report.certified else 1
 
 
+class InitCommand:
+    """``dctck init NAME``: a driver skeleton, its pytest configuration and a CI workflow."""
+
+    help = "write a driver skeleton NAME.py, a pytest.ini pointing the kit at it, and a CI job"
+
+    def configure(self, parser: argparse.ArgumentParser) -> None:
+        parser.description = (
+            "Write NAME.py (a BaseDriver subclass whose every SPI method raises"
+            " NotImplementedError and says what SPEC wants of it), pytest.ini (pytest there"
+            " certifies it) and .github/workflows/dctck.yml (dctck certify in CI, JUnit XML and"
+            " the HTML report as artifacts). Nothing is overwritten."
+        )
+        parser.add_argument("name", metavar="NAME", help="the driver's module name: my_cloud")
+        parser.add_argument("--directory", default=".", help="where to write (default: here)")
+
+    def run(self, args: argparse.Namespace) -> int:
+        from dctck._scaffold import class_name, scaffold
+
+        try:
+            written = scaffold(args.name, Path(args.directory))
+        except ValueError as exc:
+            raise _UsageError(str(exc)) from None
+        for path in written:
+            print(f"wrote {path}")
+        print(
+            f"next: implement {class_name(args.name)} in {args.name}.py, then run"
+            f" `dctck certify {args.name}:{class_name(args.name)} --credentials NAME:PASSWORD`"
+            " (or `pytest` there)"
+        )
+        return 0
+
+
 class BadgeCommand:
     """``dctck badge REPORT.json > dctck.svg``: a shields-style badge of the verdict."""
 
@@ -289,6 +321,7 @@ def _commands() -> dict[str, Command]:
         "certify": Certify(),
         "report": ReportCommand(),
         "badge": BadgeCommand(),
+        "init": InitCommand(),
         "serve": ServeCommand(),
     }
     for entry in entry_points(group="dctck.commands"):

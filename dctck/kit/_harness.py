@@ -559,13 +559,19 @@ class Harness:
         """A new instance of the valid account, settled in a stable state; or the check fails."""
         machine = self.subject.machine
         if not machine.stable_states():
+            read = self.subject.machine_read
+            happened = (
+                read.describe()  # the call's own failure is the cause (NotImplementedError, ...)
+                if read is not None and not read.returned
+                else "declared no state without an automatic transition"
+                + (f" ({'; '.join(machine.problems)})" if machine.problems else "")
+            )
             raise Unmet(
                 [
                     Violation(
                         "instance_states()",
                         "SPEC 5: the declared machine has states an instance can rest in",
-                        "declared no state without an automatic transition"
-                        + (f" ({'; '.join(machine.problems)})" if machine.problems else ""),
+                        happened,
                         "a well-formed machine, to follow instances with",
                     )
                 ]

@@ -109,6 +109,8 @@ class Subject:
         self.faults = fault_injection_of(driver)
         self._runner = CallRunner()
         self._machine: StateMachine | None = None
+        #: The ``instance_states()`` call that gave :attr:`machine` (None until it is read).
+        self.machine_read: Outcome | None = None
         #: The image checks create instances from (found by the first check that needs one).
         self.default_image_id: str | None = None
         #: What checks waited out the timeout for, by reason (see ``Harness.wait_for``).
@@ -175,7 +177,7 @@ class Subject:
     def machine(self) -> StateMachine:
         """The declared state machine (read once); malformed or unreadable gives an empty one."""
         if self._machine is None:
-            self._machine = self.read_machine()[1]
+            self.machine_read, self._machine = self.read_machine()
         return self._machine
 
     def read_machine(self) -> tuple[Outcome, StateMachine]:

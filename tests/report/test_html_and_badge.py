@@ -8,25 +8,9 @@ import pytest
 
 from dctck.kit import CheckRecord, Report
 from tests.reference._support import dctck
-from tests.report.test_causes import ACCOUNTS, TYPE_ERROR, _write_euc_factory
+from tests.report.test_causes import TYPE_ERROR
 
-MOCK = "reference_drivers.mock:MockDriver"
 SVG = "{http://www.w3.org/2000/svg}"
-#: fsm checks enough to see every declared transition of the mock (a few seconds)
-FSM_SUBSET = ["-m", "fsm", "-k", "allowed_action or destroy_ends or settles"]
-
-
-@pytest.fixture(scope="module")
-def pages(tmp_path_factory):
-    """``dctck certify --html`` of the mock (certified) and of Libcloud's Euc (274 failures)."""
-    where = tmp_path_factory.mktemp("pages")
-    _write_euc_factory(where)
-    good = dctck("certify", MOCK, *ACCOUNTS, "--html", "good.html", "--", *FSM_SUBSET, cwd=where)
-    assert good.returncode == 0, good.stdout[-2000:] + good.stderr
-    bad = dctck("certify", "euc:driver", *ACCOUNTS, "--html", "bad.html", cwd=where)
-    assert bad.returncode == 1, bad.stdout[-2000:] + bad.stderr
-    assert "HTML report written to bad.html" in bad.stdout
-    return where
 
 
 def test_the_page_is_self_contained_and_says_the_verdict(pages):

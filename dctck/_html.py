@@ -80,9 +80,8 @@ def _causes(report: Report) -> str:
     causes = report.causes
     if not causes:
         return ""
-    html = [
-        f'<h2 id="causes">Failures: {len(causes)} causes of {len(report.failed)} failed checks</h2>'
-    ]
+    heading = report.cause_lines()[0].rstrip(":")  # "2 causes of 25 failed checks"
+    html = [f'<h2 id="causes">Failures: {escape(heading)}</h2>']
     for number, cause in enumerate(causes, 1):
         html.append(f'<h3 class="cause">[{number}] {escape(cause.headline())}</h3>')
         by_rule: dict[str, list[list[str]]] = {}

@@ -14,19 +14,18 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Protocol
 
-import suites
 from dctck import _recording
 from dctck._errors import DriverLoadError
 from dctck._facts import parse_facts
 from dctck._loader import load_callable
 from dctck._options import bundled_target, parse_credentials, parse_timeout
-from dctck.kit import DEFAULT_TIMEOUT, Report
+from dctck.kit import DEFAULT_TIMEOUT, Report, installed_packs, select_areas
 from dctck.rest import ServeCommand
 
 __all__ = ["Command", "main"]
 
 USAGE_ERROR = 2
-_CERTIFY_INI = Path(suites.__file__).with_name("certify.ini")
+_CERTIFY_INI = Path(__file__).with_name("certify.ini")
 
 
 class Command(Protocol):
@@ -72,6 +71,11 @@ class Certify:
             help=f"bound on every driver call and wait (default {DEFAULT_TIMEOUT:g})",
         )
         parser.add_argument("--report", metavar="PATH", help="write the JSON report there")
+        parser.add_argument(
+            "--areas",
+            metavar="AREA,AREA",
+            help="run only these areas, of any installed suite pack (default: every area)",
+        )
         parser.add_argument(
             "--facts",
             metavar="FILE",
@@ -140,6 +144,8 @@ class Certify:
                 parse_timeout(args.timeout, "--timeout")
             if args.facts is not None:
                 parse_facts(args.facts, "--facts")
+            if args.areas is not None:
+                select_areas(installed_packs(), args.areas, args.via_rest)
         except (DriverLoadError, ValueError) as exc:
             raise _UsageError(str(exc)) from None
         verbose = args.verbose or any(arg in ("-v", "-vv", "--verbose") for arg in args.passthrough)
@@ -157,6 +163,8 @@ class Certify:
             pytest_args.append(f"--dctck-report={args.report}")
         if args.facts is not None:
             pytest_args.append(f"--dctck-facts={args.facts}")
+        if args.areas is not None:
+            pytest_args.append(f"--dctck-areas={args.areas}")
         if args.junitxml:
             pytest_args.append(f"--junitxml={args.junitxml}")
         if args.via_rest:

@@ -1,4 +1,4 @@
-"""The dctck pytest plugin: options, fixtures, collection of the bundled suites, the report.
+"""The dctck pytest plugin: options, fixtures, collection of the suite packs, the report.
 
 Registered through the ``pytest11`` entry point, it stays idle until asked to certify a driver:
 ``--dctck-driver=MODULE:ATTR`` (or ``dctck_driver`` in the ini file), ``--dctck``, or a
@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Generator, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
 
-import suites
 from dctck._errors import DriverLoadError
 from dctck._facts import Facts, parse_facts
 from dctck._loader import load_driver
@@ -33,16 +32,17 @@ from dctck.kit import (
     NotApplicable,
     Report,
     Subject,
+    SuitePack,
     Unmet,
     cause_of,
     fault_injection_of,
+    installed_packs,
     remember_driver,
+    select_areas,
 )
 
 if TYPE_CHECKING:
     from dctck.rest import RestFront
-
-SUITES_DIR = Path(suites.__file__).parent
 
 _AREA = "dctck_area"
 _RULE = "dctck_rule"
@@ -65,6 +65,9 @@ class _Settings:
     rest_app: Any = None
     facts: Facts | None = None
     subject: Subject | None = None
+    packs: list[SuitePack] = field(default_factory=list)
+    #: The areas the run covers (``--dctck-areas``, or every installed pack's).
+    areas: list[str] = field(default_factory=list)
 
 
 _SETTINGS = pytest.StashKey[_Settings]()
@@ -90,6 +93,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
             f" time: virtual seconds when it exposes a clock (default {DEFAULT_TIMEOUT:g})",
         ),
         ("report", "PATH", "write the JSON certification report there"),
+        (
+            "areas",
+            "AREA,AREA",
+            "run only these areas, of any installed suite pack (default: every area)",
+        ),
         (
             "facts",
             "FILE",
@@ -136,12 +144,24 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    for name in (*AREAS, API_AREA):
+    try:
+        packs, broken = installed_packs(), None
+    except ValueError as exc:  # only an error when dctck is asked to certify
+        packs, broken = [], exc
+    every = [area for pack in packs for area in (*pack.areas, *pack.rest_areas)]
+    for name in dict.fromkeys((*AREAS, API_AREA, *every)):
         config.addinivalue_line("markers", f"{name}: dctck conformance checks of area {name}")
     config.addinivalue_line("markers", f"{RULE_MARKER}(text): the SPEC rule a dctck check verifies")
     settings = _read_settings(config)
     if settings is None:
         return
+    if broken is not None:
+        raise pytest.UsageError(f"dctck: {broken}")
+    settings.packs = packs
+    try:
+        settings.areas = select_areas(packs, _option(config, "dctck_areas"), settings.via_rest)
+    except ValueError as exc:
+        raise pytest.UsageError(f"dctck: {exc}") from None
     config.stash[_SETTINGS] = settings
     if settings.driver_path is not None:
         try:
@@ -151,15 +171,22 @@ def pytest_configure(config: pytest.Config) -> None:
         remember_driver(config, settings.driver, settings.timeout)
     from dctck import __version__
 
-    areas = (*AREAS, API_AREA) if settings.via_rest else AREAS
-    settings.report = Report(settings.driver_path or "dctck_driver fixture", __version__, areas)
+    settings.report = Report(
+        settings.driver_path or "dctck_driver fixture", __version__, settings.areas
+    )
     config.pluginmanager.register(_Certification(settings), "dctck-certification")
     if config.option.verbose <= 0 and config.option.tbstyle == "auto":
         config.option.tbstyle = "no"  # failures are summarized by cause; -v shows each one
+    directories = [str(pack.directory) for pack in packs]
     if config.args_source == pytest.Config.ArgsSource.ARGS:
-        config.args.append(str(SUITES_DIR))
+        config.args.extend(directories)
     else:
-        config.args[:] = [str(SUITES_DIR)]
+        config.args[:] = directories
+
+
+def _option(config: pytest.Config, name: str) -> str | None:
+    given = config.getoption(name) or config.getini(name)
+    return str(given) if given else None
 
 
 def _read_settings(config: pytest.Config) -> _Settings | None:
@@ -211,9 +238,6 @@ def _settings(config: pytest.Config) -> _Settings | None:
 
 # -- via REST --------------------------------------------------------------------------------------
 
-#: Suites collected only when the driver is certified behind the REST front.
-_VIA_REST_SUITES = {"suite_api.py"}
-
 
 def _rest_settings(config: pytest.Config, app_path: str | None) -> dict[str, Any]:
     """``via_rest`` and the REST application factory (``None``: the default ``RestApp``)."""
@@ -239,27 +263,35 @@ def _via_rest(config: pytest.Config) -> bool:
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Module | None:
-    if (
-        _settings(parent.config) is not None
-        and file_path.parent == SUITES_DIR
-        and file_path.name.startswith("suite_")
-        and file_path.suffix == ".py"
-        and (file_path.name not in _VIA_REST_SUITES or _via_rest(parent.config))
+    settings = _settings(parent.config)
+    if settings is not None and any(
+        pack.collects(file_path, settings.via_rest) for pack in settings.packs
     ):
         return pytest.Module.from_parent(parent, path=file_path)
     return None
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if _settings(config) is None:
+    settings = _settings(config)
+    if settings is None:
         return
+    every = {area for pack in settings.packs for area in (*pack.areas, *pack.rest_areas)}
+    chosen = set(settings.areas)
+    kept, deselected = [], []
     for item in items:
-        area = next((m.name for m in item.iter_markers() if m.name in (*AREAS, API_AREA)), None)
+        area = next((m.name for m in item.iter_markers() if m.name in every), None)
+        if area is not None and area not in chosen:
+            deselected.append(item)  # --dctck-areas left it out
+            continue
+        kept.append(item)
         if area is None:
             continue
         marker = item.get_closest_marker(RULE_MARKER)
         item.user_properties.append((_AREA, area))
         item.user_properties.append((_RULE, marker.args[0] if marker else ""))
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
 
 
 # -- fixtures --------------------------------------------------------------------------------------

@@ -46,6 +46,7 @@ from dctck.kit._harness import (
     shown_state,
 )
 from dctck.kit._marks import RULE_MARKER, area, rule
+from dctck.kit._packs import SUITES_GROUP, SuitePack, installed_packs, select_areas
 from dctck.kit._report import API_AREA, AREAS, CheckRecord, ObservedTransition, Report
 from dctck.kit._rest import (
     DRIVER_ERROR_STATUS,
@@ -181,8 +182,10 @@ __all__ = [
     "RULE_UNKNOWN",
     "Report",
     "SPI_PARAMETERS",
+    "SUITES_GROUP",
     "STATE_FORMATS",
     "Subject",
+    "SuitePack",
     "TimedOut",
     "Unmet",
     "Violation",
@@ -215,6 +218,7 @@ __all__ = [
     "fsm_violations",
     "group_causes",
     "header_problems",
+    "installed_packs",
     "instance_states_at_collection",
     "judge_answer",
     "leave_alone",
@@ -225,6 +229,7 @@ __all__ = [
     "remember_driver",
     "require",
     "rule",
+    "select_areas",
     "shape_problems",
     "shown_state",
     "shows_machine",

@@ -125,12 +125,12 @@ def translate(exc: Exception, provider: Provider) -> DriverError | None:
     return None
 
 
-def not_supported(exc: NotImplementedError, method: str, provider: Provider) -> NotImplementedError:
-    """Libcloud's ``NotImplementedError`` for ``method``, said as the provider's: never another
-    SPI error (an ``ActionNotAllowed`` would read as a refusal the state machine explains)."""
+def not_supported(exc: NotImplementedError, method: str, driver: str) -> NotImplementedError:
+    """Libcloud's ``NotImplementedError`` for ``method``, said as the ``driver`` class's: never
+    another SPI error (an ``ActionNotAllowed`` would read as a refusal the machine explains)."""
     said = _message(exc)
     detail = "" if said in ("NotImplementedError", method) else f" ({said})"
-    return NotImplementedError(f"{method} is not supported by {provider.name}{detail}")
+    return NotImplementedError(f"{method} is not supported by {driver}{detail}")
 
 
 def _message(exc: Exception) -> str:

@@ -257,7 +257,9 @@ class LibcloudDriver(BaseDriver):
             return function(*args, **kwargs)
         except NotImplementedError as exc:
             method = getattr(function, "__name__", "this call")
-            raise not_supported(exc, method, self.provider) from None
+            owner = getattr(function, "__self__", None)  # the Libcloud driver in use, by class
+            name = type(owner).__name__ if owner is not None else self.provider.name
+            raise not_supported(exc, method, name) from None
         except Exception as exc:
             error = translate(exc, self.provider)
             if error is None:

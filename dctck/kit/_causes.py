@@ -1,7 +1,8 @@
 """Failures grouped by cause, so that one defect is shown once however many checks it fails.
 
 Two failed checks share a cause when their first violation raised the same exception (type and
-message), or broke the same rule with the same observed outcome. A failure that is not a
+message; also at the end of a longer story, such as a generated action sequence), or broke the
+same rule with the same observed outcome. A failure that is not a
 violation (a crash of the check) is its own message.
 """
 
@@ -24,8 +25,11 @@ def cause_of(error: Unmet) -> dict[str, str]:
     first = error.violations[0] if error.violations else None
     if not isinstance(first, Violation):
         return {"cause": str(first or error)}
+    raised = first.happened.rpartition(": " + _RAISED)[2]  # a generated sequence says more first
     if first.happened.startswith(_RAISED):
         cause = first.happened
+    elif raised != first.happened:
+        cause = _RAISED + raised
     else:
         cause = f"[{first.rule}] {first.happened}"
     return {

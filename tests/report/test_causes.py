@@ -55,6 +55,49 @@ def test_euc_reads_as_one_cause_on_the_first_screen_and_every_check_with_v(tmp_p
     assert verbose.stdout.count("TypeError") > 274  # and each failure in full
 
 
+def test_euc_with_its_own_connect_names_itself_and_what_it_does_not_support(tmp_path):
+    """The issue's second try: EucNodeDriver built without a region. Libcloud's
+    NotImplementedError for list_locations is "not supported by EucNodeDriver" under the realms
+    rules, never ActionNotAllowed, and never under the name EC2NodeDriver."""
+    (tmp_path / "euc2.py").write_text(EUC_OWN_CONNECT)
+    result = dctck(
+        "certify", "euc2:driver", *ACCOUNTS, "--report", "r.json", "--areas", "models", cwd=tmp_path
+    )
+    assert result.returncode == 1, result.stderr
+    causes = [c["cause"] for c in json.loads((tmp_path / "r.json").read_text())["causes"]]
+    assert "raised NotImplementedError: list_locations is not supported by EucNodeDriver" in (
+        " ".join(causes)
+    )
+    assert "raised ValidationError: create_instance: no hardware profile fits 'x86_64'" in causes
+    assert "ActionNotAllowed" not in result.stdout
+    assert "EC2NodeDriver" not in result.stdout
+
+
+EUC_OWN_CONNECT = """
+from urllib.parse import urlsplit
+
+from libcloud.compute.drivers.ec2 import EucNodeDriver
+
+import simulator as sim
+from reference_drivers._ec2_inprocess import ENDPOINT, LostAnswers, attach
+from reference_drivers.libcloud import LibcloudDriver, ec2_provider
+from simulator.ec2 import Ec2App
+
+
+def driver():
+    simulator = sim.Simulator()
+    app = Ec2App(simulator, control=False)
+
+    def connect(key, secret):
+        euc = EucNodeDriver(key, secret, host=urlsplit(ENDPOINT).hostname)
+        euc.connection.connect()
+        attach(euc.connection.connection.session, app, LostAnswers())
+        return euc
+
+    return LibcloudDriver(ec2_provider(connect), clock=simulator.clock)
+"""
+
+
 def _failure(id, area, cause, call="images(opts=None)"):
     message = f"{call} [R] {cause}, expected x"
     return CheckRecord(id, area, "failed", message, "R", cause, call, cause, "x")
@@ -82,3 +125,16 @@ def test_causes_are_grouped_counted_by_area_and_ordered_by_size():
     assert "    - ids::a" in report.summary_lines(verbose=True)
     again = Report.from_dict(json.loads(json.dumps(report.to_dict())))
     assert again.to_dict() == report.to_dict()
+
+
+def test_a_cause_is_the_exception_raised_or_the_rule_with_the_outcome():
+    from dctck.kit import Unmet, Violation, cause_of
+
+    def cause(happened, rule="R"):
+        return cause_of(Unmet([Violation("images()", rule, happened, "x")]))["cause"]
+
+    assert cause("raised KeyError: 'x'") == "raised KeyError: 'x'"
+    story = "after the sequence (create: raised KeyError: 'x'): raised KeyError: 'x'"
+    assert cause(story) == "raised KeyError: 'x'"
+    assert cause("returned []", "SPEC 6: exact") == "[SPEC 6: exact] returned []"
+    assert cause_of(Unmet(["a plain message"])) == {"cause": "a plain message"}

@@ -184,6 +184,7 @@ class Certify:
 def _write_html(report: Report, path: str) -> None:
     from dctck._html import html_report
 
+    Path(path).parent.mkdir(parents=True, exist_ok=True)  # as --report does
     Path(path).write_text(html_report(report), encoding="utf-8")
 
 
@@ -211,8 +212,6 @@ class ReportCommand:
     def run(self, args: argparse.Namespace) -> int:
         report = _read_report(args.report)
         if args.html:
-            if not Path(args.html).resolve().parent.is_dir():
-                raise _UsageError(f"--html: no directory {str(Path(args.html).parent)!r}")
             _write_html(report, args.html)
             print(f"HTML report written to {args.html}")
             return 0

@@ -114,7 +114,7 @@ def test_node_states_are_read_through_the_one_table(node_state, expected):
         (LibcloudError("odd answer"), ProviderError("odd answer")),
         (
             NotImplementedError("no stop"),
-            NotImplementedError("list_nodes is not supported by Fake (no stop)"),
+            NotImplementedError("list_nodes is not supported by FakeCloud (no stop)"),
         ),
     ],
     ids=lambda value: type(value).__name__,

@@ -14,22 +14,20 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Protocol
 
-import suites
 from dctck._errors import DriverLoadError
 from dctck._facts import parse_facts
 from dctck._loader import load_callable
 from dctck._options import bundled_target, parse_credentials, parse_timeout
 from dctck._profile import PROTOCOLS
-from dctck.kit import DEFAULT_TIMEOUT
+from dctck.kit import DEFAULT_TIMEOUT, Report, installed_packs, select_areas
 from dctck.rest import ServeCommand
 
 __all__ = ["Command", "main"]
 
 USAGE_ERROR = 2
-_CERTIFY_INI = Path(suites.__file__).with_name("certify.ini")
-# this process imported dctck before pytest started, so it cannot rewrite its asserts
+_CERTIFY_INI = Path(__file__).with_name("certify.ini")
 _PYTEST_BASE = (
-    *("-q", "-p", "no:cacheprovider", "-c", str(_CERTIFY_INI)),
+    *("-p", "no:cacheprovider", "-c", str(_CERTIFY_INI)),
     # this process imported dctck before pytest started, so it cannot rewrite its asserts
     *("-W", "ignore::pytest.PytestAssertRewriteWarning"),
     # the suites judge with the kit's violations, not bare asserts; rewriting would only
@@ -83,12 +81,29 @@ class Certify:
         )
         parser.add_argument("--report", metavar="PATH", help="write the JSON report there")
         parser.add_argument(
+            "--areas",
+            metavar="AREA,AREA",
+            help="run only these areas, of any installed suite pack (default: every area)",
+        )
+        parser.add_argument(
             "--facts",
             metavar="FILE",
             help="a TOML file of what the provider is known to offer (hardware_profiles, realms,"
             " images by id): the models area checks the driver reports each attribute",
         )
         parser.add_argument("--junitxml", metavar="PATH", help="write a JUnit XML report there")
+        parser.add_argument(
+            "--html",
+            metavar="PATH",
+            help="write the report as one self-contained HTML page there",
+        )
+        parser.add_argument(
+            "-v",
+            "--verbose",
+            action="store_true",
+            help="list every check, and every failure in full (by default each cause of failure"
+            " is shown once, with how many checks it failed)",
+        )
         parser.add_argument(
             "--via-rest",
             action="store_true",
@@ -138,7 +153,7 @@ class Certify:
 
     def _certify(self, args: argparse.Namespace) -> int:
         if _remote(args):
-            return _run_pytest(_endpoint_pytest_args(args) + list(args.passthrough))
+            return _run_and_render(args, _endpoint_pytest_args(args))
         try:
             # the plugin constructs the driver; here a bad path is only found, not built twice
             load_callable(args.driver)
@@ -154,15 +169,120 @@ class Certify:
                 parse_timeout(args.timeout, "--timeout")
             if args.facts is not None:
                 parse_facts(args.facts, "--facts")
+            if args.areas is not None:
+                select_areas(installed_packs(), args.areas, args.via_rest)
         except (DriverLoadError, ValueError) as exc:
             raise _UsageError(str(exc)) from None
-        pytest_args = [*_PYTEST_BASE, f"--dctck-driver={args.driver}"]
+        pytest_args = [*_verbosity(args), *_PYTEST_BASE, f"--dctck-driver={args.driver}"]
         pytest_args.append(f"--dctck-credentials={args.credentials}")
         pytest_args += _common_pytest_args(args)
-        return _run_pytest(pytest_args + list(args.passthrough))
+        return _run_and_render(args, pytest_args)
+
+
+def _verbosity(args: argparse.Namespace) -> list[str]:
+    verbose = args.verbose or any(arg in ("-v", "-vv", "--verbose") for arg in args.passthrough)
+    return ["-v" if verbose else "-q"]
+
+
+def _run_and_render(args: argparse.Namespace, pytest_args: list[str]) -> int:
+    """pytest with ``pytest_args`` and the passthrough; then the HTML page, if asked for."""
+    code = _run_pytest(pytest_args + list(args.passthrough))
+    if args.html and Path(args.report).exists():
+        _write_html(Report.read(args.report), args.html)
+        print(f"HTML report written to {args.html}")
+    return code
+
+
+def _write_html(report: Report, path: str) -> None:
+    from dctck._html import html_report
+
+    Path(path).parent.mkdir(parents=True, exist_ok=True)  # as --report does
+    Path(path).write_text(html_report(report), encoding="utf-8")
+
+
+def _read_report(path: str) -> Report:
+    try:
+        return Report.read(path)
+    except ValueError as exc:
+        raise _UsageError(str(exc)) from None
+
+
+class ReportCommand:
+    """``dctck report REPORT.json [--html OUT.html]``: a JSON report, shown again."""
+
+    help = "show a JSON certification report: its causes and areas, or as an HTML page"
+
+    def configure(self, parser: argparse.ArgumentParser) -> None:
+        parser.description = (
+            "Print the summary of a report written by --report (each cause of failure once,"
+            " the per-area table, the verdict); with --html, write it as one self-contained page."
+        )
+        parser.add_argument("report", metavar="REPORT.json")
+        parser.add_argument("--html", metavar="OUT.html", help="write the HTML page there")
+        parser.add_argument("-v", "--verbose", action="store_true", help="list every failed check")
+
+    def run(self, args: argparse.Namespace) -> int:
+        report = _read_report(args.report)
+        if args.html:
+            _write_html(report, args.html)
+            print(f"HTML report written to {args.html}")
+            return 0
+        for line in report.summary_lines(args.verbose):
+            print(line)
+        return 0 if report.certified else 1
+
+
+class InitCommand:
+    """``dctck init NAME``: a driver skeleton, its pytest configuration and a CI workflow."""
+
+    help = "write a driver skeleton NAME.py, a pytest.ini pointing the kit at it, and a CI job"
+
+    def configure(self, parser: argparse.ArgumentParser) -> None:
+        parser.description = (
+            "Write NAME.py (a BaseDriver subclass whose every SPI method raises"
+            " NotImplementedError and says what SPEC wants of it), pytest.ini (pytest there"
+            " certifies it) and .github/workflows/dctck.yml (dctck certify in CI, JUnit XML and"
+            " the HTML report as artifacts). Nothing is overwritten."
+        )
+        parser.add_argument("name", metavar="NAME", help="the driver's module name: my_cloud")
+        parser.add_argument("--directory", default=".", help="where to write (default: here)")
+
+    def run(self, args: argparse.Namespace) -> int:
+        from dctck._scaffold import class_name, scaffold
+
+        try:
+            written = scaffold(args.name, Path(args.directory))
+        except ValueError as exc:
+            raise _UsageError(str(exc)) from None
+        for path in written:
+            print(f"wrote {path}")
+        print(
+            f"next: implement {class_name(args.name)} in {args.name}.py, then run"
+            f" `dctck certify {args.name}:{class_name(args.name)} --credentials NAME:PASSWORD`"
+            " (or `pytest` there)"
+        )
+        return 0
+
+
+class BadgeCommand:
+    """``dctck badge REPORT.json > dctck.svg``: a shields-style badge of the verdict."""
+
+    help = "print an SVG badge of a JSON certification report (dctck | certified 304/304)"
+
+    def configure(self, parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("report", metavar="REPORT.json")
+        parser.add_argument("--label", default="dctck", help="the left-hand text (dctck)")
+
+    def run(self, args: argparse.Namespace) -> int:
+        from dctck._badge import badge
+
+        sys.stdout.write(badge(_read_report(args.report), args.label))
+        return 0
 
 
 def _common_pytest_args(args: argparse.Namespace) -> list[str]:
+    if args.html and not args.report:
+        args.report = str(Path(args.html).with_suffix(".json"))  # the page is drawn from it
     pytest_args = []
     if args.other_credentials is not None:
         pytest_args.append(f"--dctck-other-credentials={args.other_credentials}")
@@ -172,6 +292,8 @@ def _common_pytest_args(args: argparse.Namespace) -> list[str]:
         pytest_args.append(f"--dctck-report={args.report}")
     if args.facts is not None:
         pytest_args.append(f"--dctck-facts={args.facts}")
+    if args.areas is not None:
+        pytest_args.append(f"--dctck-areas={args.areas}")
     if args.junitxml:
         pytest_args.append(f"--junitxml={args.junitxml}")
     if args.via_rest:
@@ -227,7 +349,7 @@ def _endpoint_pytest_args(args: argparse.Namespace) -> list[str]:
         raise _UsageError("give MODULE:ATTR or --endpoint URL, not both")
     if args.via_rest or args.freeze_time:
         raise _UsageError("--via-rest and --freeze-time are for a driver in this process")
-    pytest_args = list(_PYTEST_BASE)
+    pytest_args = [*_verbosity(args), *_PYTEST_BASE]
     for option, value in (
         ("endpoint", args.endpoint),
         ("protocol", args.protocol),
@@ -303,7 +425,13 @@ def _run_pytest(args: list[str]) -> int:
 
 
 def _commands() -> dict[str, Command]:
-    commands: dict[str, Command] = {"certify": Certify(), "serve": ServeCommand()}
+    commands: dict[str, Command] = {
+        "certify": Certify(),
+        "report": ReportCommand(),
+        "badge": BadgeCommand(),
+        "init": InitCommand(),
+        "serve": ServeCommand(),
+    }
     for entry in entry_points(group="dctck.commands"):
         if entry.name not in commands:
             commands[entry.name] = entry.load()

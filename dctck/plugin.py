@@ -1,4 +1,4 @@
-"""The dctck pytest plugin: options, fixtures, collection of the bundled suites, the report.
+"""The dctck pytest plugin: options, fixtures, collection of the suite packs, the report.
 
 Registered through the ``pytest11`` entry point, it stays idle until asked to certify a driver:
 ``--dctck-driver=MODULE:ATTR`` (or ``dctck_driver`` in the ini file), ``--dctck``, or a
@@ -7,14 +7,14 @@ Registered through the ``pytest11`` entry point, it stays idle until asked to ce
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Generator, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
 
-import suites
 from dctck._endpoint import Endpoint
 from dctck._endpoint_options import add_endpoint_options, read_endpoint_settings
 from dctck._errors import DriverLoadError
@@ -23,6 +23,7 @@ from dctck._facts import Facts, parse_facts
 from dctck._loader import load_driver
 from dctck._options import parse_credentials, parse_timeout
 from dctck._restrictions import NOT_RUN, restrictions
+from dctck._states import StateMachine
 from dctck.kit import (
     API_AREA,
     AREAS,
@@ -36,19 +37,24 @@ from dctck.kit import (
     NotRun,
     Report,
     Subject,
+    SuitePack,
     Unmet,
+    cause_of,
     fault_injection_of,
+    installed_packs,
     remember_driver,
+    select_areas,
 )
 
 if TYPE_CHECKING:
     from dctck.rest import RestFront
 
-SUITES_DIR = Path(suites.__file__).parent
-
 _AREA = "dctck_area"
 _RULE = "dctck_rule"
 _MESSAGE = "dctck_message"
+_TRANSITIONS = "dctck_transitions"
+#: The cause of a failure and its first violation's parts (see ``dctck.kit.cause_of``).
+_CAUSE_FIELDS = ("cause", "call", "happened", "expected")
 
 
 @dataclass
@@ -65,6 +71,10 @@ class _Settings:
     facts: Facts | None = None
     endpoint: Endpoint | None = None
     exchanges: ExchangeLog | None = None
+    subject: Subject | None = None
+    packs: list[SuitePack] = field(default_factory=list)
+    #: The areas the run covers (``--dctck-areas``, or every installed pack's).
+    areas: list[str] = field(default_factory=list)
 
 
 _SETTINGS = pytest.StashKey[_Settings]()
@@ -90,6 +100,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
             f" time: virtual seconds when it exposes a clock (default {DEFAULT_TIMEOUT:g})",
         ),
         ("report", "PATH", "write the JSON certification report there"),
+        (
+            "areas",
+            "AREA,AREA",
+            "run only these areas, of any installed suite pack (default: every area)",
+        ),
         (
             "facts",
             "FILE",
@@ -137,12 +152,24 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    for name in (*AREAS, API_AREA):
+    try:
+        packs, broken = installed_packs(), None
+    except ValueError as exc:  # only an error when dctck is asked to certify
+        packs, broken = [], exc
+    every = [area for pack in packs for area in (*pack.areas, *pack.rest_areas)]
+    for name in dict.fromkeys((*AREAS, API_AREA, *every)):
         config.addinivalue_line("markers", f"{name}: dctck conformance checks of area {name}")
     config.addinivalue_line("markers", f"{RULE_MARKER}(text): the SPEC rule a dctck check verifies")
     settings = _read_settings(config)
     if settings is None:
         return
+    if broken is not None:
+        raise pytest.UsageError(f"dctck: {broken}")
+    settings.packs = packs
+    try:
+        settings.areas = select_areas(packs, _option(config, "dctck_areas"), settings.via_rest)
+    except ValueError as exc:
+        raise pytest.UsageError(f"dctck: {exc}") from None
     config.stash[_SETTINGS] = settings
     if settings.driver_path is not None:
         try:
@@ -152,8 +179,9 @@ def pytest_configure(config: pytest.Config) -> None:
         remember_driver(config, settings.driver, settings.timeout)
     from dctck import __version__
 
-    areas = (*AREAS, API_AREA) if settings.via_rest else AREAS
-    settings.report = Report(settings.driver_path or "dctck_driver fixture", __version__, areas)
+    settings.report = Report(
+        settings.driver_path or "dctck_driver fixture", __version__, settings.areas
+    )
     if settings.endpoint is not None:
         from dctck._endpoint_run import open_endpoint_run
 
@@ -163,10 +191,18 @@ def pytest_configure(config: pytest.Config) -> None:
             raise pytest.UsageError(f"dctck: {exc}") from None
         remember_driver(config, settings.driver, settings.timeout)
     config.pluginmanager.register(_Certification(settings), "dctck-certification")
+    if config.option.verbose <= 0 and config.option.tbstyle == "auto":
+        config.option.tbstyle = "no"  # failures are summarized by cause; -v shows each one
+    directories = [str(pack.directory) for pack in packs]
     if config.args_source == pytest.Config.ArgsSource.ARGS:
-        config.args.append(str(SUITES_DIR))
+        config.args.extend(directories)
     else:
-        config.args[:] = [str(SUITES_DIR)]
+        config.args[:] = directories
+
+
+def _option(config: pytest.Config, name: str) -> str | None:
+    given = config.getoption(name) or config.getini(name)
+    return str(given) if given else None
 
 
 def _read_settings(config: pytest.Config) -> _Settings | None:
@@ -229,9 +265,6 @@ def _settings(config: pytest.Config) -> _Settings | None:
 
 # -- via REST --------------------------------------------------------------------------------------
 
-#: Suites collected only when the driver is certified behind the REST front.
-_VIA_REST_SUITES = {"suite_api.py"}
-
 
 def _rest_settings(config: pytest.Config, app_path: str | None) -> dict[str, Any]:
     """``via_rest`` and the REST application factory (``None``: the default ``RestApp``)."""
@@ -257,27 +290,35 @@ def _via_rest(config: pytest.Config) -> bool:
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Module | None:
-    if (
-        _settings(parent.config) is not None
-        and file_path.parent == SUITES_DIR
-        and file_path.name.startswith("suite_")
-        and file_path.suffix == ".py"
-        and (file_path.name not in _VIA_REST_SUITES or _via_rest(parent.config))
+    settings = _settings(parent.config)
+    if settings is not None and any(
+        pack.collects(file_path, settings.via_rest) for pack in settings.packs
     ):
         return pytest.Module.from_parent(parent, path=file_path)
     return None
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if _settings(config) is None:
+    settings = _settings(config)
+    if settings is None:
         return
+    every = {area for pack in settings.packs for area in (*pack.areas, *pack.rest_areas)}
+    chosen = set(settings.areas)
+    kept, deselected = [], []
     for item in items:
-        area = next((m.name for m in item.iter_markers() if m.name in (*AREAS, API_AREA)), None)
+        area = next((m.name for m in item.iter_markers() if m.name in every), None)
+        if area is not None and area not in chosen:
+            deselected.append(item)  # --dctck-areas left it out
+            continue
+        kept.append(item)
         if area is None:
             continue
         marker = item.get_closest_marker(RULE_MARKER)
         item.user_properties.append((_AREA, area))
         item.user_properties.append((_RULE, marker.args[0] if marker else ""))
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
 
 
 # -- fixtures --------------------------------------------------------------------------------------
@@ -368,6 +409,7 @@ def dctck_subject(
     if endpoint is not None:
         subject.read_only = endpoint.read_only
         subject.default_image_id = endpoint.prefer.get("image")
+    _required(request).subject = subject
     if driver is not dctck_driver:
         subject.faults = fault_injection_of(dctck_driver)  # SPEC 9 faults behind the front
     frozen = None
@@ -392,6 +434,9 @@ def dctck_harness(request: pytest.FixtureRequest, dctck_subject: Subject) -> Ite
     harness = Harness(dctck_subject, request.node.name)
     yield harness
     leaks = harness.cleanup()
+    if dctck_subject.observed:  # the transitions seen, carried to the report (xdist too)
+        request.node.user_properties.append((_TRANSITIONS, json.dumps(dctck_subject.observed)))
+        dctck_subject.observed.clear()
     if leaks:
         raise Unmet([f"{leak} [{RULE_LEDGER}]" for leak in leaks])
 
@@ -427,6 +472,8 @@ class _Certification:
             report.user_properties.append((_MESSAGE, message))
             if error.rule:
                 report.user_properties.append((_RULE, error.rule))
+            for name, value in cause_of(error).items():
+                report.user_properties.append((f"dctck_{name}", self._redact(item, value)))
         return report
 
     def _exchanges(self) -> str:
@@ -460,7 +507,16 @@ class _Certification:
             return
         for nodeid, phases in self.phases.items():
             report.add(_record(nodeid, phases))
+            for phase in phases:
+                for name, value in phase.user_properties:
+                    if name == _TRANSITIONS:
+                        for seen in json.loads(str(value)):
+                            report.observe(*seen)
+        _describe_driver(report, self.settings)
         report.not_certifying = restrictions(session, exitstatus, report)
+        chosen = _option(session.config, "dctck_areas")
+        if chosen:  # a run of some areas proves only those
+            report.not_certifying.append(f"areas chosen by --dctck-areas {chosen!r}")
         if self.settings.report_path:
             report.write(self.settings.report_path)
 
@@ -469,7 +525,12 @@ class _Certification:
         if report is None or hasattr(config, "workerinput"):
             return
         terminalreporter.section("dctck certification")
-        for line in report.summary_lines():
+        verbose = config.option.verbose > 0
+        if not verbose:  # each cause once, above: not a traceback and a line per failed check
+            terminalreporter.reportchars = terminalreporter.reportchars.translate(
+                {ord("f"): None, ord("E"): None}
+            )
+        for line in report.summary_lines(verbose):
             terminalreporter.write_line(line)
         if self.settings.report_path:
             terminalreporter.write_line(f"report written to {self.settings.report_path}")
@@ -489,7 +550,38 @@ def _record(nodeid: str, phases: list[pytest.TestReport]) -> CheckRecord:
     else:
         outcome, message = "passed", ""
     check_id = f"{properties[_AREA]}::{nodeid.rpartition('::')[2]}"
-    return CheckRecord(check_id, properties[_AREA], outcome, message, properties.get(_RULE, ""))
+    causes = {name: properties.get(f"dctck_{name}", "") for name in _CAUSE_FIELDS}
+    if outcome != "failed":
+        causes = dict.fromkeys(_CAUSE_FIELDS, "")
+    elif not causes["cause"]:
+        causes["cause"] = message
+    return CheckRecord(
+        check_id, properties[_AREA], outcome, message, properties.get(_RULE, ""), **causes
+    )
+
+
+def _describe_driver(report: Report, settings: _Settings) -> None:
+    """The declared machine, features and facts, as the report shows them beside the checks."""
+    if settings.facts is not None:
+        report.facts = settings.facts
+    driver = settings.driver
+    if driver is None and settings.subject is not None:
+        driver = settings.subject.driver
+    if driver is None:
+        return
+    try:
+        machine = StateMachine(driver.instance_states())
+        report.machine = [
+            [edge.origin, edge.action, edge.destination] for edge in machine.transitions
+        ]
+    except Exception:  # a driver may raise anything; its checks already say so
+        report.machine = None
+    features = getattr(driver, "features", None)
+    try:
+        given = features() if callable(features) else {}
+        report.features = {str(k): sorted(str(n) for n in v) for k, v in dict(given).items()}
+    except Exception:
+        report.features = None
 
 
 def _crash(report: pytest.TestReport) -> str:

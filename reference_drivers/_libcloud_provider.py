@@ -28,7 +28,7 @@ from dctck import (
 )
 from reference_drivers import _ec2_errors
 
-__all__ = ["NODE_STATES", "Provider", "ec2_error", "openstack_error", "translate"]
+__all__ = ["NODE_STATES", "Provider", "ec2_error", "not_supported", "openstack_error", "translate"]
 
 NODE_STATES: Mapping[str, str | None] = {
     NodeState.PENDING: "PENDING",
@@ -97,9 +97,10 @@ def translate(exc: Exception, provider: Provider) -> DriverError | None:
     """The SPI error for an exception a Libcloud call raised, or None if it is not Libcloud's.
 
     The provider's own reading first; then ``InvalidCredsError`` is ``AuthException``; by HTTP
-    status, 401/403 ``AuthException``, 404 ``NotFound``, other 4xx ``ValidationError``;
-    ``NotImplementedError`` (Libcloud's "this driver cannot") is ``ActionNotAllowed``; any other
-    Libcloud or transport error is ``ProviderError``. The message is kept.
+    status, 401/403 ``AuthException``, 404 ``NotFound``, other 4xx ``ValidationError``; any other
+    Libcloud or transport error is ``ProviderError``. The message is kept. Libcloud's
+    ``NotImplementedError`` ("this driver cannot") is no SPI error: it stays itself, with
+    "not supported by <provider>" (:func:`not_supported`).
     """
     specific = provider.error(exc)
     if specific is not None:
@@ -108,7 +109,7 @@ def translate(exc: Exception, provider: Provider) -> DriverError | None:
     if isinstance(exc, InvalidCredsError):
         return AuthException(text)
     if isinstance(exc, NotImplementedError):
-        return ActionNotAllowed(f"{provider.name}: {text}")
+        return None
     if isinstance(exc, BaseHTTPError):
         status = int(exc.code) if str(exc.code).isdigit() else 0
         if status in (401, 403):
@@ -123,6 +124,14 @@ def translate(exc: Exception, provider: Provider) -> DriverError | None:
     ):
         return ProviderError(text)
     return None
+
+
+def not_supported(exc: NotImplementedError, method: str, driver: str) -> NotImplementedError:
+    """Libcloud's ``NotImplementedError`` for ``method``, said as the ``driver`` class's: never
+    another SPI error (an ``ActionNotAllowed`` would read as a refusal the machine explains)."""
+    said = _message(exc)
+    detail = "" if said in ("NotImplementedError", method) else f" ({said})"
+    return NotImplementedError(f"{method} is not supported by {driver}{detail}")
 
 
 def _message(exc: Exception) -> str:

@@ -60,6 +60,7 @@ except ImportError:  # pragma: no cover - exercised in a subprocess without the 
 
 import simulator as sim
 from dctck import (
+    ActionNotAllowed,
     BaseDriver,
     Credentials,
     HardwareProfile,
@@ -80,6 +81,7 @@ from reference_drivers._libcloud_provider import (
     NODE_STATES,
     Provider,
     ec2_error,
+    not_supported,
     openstack_error,
     translate,
 )
@@ -264,6 +266,11 @@ class LibcloudDriver(BaseDriver):
         """``function(...)``, a Libcloud error raised as the SPI's (others pass through)."""
         try:
             return function(*args, **kwargs)
+        except NotImplementedError as exc:
+            method = getattr(function, "__name__", "this call")
+            owner = getattr(function, "__self__", None)  # the Libcloud driver in use, by class
+            name = type(owner).__name__ if owner is not None else self.provider.name
+            raise not_supported(exc, method, name) from None
         except Exception as exc:
             error = translate(exc, self.provider)
             if error is None:
@@ -272,10 +279,23 @@ class LibcloudDriver(BaseDriver):
 
     def _act(self, credentials: Credentials, id: str, action: str) -> Instance:
         libcloud = self._libcloud(credentials)
-        self._call(getattr(libcloud, action), self._node(libcloud, id))
+        node = self._node(libcloud, id)
+        try:
+            self._call(getattr(libcloud, action), node)
+        except NotImplementedError as exc:
+            # an action the provider's machine does not declare is refused, as SPEC 5 wants;
+            # one it declares but Libcloud cannot take stays "not supported"
+            if not self._declares(action.removesuffix("_node")):
+                raise ActionNotAllowed(
+                    f"{exc}: {self.provider.name} declares no such action"
+                ) from None
+            raise
         instance = self._instance(self._node(libcloud, id))
         assert instance is not None  # _node finds no terminated node
         return instance
+
+    def _declares(self, action: str) -> bool:
+        return any(action in edges.values() for _, edges in self.provider.states)
 
     def _node(self, libcloud: Any, id: str) -> Any:
         """The node ``id`` of the account; ``NotFound`` if there is none or it is terminated."""
@@ -371,15 +391,16 @@ def _gib(mebibytes: object) -> int | float | None:
 # -- providers -------------------------------------------------------------------------------------
 
 
-def ec2_provider(connect: Callable[[str, str], Any]) -> Provider:
-    """Libcloud's EC2 as the adapter sees it; ``connect(key, secret)`` builds the driver.
+def ec2_provider(connect: Callable[[str, str], Any], name: str = "EC2NodeDriver") -> Provider:
+    """Libcloud's EC2 as the adapter sees it; ``connect(key, secret)`` builds the driver,
+    an ``EC2NodeDriver`` or the class like it that ``name`` names (messages say it).
 
     Realms are identified by zone name (Libcloud's EC2 location ids are list positions); a node
     keeps its image, type and zone in ``extra``; sizes carry no architecture, so it is read
     from the processor Libcloud's size table names (AWS Graviton: ``arm64``).
     """
     return Provider(
-        name="EC2NodeDriver",
+        name=name,
         connect=connect,
         states=EC2_STATES,
         features=USER_NAME,
@@ -469,7 +490,8 @@ def ec2_on_simulator(
         return driver
 
     faults = SimulatorFaults(simulator, lost.lose, lost.forget)
-    driver = LibcloudDriver(ec2_provider(connect), clock=simulator.clock, faults=faults)
+    provider = ec2_provider(connect, node_driver.__name__)
+    driver = LibcloudDriver(provider, clock=simulator.clock, faults=faults)
     driver.simulator = simulator
     return driver
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dctck.kit._blocked import measuring_blocked_time
 from dctck.kit._calls import Call, CallRunner, CredentialSet, Outcome
+from dctck.kit._causes import Cause, cause_of, group_causes
 from dctck.kit._collection import (
     declared_machine,
     instance_states_at_collection,
@@ -46,7 +47,8 @@ from dctck.kit._harness import (
     shown_state,
 )
 from dctck.kit._marks import RULE_MARKER, area, rule
-from dctck.kit._report import API_AREA, AREAS, CheckRecord, Report
+from dctck.kit._packs import SUITES_GROUP, SuitePack, installed_packs, select_areas
+from dctck.kit._report import API_AREA, AREAS, CheckRecord, ObservedTransition, Report
 from dctck.kit._rest import (
     DRIVER_ERROR_STATUS,
     HTML,
@@ -132,6 +134,7 @@ __all__ = [
     "COLLECTIONS",
     "Call",
     "CallRunner",
+    "Cause",
     "CheckRecord",
     "CredentialSet",
     "DEFAULT_TIMEOUT",
@@ -152,6 +155,7 @@ __all__ = [
     "NotApplicable",
     "NotRun",
     "OPTIONAL_FILTER_KEYS",
+    "ObservedTransition",
     "Outcome",
     "RULE_ACCEPTED",
     "RULE_ACTIONS_SUBSET",
@@ -187,14 +191,17 @@ __all__ = [
     "RULE_UNKNOWN",
     "Report",
     "SPI_PARAMETERS",
+    "SUITES_GROUP",
     "STATE_FORMATS",
     "Subject",
+    "SuitePack",
     "TimedOut",
     "Unmet",
     "Violation",
     "XML",
     "area",
     "await_gone",
+    "cause_of",
     "challenge_problems",
     "declaration_of",
     "declaration_of_xml",
@@ -218,7 +225,9 @@ __all__ = [
     "format_violations",
     "fsm_cases",
     "fsm_violations",
+    "group_causes",
     "header_problems",
+    "installed_packs",
     "instance_states_at_collection",
     "judge_answer",
     "leave_alone",
@@ -230,6 +239,7 @@ __all__ = [
     "remember_driver",
     "require",
     "rule",
+    "select_areas",
     "shape_problems",
     "shown_state",
     "shows_machine",

@@ -13,11 +13,11 @@ from typing import Any, TypeVar
 
 from dctck._errors import ActionNotAllowed, NotFound
 from dctck._models import INSTANCE_STATES, Instance
-from dctck._states import END, StateMachine, TransitionTracker, normalize_state
+from dctck._states import AUTO, END, StateMachine, TransitionTracker, normalize_state
 from dctck.kit._calls import CredentialSet, Outcome
 from dctck.kit._expectations import expectation_for, judge_answer
 from dctck.kit._frozen import REAL_CLOCKS
-from dctck.kit._spi import RULE_LIST
+from dctck.kit._spi import INSTANCE_ACTIONS, RULE_LIST
 from dctck.kit._subject import Subject, TimedOut
 from dctck.kit._violations import NotApplicable, Unmet, Violation
 
@@ -70,6 +70,7 @@ class InstanceWatch:
         self.seen_listed = False
         self.gone_reason = ""
         self.tracker = TransitionTracker(harness.subject.machine, "begin", "create")
+        self._observing = ("create", harness.subject.now())  # the action seen next, and since
         if first is not None:
             self._record(first, created_by)
 
@@ -281,12 +282,26 @@ class InstanceWatch:
         return self._advance(lower, call)
 
     def _advance(self, state: str, call: str) -> str:
+        self._note_transition(self.state, state)
         problem = self.tracker.observe(state)
         if problem is not None:
             self.violations.append(
                 Violation(call, RULE_LEGAL_CHANGE, problem, "a change along declared transitions")
             )
         return state
+
+    def _note_transition(self, origin: str, destination: str) -> None:
+        """Keep an observed change (or the declared self-loop of an action) for the report."""
+        subject = self.harness.subject
+        action, since = subject.acted.get(self.id) or self._observing
+        edges = subject.machine.outgoing(origin)
+        loop = any(e.action == action and e.destination == origin for e in edges)
+        if origin == destination and not (action != AUTO and loop):
+            return
+        subject.acted.pop(self.id, None)
+        now = subject.now()
+        subject.observed.append((origin, action, destination, now - since))
+        self._observing = (AUTO, now)
 
 
 def shown_state(state: str) -> str:
@@ -374,7 +389,11 @@ class Harness:
 
     def call(self, method: str, *args: Any) -> Outcome:
         """See :meth:`Subject.call`."""
-        return self.subject.call(method, *args, check=self.check)
+        outcome = self.subject.call(method, *args, check=self.check)
+        action = method.removesuffix("_instance")
+        if action in INSTANCE_ACTIONS and outcome.returned and len(args) > 1:
+            self.subject.acted[str(args[1])] = (action, self.subject.now())  # for the report
+        return outcome
 
     def wait_until(self, poll: Callable[[], _T | None], timeout: float | None = None) -> _T | None:
         """Poll until ``poll()`` gives something other than ``None``, letting driver time pass.
@@ -399,6 +418,7 @@ class Harness:
             if clock is not None:
                 clock.tick(step)
                 ticked += step
+                self.subject.ticked += step
                 step = min(step * 2, _VIRTUAL_MAX_STEP)
             else:
                 time.sleep(min(step, max(limit - waited, 0.0)))
@@ -541,13 +561,19 @@ class Harness:
         """A new instance of the valid account, settled in a stable state; or the check fails."""
         machine = self.subject.machine
         if not machine.stable_states():
+            read = self.subject.machine_read
+            happened = (
+                read.describe()  # the call's own failure is the cause (NotImplementedError, ...)
+                if read is not None and not read.returned
+                else "declared no state without an automatic transition"
+                + (f" ({'; '.join(machine.problems)})" if machine.problems else "")
+            )
             raise Unmet(
                 [
                     Violation(
                         "instance_states()",
                         "SPEC 5: the declared machine has states an instance can rest in",
-                        "declared no state without an automatic transition"
-                        + (f" ({'; '.join(machine.problems)})" if machine.problems else ""),
+                        happened,
                         "a well-formed machine, to follow instances with",
                     )
                 ]

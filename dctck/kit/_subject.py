@@ -9,6 +9,7 @@ from typing import Any
 from dctck._clock import VirtualClock
 from dctck._states import StateMachine
 from dctck.kit._calls import Call, CallRunner, CredentialSet, Outcome
+from dctck.kit._frozen import REAL_CLOCKS
 from dctck.kit._violations import NotRun
 
 __all__ = [
@@ -112,12 +113,20 @@ class Subject:
         self.faults = fault_injection_of(driver)
         self._runner = CallRunner()
         self._machine: StateMachine | None = None
+        #: The ``instance_states()`` call that gave :attr:`machine` (None until it is read).
+        self.machine_read: Outcome | None = None
         #: The image checks create instances from (found by the first check that needs one).
         self.default_image_id: str | None = None
         #: What checks waited out the timeout for, by reason (see ``Harness.wait_for``).
         self.timed_out: dict[str, TimedOut] = {}
         #: Calls that did not return, by method and credentials: where each hung first.
         self.hung: dict[tuple[str, str], str] = {}
+        #: Virtual seconds the kit let pass on ``clock`` (reading a remote clock costs a call).
+        self.ticked = 0.0
+        #: Observed transitions ``(origin, action, destination, latency)`` not yet reported.
+        self.observed: list[tuple[str, str, str, float]] = []
+        #: The last action accepted on each instance id, and when (for the observed transitions).
+        self.acted: dict[str, tuple[str, float]] = {}
         passwords = {c.get("password") for c in (credentials, other_credentials or {})}
         self._secrets = sorted((p for p in passwords if isinstance(p, str) and p), key=len)[::-1]
 
@@ -165,11 +174,16 @@ class Subject:
             hung_before=hung_before if not finished else None,
         )
 
+    def now(self) -> float:
+        """The driver's time as the kit knows it: the virtual seconds it ticked, or real
+        monotonic seconds for a driver on real time."""
+        return self.ticked if self.clock is not None else REAL_CLOCKS["monotonic"]()
+
     @property
     def machine(self) -> StateMachine:
         """The declared state machine (read once); malformed or unreadable gives an empty one."""
         if self._machine is None:
-            self._machine = self.read_machine()[1]
+            self.machine_read, self._machine = self.read_machine()
         return self._machine
 
     def read_machine(self) -> tuple[Outcome, StateMachine]:

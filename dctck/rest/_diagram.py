@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections import deque
+from collections.abc import Mapping
 
 from dctck._states import AUTO, StateMachine, Transition
 
@@ -47,8 +48,13 @@ def _mermaid_id(state: str) -> str:
     return f"{state}_state" if state in (_BEGIN, _END) else state
 
 
-def svg(declaration: object) -> str:
-    """An SVG drawing, left to right in layers of distance from ``begin``."""
+#: An edge ``(origin, action, destination)`` drawn in another colour with a caption.
+Overlay = Mapping[tuple[str, str, str], tuple[str, str]]
+
+
+def svg(declaration: object, overlay: Overlay | None = None) -> str:
+    """An SVG drawing, left to right in layers of distance from ``begin``; ``overlay`` gives
+    some edges a colour and a caption (the certification report's observed transitions)."""
     machine = StateMachine(declaration)
     places = _layout(machine)
     width = _MARGIN * 2 + _NODE_W + _COLUMN * max((x for x, _ in places.values()), default=0)
@@ -80,7 +86,7 @@ def svg(declaration: object) -> str:
     )
     ET.SubElement(marker, "path", {"d": "M 0 0 L 10 5 L 0 10 z"})
     for edge in machine.transitions:
-        _draw_edge(root, edge, places)
+        _draw_edge(root, edge, places, (overlay or {}).get(_key(edge)))
     for state, place in places.items():
         _draw_state(root, state, place)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
@@ -136,7 +142,16 @@ def _draw_state(root: ET.Element, state: str, place: tuple[int, int]) -> None:
     text.text = state
 
 
-def _draw_edge(root: ET.Element, edge: Transition, places: dict[str, tuple[int, int]]) -> None:
+def _key(edge: Transition) -> tuple[str, str, str]:
+    return edge.origin, edge.action, edge.destination
+
+
+def _draw_edge(
+    root: ET.Element,
+    edge: Transition,
+    places: dict[str, tuple[int, int]],
+    shown: tuple[str, str] | None = None,
+) -> None:
     x1, y1 = _corner(places[edge.origin])
     x2, y2 = _corner(places[edge.destination])
     if edge.origin == edge.destination:
@@ -160,8 +175,13 @@ def _draw_edge(root: ET.Element, edge: Transition, places: dict[str, tuple[int, 
     }
     if edge.action == AUTO:
         attributes["stroke-dasharray"] = "5 4"
+    if shown is not None:
+        attributes.update({"stroke": shown[0], "stroke-width": "2.5"})
     ET.SubElement(root, "path", attributes)
     text = ET.SubElement(
         root, "text", {"x": str(label[0]), "y": str(label[1]), "text-anchor": "middle"}
     )
     text.text = _label(edge)
+    if shown is not None and shown[1]:
+        caption = ET.SubElement(text, "tspan", {"x": str(label[0]), "dy": "14", "fill": shown[0]})
+        caption.text = shown[1]

@@ -131,13 +131,8 @@ def test_report_lists_every_check_with_area_outcome_and_rule(certification):
     result, report = certification.run(MOCK, "-m", "models")
     assert result.ret == 0
     assert set(report) == {
-        "kit_version",
-        "driver",
-        "certified",
-        "not_certifying",
-        "check_set_hash",
-        "areas",
-        "checks",
+        *("kit_version", "driver", "certified", "not_certifying", "check_set_hash", "areas"),
+        *("checks", "causes", "transitions", "machine", "features", "facts"),
     }
     # a run restricted to one area proves that area only: it does not certify
     assert report["certified"] is False
@@ -146,7 +141,10 @@ def test_report_lists_every_check_with_area_outcome_and_rule(certification):
     assert list(report["areas"]) == AREAS
     assert len(report["checks"]) == 17
     for check in report["checks"]:
-        assert set(check) == {"id", "area", "outcome", "message", "rule"}
+        assert set(check) == {
+            *("id", "area", "outcome", "message", "rule"),
+            *("cause", "call", "happened", "expected"),  # of a failure, empty otherwise
+        }
         assert check["id"].startswith("models::test_")
         assert check["rule"].startswith("SPEC ")
         if check["rule"] == RULE_FACTS:

@@ -112,7 +112,10 @@ def test_node_states_are_read_through_the_one_table(node_state, expected):
         (RateLimitReachedError(), ProviderError("429 Rate limit exceeded")),
         (BaseHTTPError(500, "boom"), ProviderError("boom")),
         (LibcloudError("odd answer"), ProviderError("odd answer")),
-        (NotImplementedError("no stop"), ActionNotAllowed("Fake: no stop")),
+        (
+            NotImplementedError("no stop"),
+            NotImplementedError("list_nodes is not supported by FakeCloud (no stop)"),
+        ),
     ],
     ids=lambda value: type(value).__name__,
 )
@@ -220,8 +223,30 @@ def test_dummy_accounts_each_get_their_own_driver_and_two_nodes():
     created = driver.create_instance(VALID, "1", {"name": "mine"})
     assert created.name == "dummy-3"  # DummyNodeDriver ignores the name (a finding)
     assert [i.name for i in driver.instances(OTHER)] == ["dummy-1", "dummy-2"]
-    with pytest.raises(ActionNotAllowed, match="stop_node not implemented"):
-        driver.stop_instance(VALID, created.id)
+    with pytest.raises(ActionNotAllowed, match="stop_node is not supported by DummyNodeDriver"):
+        driver.stop_instance(VALID, created.id)  # its machine declares no stop: refused
+
+
+def _not_implemented(node):
+    raise NotImplementedError
+
+
+def test_a_declared_action_libcloud_does_not_implement_is_not_supported_never_refused():
+    rebooting = [("begin", {"running": "create"}), ("running", {"running": "reboot"})]
+    for states, error, message in [
+        (rebooting, NotImplementedError, r"^_not_implemented is not supported by Fake$"),
+        (
+            MACHINE,
+            ActionNotAllowed,
+            r"^_not_implemented is not supported by Fake: Fake declares no ",
+        ),
+    ]:
+        driver, built = fake(states=states)
+        driver.instances(VALID)
+        built[0].nodes = [node(NodeState.RUNNING)]
+        built[0].reboot_node = _not_implemented
+        with pytest.raises(error, match=message):
+            driver.reboot_instance(VALID, "n-1")
 
 
 @pytest.mark.live

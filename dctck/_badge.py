@@ -18,7 +18,8 @@ def badge_text(report: Report) -> tuple[str, str]:
     if report.certified:
         return f"certified {ran}/{ran}", _GREEN
     if not report.failed:
-        return "no check ran", _GREY
+        # nothing failed, yet no verdict: a restricted or partial run proves no certification
+        return (f"not certifying, {ran} passed" if ran else "no check ran"), _GREY
     return f"{len(report.failed)} of {ran} failed", _RED
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import itertools
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pytest
@@ -82,12 +82,27 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         return
     cases = fsm_cases(declared_machine(metafunc.config))
     if "stable_state" in metafunc.fixturenames:
-        metafunc.parametrize("stable_state", cases.stable_states)
+        _parametrize(metafunc, "stable_state", cases.stable_states, "stable state")
     if "transient_state" in metafunc.fixturenames:
-        metafunc.parametrize("transient_state", cases.transient_states)
+        _parametrize(metafunc, "transient_state", cases.transient_states, "transient state")
     expectation = _ACTION_CHECKS.get(metafunc.function.__name__)
     if expectation is not None:
-        metafunc.parametrize(("state", "action"), cases.actions[expectation])
+        shown = f"(state, action) pair that {_ANSWERS[expectation]}"
+        _parametrize(metafunc, ("state", "action"), cases.actions[expectation], shown)
+
+
+def _parametrize(
+    metafunc: pytest.Metafunc, names: str | tuple[str, ...], values: Sequence[Any], what: str
+) -> None:
+    """``metafunc.parametrize``; with no values, one case skipped as not applicable (pytest's
+    own "got empty parameter set" skip would read as a check that applies but did not run)."""
+    if values:
+        metafunc.parametrize(names, values)
+        return
+    width = 1 if isinstance(names, str) else len(names)
+    reason = f"not applicable: the declared machine has no {what}"
+    empty = pytest.param(*[None] * width, marks=pytest.mark.skip(reason=reason), id="none")
+    metafunc.parametrize(names, [empty])
 
 
 # -- helpers ---------------------------------------------------------------------------------------

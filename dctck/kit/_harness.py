@@ -298,6 +298,9 @@ class InstanceWatch:
         loop = any(e.action == action and e.destination == origin for e in edges)
         if origin == destination and not (action != AUTO and loop):
             return
+        declared = {(edge.action, edge.destination) for edge in edges}
+        if (action, destination) not in declared and (AUTO, destination) in declared:
+            action = AUTO  # an action accepted as already satisfied (stop while stopping)
         subject.acted.pop(self.id, None)
         now = subject.now()
         subject.observed.append((origin, action, destination, now - since))

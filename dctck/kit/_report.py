@@ -202,6 +202,7 @@ class Report:
         for number, cause in enumerate(causes, 1):
             lines.append(f"[{number}] {cause.headline()}")
             lines.append(f"    e.g. {cause.example.id}: {_example(cause.example)}")
+            lines += [f"    {line.strip()}" for line in _reproduction(cause.example)]
             if verbose:
                 lines += [f"    - {check.id}" for check in cause.checks]
             elif len(cause.checks) > 1:
@@ -239,3 +240,12 @@ def _example(check: CheckRecord) -> str:
         return f"{check.call} [{check.rule}] {check.happened}, expected {check.expected}"
     first, _, rest = check.message.partition("\n")
     return first + (" ..." if rest else "")
+
+
+def _reproduction(check: CheckRecord) -> list[str]:
+    """An endpoint run's reproduction of a failure: its exchanges' lines in the message."""
+    return [
+        line
+        for line in check.message.splitlines()
+        if line.startswith(("  reproduce: ", "  answered: "))
+    ]

@@ -54,9 +54,9 @@ def test_an_endpoint_speaking_no_known_protocol_is_a_usage_error(tmp_path):
 
 
 def test_credentials_from_the_environment_are_never_echoed(tmp_path):
-    with served(broken(IgnoresFilters)) as url:
+    with served(broken(IgnoresFilters)) as url:  # -v: every failure, each with its reproduction
         result = dctck(
-            "certify", "--endpoint", url, "--report", "r.json", "--", "-m", "filters",
+            "certify", "-v", "--endpoint", url, "--report", "r.json", "--", "-m", "filters",
             env=ENV, cwd=tmp_path,
         )  # fmt: skip
     assert result.returncode == 1

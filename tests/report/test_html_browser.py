@@ -4,6 +4,7 @@ page opened from disk (nothing served, no JavaScript needed), a screenshot of ea
 Skipped, saying so, where Chromium is not installed (``.ci/run`` installs it).
 """
 
+import re
 import shutil
 
 import pytest
@@ -49,8 +50,12 @@ def browser(tmp_path_factory):
 @pytest.mark.parametrize(
     ("name", "verdict", "causes"),
     [
-        ("good", "CERTIFIED: reference_drivers.mock:MockDriver passed all 8 checks that apply", 0),
-        ("bad", "NOT CERTIFIED: euc:driver failed 274 of 299 checks", 1),
+        (
+            "good",
+            r"CERTIFIED: reference_drivers\.mock:MockDriver passed all \d+ checks that apply",
+            0,
+        ),
+        ("bad", r"NOT CERTIFIED: euc:driver failed 274 of 299 checks", 1),
     ],
 )
 def test_report_page_shows_verdict_causes_and_the_machine(
@@ -62,7 +67,7 @@ def test_report_page_shows_verdict_causes_and_the_machine(
     causes,
 ):
     browser.get((pages / f"{name}.html").as_uri())
-    assert browser.find_element(By.ID, "verdict").text == verdict
+    assert re.fullmatch(verdict, browser.find_element(By.ID, "verdict").text)
     assert len(browser.find_elements(By.CSS_SELECTOR, "h3.cause")) == causes
     diagram = browser.find_element(By.CSS_SELECTOR, "#diagram svg")
     assert diagram.size["width"] > 300

@@ -158,7 +158,7 @@ def test_scaffold_fails_one_cause_per_method_then_filled_in_certifies(scaffolded
     assert "CERTIFIED: my_cloud:MyCloudDriver passed all" in second.stdout
     # pytest in that directory certifies it too, from the written pytest.ini
     pytest_run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "models"],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
         cwd=scaffolded,
         capture_output=True,
         text=True,

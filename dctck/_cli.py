@@ -18,14 +18,18 @@ import suites
 from dctck import _recording
 from dctck._errors import DriverLoadError
 from dctck._facts import parse_facts
+from dctck._journal import RUNS_DIR, new_run_id
 from dctck._loader import load_callable
 from dctck._options import bundled_target, parse_credentials, parse_timeout
+from dctck._sweep import SweepCommand
 from dctck.kit import DEFAULT_TIMEOUT
 from dctck.rest import ServeCommand
 
 __all__ = ["Command", "main"]
 
 USAGE_ERROR = 2
+#: ``dctck certify`` stopped by Ctrl-C: interrupted, not certified.
+INTERRUPTED = 3
 _CERTIFY_INI = Path(suites.__file__).with_name("certify.ini")
 
 
@@ -46,7 +50,10 @@ class _UsageError(Exception):
 class Certify:
     """``dctck certify``: run the conformance suites against a driver, print a summary per area."""
 
-    help = "certify a driver against the Driver SPI (exit 0 certified, 1 failed, 2 usage error)"
+    help = (
+        "certify a driver against the Driver SPI (exit 0 certified, 1 failed, 2 usage error,"
+        " 3 interrupted)"
+    )
 
     def configure(self, parser: argparse.ArgumentParser) -> None:
         parser.description = (
@@ -79,6 +86,13 @@ class Certify:
             " images by id): the models area checks the driver reports each attribute",
         )
         parser.add_argument("--junitxml", metavar="PATH", help="write a JUnit XML report there")
+        parser.add_argument(
+            "--runs-dir",
+            metavar="DIR",
+            default=str(RUNS_DIR),
+            help="where the run's journal goes, DIR/RUN-ID/journal.jsonl: every create before it"
+            f" is sent, for dctck sweep (default {RUNS_DIR})",
+        )
         parser.add_argument(
             "--via-rest",
             action="store_true",
@@ -149,7 +163,17 @@ class Certify:
             pytest_args.append("--dctck-via-rest")
         if args.freeze_time:
             pytest_args.append("--dctck-freeze-time")
-        return _run_pytest(pytest_args + list(args.passthrough))
+        run_id = new_run_id()
+        pytest_args += [f"--dctck-journal={args.runs_dir}", f"--dctck-run-id={run_id}"]
+        print(f"dctck certify: run {run_id}, journal in {args.runs_dir}/{run_id}", file=sys.stderr)
+        code = _run_pytest(pytest_args + list(args.passthrough))
+        if code == INTERRUPTED:
+            print(
+                f"dctck certify: interrupted, not certified; dctck sweep --run {run_id}"
+                " removes what is left",
+                file=sys.stderr,
+            )
+        return code
 
 
 def _resolve_target(args: argparse.Namespace) -> None:
@@ -202,13 +226,19 @@ def _run_pytest(args: list[str]) -> int:
     code = int(pytest.main(args))
     if code in (0, 1):
         return code
+    if code == int(pytest.ExitCode.INTERRUPTED):
+        return INTERRUPTED
     if code == int(pytest.ExitCode.USAGE_ERROR):
         return USAGE_ERROR
     return code
 
 
 def _commands() -> dict[str, Command]:
-    commands: dict[str, Command] = {"certify": Certify(), "serve": ServeCommand()}
+    commands: dict[str, Command] = {
+        "certify": Certify(),
+        "serve": ServeCommand(),
+        "sweep": SweepCommand(),
+    }
     for entry in entry_points(group="dctck.commands"):
         if entry.name not in commands:
             commands[entry.name] = entry.load()

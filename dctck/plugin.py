@@ -7,6 +7,10 @@ Registered through the ``pytest11`` entry point, it stays idle until asked to ce
 
 from __future__ import annotations
 
+import os
+import signal
+import sys
+import threading
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +21,7 @@ import pytest
 import suites
 from dctck._errors import DriverLoadError
 from dctck._facts import Facts, parse_facts
+from dctck._journal import Journal, is_run_id, new_run_id, reachable_environment
 from dctck._loader import load_driver
 from dctck._options import parse_credentials, parse_timeout
 from dctck.kit import (
@@ -35,6 +40,7 @@ from dctck.kit import (
     fault_injection_of,
     remember_driver,
 )
+from dctck.kit._interrupt import Interrupted, clear_stop, request_stop
 
 if TYPE_CHECKING:
     from dctck.rest import RestFront
@@ -44,6 +50,9 @@ SUITES_DIR = Path(suites.__file__).parent
 _AREA = "dctck_area"
 _RULE = "dctck_rule"
 _MESSAGE = "dctck_message"
+_LEAKS = "dctck_leaks"
+#: The exit status of a run stopped by Ctrl-C (``dctck certify`` exits with it too).
+EXIT_INTERRUPTED = 3
 
 
 @dataclass
@@ -58,6 +67,8 @@ class _Settings:
     via_rest: bool = False
     rest_app: Any = None
     facts: Facts | None = None
+    run_id: str = ""
+    journal: Journal | None = None
 
 
 _SETTINGS = pytest.StashKey[_Settings]()
@@ -126,6 +137,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         " driver (default dctck.rest:RestApp)",
     )
     parser.addini("dctck_rest_app", "default for --dctck-rest-app")
+    group.addoption(
+        "--dctck-journal",
+        dest="dctck_journal",
+        metavar="DIR",
+        help="write the run's journal (every create before it is sent, every id it returned)"
+        " to DIR/RUN-ID/journal.jsonl, for dctck sweep (dctck certify: .dctck/runs)",
+    )
+    parser.addini("dctck_journal", "default for --dctck-journal")
+    group.addoption(
+        "--dctck-run-id",
+        dest="dctck_run_id",
+        metavar="ID",
+        help="the run's id (default: a new one), put on every instance the kit creates",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -146,6 +171,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
     areas = (*AREAS, API_AREA) if settings.via_rest else AREAS
     settings.report = Report(settings.driver_path or "dctck_driver fixture", __version__, areas)
+    settings.report.run_id = settings.run_id
+    _open_journal(config, settings)
     config.pluginmanager.register(_Certification(settings), "dctck-certification")
     if config.args_source == pytest.Config.ArgsSource.ARGS:
         config.args.append(str(SUITES_DIR))
@@ -177,10 +204,38 @@ def _read_settings(config: pytest.Config) -> _Settings | None:
             timeout=_parsed(timeout_text, parse_timeout, "--dctck-timeout") or DEFAULT_TIMEOUT,
             report_path=value("dctck_report"),
             facts=_parsed(value("dctck_facts"), parse_facts, "--dctck-facts"),
+            run_id=_run_id(config.getoption("dctck_run_id")),
             **_rest_settings(config, value("dctck_rest_app")),
         )
     except ValueError as exc:
         raise pytest.UsageError(f"dctck: {exc}") from None
+
+
+def _run_id(given: str | None) -> str:
+    if given is None:
+        return new_run_id()
+    if not is_run_id(given):
+        raise ValueError(f"--dctck-run-id must look like 20261204T191500Z-ab12cd, got {given!r}")
+    return given
+
+
+def _open_journal(config: pytest.Config, settings: _Settings) -> None:
+    """Open the run's journal when asked to (``--dctck-journal``), saying how to reach the
+    driver again: its path and ``DCTCK_*`` environment, never a credential."""
+    root = config.getoption("dctck_journal") or config.getini("dctck_journal")
+    if not root:
+        return
+    target = {
+        "driver": settings.driver_path,
+        "environment": reachable_environment(),
+        "via_rest": settings.via_rest,
+        "accounts": ["valid credentials"]
+        + (["other account"] if settings.other_credentials else []),
+    }
+    try:
+        settings.journal = Journal.open(Path(str(root)), settings.run_id, target)
+    except OSError as exc:
+        raise pytest.UsageError(f"dctck: --dctck-journal {root}: {exc}") from None
 
 
 def _parsed(text: str | None, parse: Callable[[str, str], _V], option: str) -> _V | None:
@@ -337,6 +392,8 @@ def dctck_subject(
     if _via_rest(request.config):
         driver = request.getfixturevalue("dctck_rest").client
     subject = Subject(driver, dctck_credentials, dctck_other_credentials, dctck_timeout)
+    settings = _required(request)
+    subject.run_id, subject.journal = settings.run_id, settings.journal
     if driver is not dctck_driver:
         subject.faults = fault_injection_of(dctck_driver)  # SPEC 9 faults behind the front
     frozen = None
@@ -361,6 +418,7 @@ def dctck_harness(request: pytest.FixtureRequest, dctck_subject: Subject) -> Ite
     harness = Harness(dctck_subject, request.node.name)
     yield harness
     leaks = harness.cleanup()
+    request.node.user_properties.append((_LEAKS, len(leaks)))
     if leaks:
         raise Unmet([f"{leak} [{RULE_LEDGER}]" for leak in leaks])
 
@@ -369,11 +427,51 @@ def dctck_harness(request: pytest.FixtureRequest, dctck_subject: Subject) -> Ite
 
 
 class _Certification:
-    """Per-run hooks: failure messages without tracebacks, check records, the report."""
+    """Per-run hooks: failure messages without tracebacks, check records, the report (written
+    after every check), a line per failed check as it happens, and Ctrl-C."""
 
     def __init__(self, settings: _Settings) -> None:
         self.settings = settings
         self.phases: dict[str, list[pytest.TestReport]] = {}
+        self.session: pytest.Session | None = None
+        self.interrupted = False
+        self._previous_handler: Any = None
+
+    # -- Ctrl-C: first stops the run after cleanup, second exits at once -------------------------
+
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        self.session = session
+        clear_stop()
+        if hasattr(session.config, "workerinput"):
+            return
+        if threading.current_thread() is threading.main_thread():
+            self._previous_handler = signal.signal(signal.SIGINT, self._on_interrupt)
+
+    def _on_interrupt(self, signum: int, frame: Any) -> None:
+        journal = self.settings.journal
+        if self.interrupted:
+            sweep = f"; dctck sweep --run {self.settings.run_id}" if journal else ""
+            sys.stderr.write(f"\ndctck: interrupted again: exiting now{sweep}\n")
+            sys.stderr.flush()
+            os._exit(EXIT_INTERRUPTED)
+        self.interrupted = True
+        request_stop()
+        if self.session is not None:
+            self.session.shouldstop = "dctck: interrupted, not certified"
+        if journal is not None:
+            journal.note("interrupted")
+        sys.stderr.write(
+            "\ndctck: interrupted: cleaning up what the run created, then stopping"
+            " (Ctrl-C again to exit at once)\n"
+        )
+        sys.stderr.flush()
+
+    def pytest_unconfigure(self, config: pytest.Config) -> None:
+        if self._previous_handler is not None:
+            signal.signal(signal.SIGINT, self._previous_handler)
+            self._previous_handler = None
+
+    # -- outcomes ----------------------------------------------------------------------------------
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_call(self, item: pytest.Item) -> Generator[None, None, None]:
@@ -381,6 +479,8 @@ class _Certification:
             return (yield)
         except NotApplicable as exc:
             pytest.skip(f"not applicable: {exc}")
+        except Interrupted:
+            pytest.skip("interrupted: the run was stopped while this check waited")
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(
@@ -406,17 +506,49 @@ class _Certification:
         return text
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        if any(name == _AREA for name, _ in report.user_properties):
-            self.phases.setdefault(report.nodeid, []).append(report)
+        if not any(name == _AREA for name, _ in report.user_properties):
+            return
+        phases = self.phases.setdefault(report.nodeid, [])
+        phases.append(report)
+        if report.when == "teardown" and self.settings.report is not None:
+            record = _record(report.nodeid, phases)
+            del self.phases[report.nodeid]
+            self.settings.report.add(record)
+            if record.outcome == "failed":
+                self._print_failure(record)
+            self._write_report()
+
+    def _print_failure(self, record: CheckRecord) -> None:
+        """A failed check, said at once: a run stopped early still tells what it found."""
+        if self.session is None or hasattr(self.session.config, "workerinput"):
+            return
+        reporter = self.session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is None:
+            return
+        first = record.message.strip().splitlines()[0] if record.message.strip() else ""
+        reporter.write_line(f"dctck: FAILED {record.id}: {first[:300]}")
+
+    def _write_report(self) -> None:
+        report = self.settings.report
+        if report is None or not self.settings.report_path:
+            return
+        if self.session is not None and hasattr(self.session.config, "workerinput"):
+            return
+        report.write(self.settings.report_path)
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         report = self.settings.report
         if report is None or hasattr(session.config, "workerinput"):
             return
-        for nodeid, phases in self.phases.items():
+        for nodeid, phases in self.phases.items():  # checks stopped before their teardown
             report.add(_record(nodeid, phases))
-        if self.settings.report_path:
-            report.write(self.settings.report_path)
+        self.phases.clear()
+        report.interrupted = self.interrupted
+        if self.interrupted:
+            session.exitstatus = pytest.ExitCode.INTERRUPTED
+        if self.settings.journal is not None:
+            self.settings.journal.note("finished", interrupted=self.interrupted)
+        self._write_report()
 
     def pytest_terminal_summary(self, terminalreporter: Any, config: pytest.Config) -> None:
         report = self.settings.report
@@ -427,6 +559,11 @@ class _Certification:
             terminalreporter.write_line(line)
         if self.settings.report_path:
             terminalreporter.write_line(f"report written to {self.settings.report_path}")
+        if self.settings.journal is not None and (self.interrupted or report.leaks):
+            terminalreporter.write_line(
+                f"journal: {self.settings.journal.path}; remove what is left with"
+                f" dctck sweep --run {self.settings.run_id}"
+            )
 
 
 def _record(nodeid: str, phases: list[pytest.TestReport]) -> CheckRecord:
@@ -443,7 +580,10 @@ def _record(nodeid: str, phases: list[pytest.TestReport]) -> CheckRecord:
     else:
         outcome, message = "passed", ""
     check_id = f"{properties[_AREA]}::{nodeid.rpartition('::')[2]}"
-    return CheckRecord(check_id, properties[_AREA], outcome, message, properties.get(_RULE, ""))
+    leaks = int(properties.get(_LEAKS, "0") or 0)
+    return CheckRecord(
+        check_id, properties[_AREA], outcome, message, properties.get(_RULE, ""), leaks
+    )
 
 
 def _crash(report: pytest.TestReport) -> str:

@@ -17,6 +17,7 @@ from dctck._states import END, StateMachine, TransitionTracker, normalize_state
 from dctck.kit._calls import CredentialSet, Outcome
 from dctck.kit._expectations import expectation_for, judge_answer
 from dctck.kit._frozen import REAL_CLOCKS
+from dctck.kit._interrupt import Interrupted, stop_requested
 from dctck.kit._spi import RULE_LIST
 from dctck.kit._subject import Subject, TimedOut
 from dctck.kit._violations import NotApplicable, Unmet, Violation
@@ -279,6 +280,9 @@ class InstanceWatch:
         return self._advance(lower, call)
 
     def _advance(self, state: str, call: str) -> str:
+        journal = self.harness.subject.journal
+        if state == END and self.tracker.current != END and journal is not None:
+            journal.gone(self.id)
         problem = self.tracker.observe(state)
         if problem is not None:
             self.violations.append(
@@ -327,6 +331,7 @@ class Harness:
         self.check = check
         self.watches: list[InstanceWatch] = []
         self._waited_out: set[str] = set()
+        self._cleaning = False
 
     def wait_for(self, reason: str | Callable[[], str], poll: Callable[[], _T | None]) -> _T | None:
         """:meth:`wait_until` for ``reason`` (what is awaited: "a new instance to be listed"), or
@@ -387,6 +392,8 @@ class Harness:
         ticked = 0.0  # virtual time the kit let pass; reading a remote clock would cost a call
         step = _VIRTUAL_FIRST_STEP if clock is not None else _REAL_FIRST_STEP
         while True:
+            if stop_requested() and not self._cleaning:
+                raise Interrupted
             result = poll()
             if result is not None:
                 return result
@@ -457,7 +464,9 @@ class Harness:
         """Call ``create_instance``; a returned instance is followed and enters the ledger."""
         credentials = credentials or self.subject.valid
         chosen = image_id if image_id is not None else self.default_image_id()
-        outcome = self.call("create_instance", credentials, chosen, opts)
+        outcome = self.subject.call(
+            "create_instance", credentials, chosen, opts, check=self.check, owned=True
+        )
         value = outcome.value
         if not outcome.returned or not isinstance(getattr(value, "id", None), str):
             return outcome, None
@@ -503,9 +512,10 @@ class Harness:
         For instances made by calls that should have been refused; cleanup destroys them with
         ``credentials`` (default: the valid ones).
         """
-        watch = InstanceWatch(
-            self, instance_id, credentials or self.subject.valid, first, created_by
-        )
+        credentials = credentials or self.subject.valid
+        if self.subject.journal is not None:
+            self.subject.journal.created(None, instance_id, credentials.label)
+        watch = InstanceWatch(self, instance_id, credentials, first, created_by)
         self.watches.append(watch)
         return watch
 
@@ -562,6 +572,7 @@ class Harness:
     def cleanup(self) -> list[str]:
         """Destroy every instance this check created and did not see gone; describe the leaks."""
         leaks: list[str] = []
+        self._cleaning = True
         for watch in self.watches:
             if watch.state == END:
                 continue

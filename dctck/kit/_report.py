@@ -27,6 +27,8 @@ class CheckRecord:
     outcome: str
     message: str
     rule: str
+    #: Instances the check's cleanup could not remove (each also fails the check).
+    leaks: int = 0
 
 
 class Report:
@@ -37,6 +39,10 @@ class Report:
         self.kit_version = kit_version
         self.area_names = list(areas)
         self.checks: list[CheckRecord] = []
+        #: The run's id, as instances and the journal carry it ("" when unknown).
+        self.run_id = ""
+        #: The run was stopped (Ctrl-C) before every check ran: never certified.
+        self.interrupted = False
 
     def add(self, record: CheckRecord) -> None:
         if record.outcome not in _OUTCOMES:
@@ -58,27 +64,43 @@ class Report:
         return [check for check in self.checks if check.outcome == "failed"]
 
     @property
+    def leaks(self) -> int:
+        """Instances the run created and could not remove."""
+        return sum(check.leaks for check in self.checks)
+
+    @property
     def certified(self) -> bool:
-        """Every check that ran passed, and at least one ran."""
-        return not self.failed and any(c.outcome == "passed" for c in self.checks)
+        """Every check that ran passed, at least one ran, nothing leaked, not interrupted."""
+        return (
+            not self.failed
+            and not self.leaks
+            and not self.interrupted
+            and any(c.outcome == "passed" for c in self.checks)
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "kit_version": self.kit_version,
             "driver": self.driver,
             "certified": self.certified,
+            "run_id": self.run_id,
+            "interrupted": self.interrupted,
+            "leaks": self.leaks,
             "areas": self.areas,
             "checks": [asdict(check) for check in self.checks],
         }
 
     def write(self, path: str | os.PathLike[str]) -> None:
-        """Write the JSON report, creating its directory if needed."""
+        """Write the JSON report, creating its directory if needed; replaced in one step, so
+        the file is a whole report at every moment (it is rewritten after every check)."""
         directory = os.path.dirname(os.fspath(path))
         if directory:
             os.makedirs(directory, exist_ok=True)
-        with open(path, "w", encoding="utf-8") as stream:
+        partial = f"{os.fspath(path)}.partial"
+        with open(partial, "w", encoding="utf-8") as stream:
             json.dump(self.to_dict(), stream, indent=2)
             stream.write("\n")
+        os.replace(partial, path)
 
     def summary_lines(self) -> list[str]:
         """The per-area table and the verdict, for the terminal."""
@@ -88,7 +110,14 @@ class Report:
                 f"{area:<12}{counts['passed']:>8}{counts['failed']:>8}{counts['skipped']:>9}"
             )
         ran = sum(1 for check in self.checks if check.outcome != "skipped")
-        if self.certified:
+        if self.leaks:
+            lines.append(f"leaks: {self.leaks} instance(s) the run created could not be removed")
+        if self.interrupted:
+            lines.append(
+                f"NOT CERTIFIED: {self.driver}: interrupted after {ran} checks"
+                f" ({len(self.failed)} failed)"
+            )
+        elif self.certified:
             lines.append(f"CERTIFIED: {self.driver} passed all {ran} checks that apply")
         elif not self.failed:
             lines.append(f"NOT CERTIFIED: {self.driver}: no check ran")

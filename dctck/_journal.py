@@ -10,6 +10,7 @@ in one ``write`` and synced to disk before the kit goes on:
 - ``{"event": "create", "seq": n, "name": ...}`` just *before* a ``create_instance`` is sent;
 - ``{"event": "created", "seq": n, "id": ...}`` once it returned an instance (``seq`` is ``null``
   for an instance the kit found it made some other way, e.g. a create that should have failed);
+- ``{"event": "answered", "seq": n}`` once it answered without an instance (refused it);
 - ``{"event": "gone", "id": ...}`` once the kit saw the instance gone.
 
 A ``create`` without its ``created`` is a create whose answer was lost: ``dctck sweep`` finds such
@@ -176,6 +177,8 @@ def read_journal(path: Path) -> JournalState:
                 answered.add(str(seq))
             account = record.get("account") or intents.get(str(seq), (None, ""))[1]
             state.instances[record["id"]] = str(account or "valid credentials")
+        elif event == "answered":
+            answered.add(str(record.get("seq")))
         elif event == "gone" and isinstance(record.get("id"), str):
             state.gone.add(record["id"])
         elif event == "swept":

@@ -38,6 +38,8 @@ from dctck.kit._subject import virtual_clock_of
 __all__ = ["SweepCommand", "SweepResult", "sweep_run"]
 
 DEFAULT_SWEEP_TIMEOUT = 120.0
+#: The accounts a run creates instances with (other labels are refused creates' credentials).
+ACCOUNTS = ("valid credentials", "other account")
 _ENV_CREDENTIALS = {
     "valid credentials": "DCTCK_CREDENTIALS",
     "other account": "DCTCK_OTHER_CREDENTIALS",
@@ -72,7 +74,7 @@ def sweep_run(
     runner = CallRunner()
     try:
         work = _Sweep(driver, state, runner, timeout, result, say)
-        for account in state.accounts or ["valid credentials"]:
+        for account in [a for a in state.accounts if a in ACCOUNTS] or ["valid credentials"]:
             creds = credentials.get(account)
             if creds is None:
                 result.problems.append(f"no credentials for the {account}: it was not swept")

@@ -451,8 +451,7 @@ class _Certification:
         journal = self.settings.journal
         if self.interrupted:
             sweep = f"; dctck sweep --run {self.settings.run_id}" if journal else ""
-            sys.stderr.write(f"\ndctck: interrupted again: exiting now{sweep}\n")
-            sys.stderr.flush()
+            self._say(f"dctck: interrupted again: exiting now{sweep}")
             os._exit(EXIT_INTERRUPTED)
         self.interrupted = True
         request_stop()
@@ -460,11 +459,23 @@ class _Certification:
             self.session.shouldstop = "dctck: interrupted, not certified"
         if journal is not None:
             journal.note("interrupted")
-        sys.stderr.write(
-            "\ndctck: interrupted: cleaning up what the run created, then stopping"
-            " (Ctrl-C again to exit at once)\n"
+        self._say(
+            "dctck: interrupted: cleaning up what the run created, then stopping"
+            " (Ctrl-C again to exit at once)"
         )
-        sys.stderr.flush()
+
+    def _say(self, line: str) -> None:
+        """Write to the real stderr, even while pytest captures the check's output."""
+        capture = (
+            self.session.config.pluginmanager.get_plugin("capturemanager") if self.session else None
+        )
+        if capture is None:
+            sys.stderr.write(f"\n{line}\n")
+            sys.stderr.flush()
+            return
+        with capture.global_and_fixture_disabled():
+            sys.stderr.write(f"\n{line}\n")
+            sys.stderr.flush()
 
     def pytest_unconfigure(self, config: pytest.Config) -> None:
         if self._previous_handler is not None:

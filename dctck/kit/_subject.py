@@ -169,8 +169,11 @@ class Subject:
                 seq = self.journal.intent(name, credentials)
         finished, value, error = self._runner.run(lambda: function(*real_args), limit)
         created = getattr(value, "id", None) if finished and error is None else None
-        if method == "create_instance" and self.journal is not None and isinstance(created, str):
-            self.journal.created(seq, created)
+        if method == "create_instance" and self.journal is not None and seq is not None:
+            if isinstance(created, str):
+                self.journal.created(seq, created)
+            elif finished:  # answered without an instance: nothing was lost
+                self.journal.note("answered", seq=seq)
         if not finished and hung_before is None:
             where = f"{call} did not return within {limit:g} s in {check}"
             self.hung[(method, credentials)] = where

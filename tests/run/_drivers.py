@@ -1,0 +1,37 @@
+"""Drivers for the interrupt tests: ``EC2Driver`` on ``DCTCK_EC2_ENDPOINT`` (a live ``dctck
+simulate``) whose first ``create_instance`` pauses after the provider acted.
+
+``RUN_TEST_MARKER`` names a file written (with the new instance's id) once the simulator has
+launched the instance and before the driver returns it; the driver then sleeps
+``RUN_TEST_PAUSE`` seconds: the moment a test interrupts or kills the run is known.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from dctck import Instance
+from reference_drivers.ec2 import EC2Driver, from_environment
+
+
+def pausing() -> EC2Driver:
+    """``from_environment()``, its first create pausing once the instance exists."""
+    driver = from_environment()
+    if "RUN_TEST_MARKER" not in os.environ:
+        return driver  # as dctck sweep builds it again
+    marker = Path(os.environ["RUN_TEST_MARKER"])
+    pause = float(os.environ.get("RUN_TEST_PAUSE", "0"))
+    create = driver.create_instance
+
+    def create_instance(credentials: Any, image_id: Any, opts: Any = None) -> Instance:
+        instance = create(credentials, image_id, opts)
+        if not marker.exists():
+            marker.write_text(instance.id)
+            time.sleep(pause)
+        return instance
+
+    driver.create_instance = create_instance  # type: ignore[method-assign]
+    return driver

@@ -114,14 +114,17 @@ def test_sigint_stops_the_run_cleans_up_and_exits_3(cloud, tmp_path):
     assert process.returncode == 3, out + err
     assert "interrupted, not certified" in err
     report = json.loads((tmp_path / "report.json").read_text())
-    assert report["interrupted"] is True and report["certified"] is False
-    assert "NOT CERTIFIED" in out and "interrupted" in out
+    assert report["interrupted"] is True
+    assert report["certified"] is False
+    assert "NOT CERTIFIED" in out
+    assert "interrupted" in out
     # the run cleaned up what it created before exiting; the sweep finds nothing more
     result = _sweep(cloud, tmp_path, "--run", _run_id(tmp_path))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "destroyed 0, left 0" in result.stdout
     created = _created_by_run(cloud, existing)
-    assert created and set(created.values()) == {"terminated"}
+    assert created
+    assert set(created.values()) == {"terminated"}
     assert _states(cloud) == {existing: "RUNNING"}
 
 
@@ -137,7 +140,8 @@ def test_second_sigint_exits_at_once_and_sweep_destroys_what_was_left(cloud, tmp
     assert "dctck sweep --run" in err
     assert made in _states(cloud)  # left behind: the create's answer never reached the kit
     dry = _sweep(cloud, tmp_path, "--dry-run")
-    assert f"would destroy {made}" in dry.stdout and made in _states(cloud)
+    assert f"would destroy {made}" in dry.stdout
+    assert made in _states(cloud)
     result = _sweep(cloud, tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert _states(cloud) == {existing: "RUNNING"}
@@ -160,4 +164,5 @@ def test_sigkill_after_a_create_was_sent_then_sweep_finds_it_by_the_run_id(cloud
     assert f"destroyed {made}" in result.stdout
     assert _states(cloud) == {existing: "RUNNING"}
     again = _sweep(cloud, tmp_path)
-    assert again.returncode == 0 and "destroyed" not in again.stdout
+    assert again.returncode == 0
+    assert "destroyed" not in again.stdout

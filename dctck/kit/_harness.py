@@ -475,6 +475,18 @@ class Harness:
         self.watches.append(watch)
         return outcome, watch
 
+    @property
+    def own_ids(self) -> frozenset[str]:
+        """The ids of the instances this check created (or found it made): the only instances
+        a check may count or judge, so that other tenants' and earlier runs' instances on the
+        same account change no verdict."""
+        return frozenset(watch.id for watch in self.watches)
+
+    def mine(self, items: Any) -> list[Any]:
+        """The listed objects whose id is one of :attr:`own_ids`, in listed order."""
+        own = self.own_ids
+        return [item for item in items if getattr(item, "id", None) in own]
+
     def instance_ids(self) -> list[str] | None:
         """The ids of the instances the valid account lists now; ``None`` if it cannot list."""
         outcome = self.call("instances", self.subject.valid, None)

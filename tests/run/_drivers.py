@@ -35,3 +35,38 @@ def pausing() -> EC2Driver:
 
     driver.create_instance = create_instance  # type: ignore[method-assign]
     return driver
+
+
+#: The instances :func:`with_strangers` made before the run, by id: (credentials, state).
+STRANGERS: dict[str, tuple[dict[str, str], str]] = {}
+#: The last driver :func:`with_strangers` built, for the test to inspect after the run.
+BUILT: list[EC2Driver] = []
+
+
+def with_strangers() -> EC2Driver:
+    """The in-process ``EC2Driver`` whose accounts already hold instances the kit did not
+    create (one RUNNING and one STOPPED of each account), as a shared cloud account would."""
+    driver = EC2Driver()
+    STRANGERS.clear()
+    accounts = (
+        {"name": "mockuser", "password": "mockpassword"},
+        {"name": "otheruser", "password": "otherpassword"},
+    )
+    made = [
+        (credentials, driver.create_instance(credentials, _X86_IMAGE, {"name": name}).id)
+        for credentials in accounts
+        for name in ("someone-else-running", "someone-else-stopped")
+    ]
+    assert driver.clock is not None
+    driver.clock.tick(600)
+    for credentials, instance_id in made[1::2]:
+        driver.stop_instance(credentials, instance_id)
+    driver.clock.tick(600)
+    for credentials, instance_id in made:
+        (instance,) = driver.instances(credentials, {"id": instance_id})
+        STRANGERS[instance_id] = (credentials, instance.state)
+    BUILT[:] = [driver]
+    return driver
+
+
+_X86_IMAGE = "ami-0a1b2c3d4e5f60718"

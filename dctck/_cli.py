@@ -76,9 +76,20 @@ class Certify:
         parser.add_argument(
             "--timeout",
             metavar="SECONDS",
-            help=f"bound on every driver call and wait (default {DEFAULT_TIMEOUT:g})",
+            help=f"bound on every driver call and on each awaited state transition (default"
+            f" {DEFAULT_TIMEOUT:g})",
         )
-        parser.add_argument("--report", metavar="PATH", help="write the JSON report there")
+        parser.add_argument(
+            "--settle",
+            metavar="SECONDS",
+            help="read-after-write window: NotFound for an instance just created is tried again"
+            " for this long before it counts, as eventually consistent providers need (default 0)",
+        )
+        parser.add_argument(
+            "--report",
+            metavar="PATH",
+            help="write the JSON report there (rewritten after every check)",
+        )
         parser.add_argument(
             "--facts",
             metavar="FILE",
@@ -140,6 +151,8 @@ class Certify:
                     parse_credentials(text, option)
             if args.timeout is not None:
                 parse_timeout(args.timeout, "--timeout")
+            if args.settle is not None and args.settle.strip() not in ("0", "0.0"):
+                parse_timeout(args.settle, "--settle")
             if args.facts is not None:
                 parse_facts(args.facts, "--facts")
         except (DriverLoadError, ValueError) as exc:
@@ -155,6 +168,8 @@ class Certify:
             pytest_args.append(f"--dctck-timeout={args.timeout}")
         if args.report:
             pytest_args.append(f"--dctck-report={args.report}")
+        if args.settle is not None:
+            pytest_args.append(f"--dctck-settle={args.settle}")
         if args.facts is not None:
             pytest_args.append(f"--dctck-facts={args.facts}")
         if args.junitxml:

@@ -69,6 +69,7 @@ class _Settings:
     facts: Facts | None = None
     run_id: str = ""
     journal: Journal | None = None
+    settle: float = 0.0
 
 
 _SETTINGS = pytest.StashKey[_Settings]()
@@ -92,6 +93,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
             "SECONDS",
             f"bound on every driver call and every wait for a state change, in the driver's"
             f" time: virtual seconds when it exposes a clock (default {DEFAULT_TIMEOUT:g})",
+        ),
+        (
+            "settle",
+            "SECONDS",
+            "read-after-write window: NotFound for an instance just created and not yet listed"
+            " is tried again for this long before it counts (default 0)",
         ),
         ("report", "PATH", "write the JSON certification report there"),
         (
@@ -205,10 +212,15 @@ def _read_settings(config: pytest.Config) -> _Settings | None:
             report_path=value("dctck_report"),
             facts=_parsed(value("dctck_facts"), parse_facts, "--dctck-facts"),
             run_id=_run_id(config.getoption("dctck_run_id")),
+            settle=_parsed(value("dctck_settle"), _parse_settle, "--dctck-settle") or 0.0,
             **_rest_settings(config, value("dctck_rest_app")),
         )
     except ValueError as exc:
         raise pytest.UsageError(f"dctck: {exc}") from None
+
+
+def _parse_settle(text: str, option: str) -> float:
+    return 0.0 if text.strip() in ("0", "0.0") else parse_timeout(text, option)
 
 
 def _run_id(given: str | None) -> str:
@@ -394,6 +406,7 @@ def dctck_subject(
     subject = Subject(driver, dctck_credentials, dctck_other_credentials, dctck_timeout)
     settings = _required(request)
     subject.run_id, subject.journal = settings.run_id, settings.journal
+    subject.settle = settings.settle
     if driver is not dctck_driver:
         subject.faults = fault_injection_of(dctck_driver)  # SPEC 9 faults behind the front
     frozen = None

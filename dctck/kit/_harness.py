@@ -132,7 +132,7 @@ class InstanceWatch:
 
     def act(self, action: str) -> Outcome:
         """Take ``action`` (``"stop"`` calls ``stop_instance``) and start judging what follows."""
-        outcome = self.harness.call(f"{action}_instance", self.credentials, self.id)
+        outcome = self.harness.settled_call(self, f"{action}_instance")
         machine = self.harness.subject.machine
         accepted = outcome.returned
         self.tracker = TransitionTracker(machine, self.state, action if accepted else None)
@@ -352,7 +352,7 @@ class Harness:
                 return True
             return result
 
-        result = self.wait_until(until)
+        result = self.wait_until(until, progress=why)
         if given_up or result is None:
             if not given_up:
                 self._waited_out.add(why())
@@ -379,11 +379,34 @@ class Harness:
         """See :meth:`Subject.call`."""
         return self.subject.call(method, *args, check=self.check)
 
-    def wait_until(self, poll: Callable[[], _T | None], timeout: float | None = None) -> _T | None:
+    def settled_call(self, watch: InstanceWatch, method: str) -> Outcome:
+        """``method(credentials, id)`` on a followed instance; while the instance was never
+        listed, ``NotFound`` is tried again for up to the subject's ``settle`` seconds (the
+        read-after-write window of eventually consistent providers, as EC2 documents)."""
+        outcome = self.call(method, watch.credentials, watch.id)
+        if not outcome.raised(NotFound) or watch.seen_listed or self.subject.settle <= 0:
+            return outcome
+        last = [outcome]
+
+        def again() -> Outcome | None:
+            last[0] = self.call(method, watch.credentials, watch.id)
+            return None if last[0].raised(NotFound) else last[0]
+
+        return self.wait_until(again, self.subject.settle) or last[0]
+
+    def wait_until(
+        self,
+        poll: Callable[[], _T | None],
+        timeout: float | None = None,
+        progress: Callable[[], object] | None = None,
+    ) -> _T | None:
         """Poll until ``poll()`` gives something other than ``None``, letting driver time pass.
 
         With a virtual clock the kit ticks it (1 s, then doubling up to 8 s); otherwise it
-        sleeps. Gives ``None`` after ``timeout`` (default: the subject's) of the driver's time.
+        sleeps (0.05 s, doubling up to 1 s). Gives ``None`` after ``timeout`` (default: the
+        subject's) of the driver's time. With ``progress`` (what is awaited now), the timeout
+        is per transition: when it changes, a new timeout starts (at most one per state of
+        the declared machine, plus one).
         """
         limit = self.subject.timeout if timeout is None else timeout
         clock = self.subject.clock
@@ -391,12 +414,19 @@ class Harness:
         wall_start = monotonic()
         ticked = 0.0  # virtual time the kit let pass; reading a remote clock would cost a call
         step = _VIRTUAL_FIRST_STEP if clock is not None else _REAL_FIRST_STEP
+        awaited = progress() if progress is not None else None
+        restarts = len(self.subject.machine.states) + 1 if progress is not None else 0
         while True:
             if stop_requested() and not self._cleaning:
                 raise Interrupted
             result = poll()
             if result is not None:
                 return result
+            now = progress() if progress is not None else None
+            if now != awaited and restarts > 0:  # a transition happened: its own timeout
+                awaited, restarts = now, restarts - 1
+                wall_start, ticked = monotonic(), 0.0
+                step = _VIRTUAL_FIRST_STEP if clock is not None else _REAL_FIRST_STEP
             wall = monotonic() - wall_start
             waited = ticked if clock is not None else wall
             if waited >= limit or wall >= limit:
@@ -588,7 +618,7 @@ class Harness:
         for watch in self.watches:
             if watch.state == END:
                 continue
-            outcome = self.call("destroy_instance", watch.credentials, watch.id)
+            outcome = self.settled_call(watch, "destroy_instance")
             if outcome.raised(ActionNotAllowed) and self._towards_destroy(watch):
                 outcome = self.call("destroy_instance", watch.credentials, watch.id)
             if not outcome.returned and not outcome.raised(NotFound):

@@ -115,6 +115,9 @@ class Subject:
         self.timed_out: dict[str, TimedOut] = {}
         #: Calls that did not return, by method and credentials: where each hung first.
         self.hung: dict[tuple[str, str], str] = {}
+        #: Seconds in which ``NotFound`` for an instance just created (never listed yet) is
+        #: tried again rather than judged: the provider's read-after-write window.
+        self.settle = 0.0
         #: The run's id, put on every instance the kit creates where the driver allows it (the
         #: name with SPEC 8 ``user_name``, ``opts["run_tag"]`` with ``run_tag``); ``None``: off.
         self.run_id: str | None = None

@@ -70,3 +70,13 @@ def with_strangers() -> EC2Driver:
 
 
 _X86_IMAGE = "ami-0a1b2c3d4e5f60718"
+
+
+def eventually_consistent() -> EC2Driver:
+    """The in-process ``EC2Driver`` on a simulator that hides each new instance from
+    DescribeInstances for 5 s (EC2's read-after-write window): actions on it raise NotFound."""
+    driver = EC2Driver()
+    assert driver.simulator is not None
+    driver.simulator.faults.eventual_consistency(5)
+    BUILT[:] = [driver]
+    return driver

@@ -9,7 +9,10 @@ from __future__ import annotations
 from tests.run import _drivers
 
 #: The areas whose checks list instances; faults' listing checks compare whole listings.
-SELECTION = ("-m", "ids or filters or models or isolation or faults", "-k", "instances or isolation")
+SELECTION = (
+    *("-m", "ids or filters or models or isolation or faults"),
+    *("-k", "instances or isolation"),
+)
 
 
 def _outcomes(report):

@@ -179,6 +179,7 @@ def pytest_configure(config: pytest.Config) -> None:
     areas = (*AREAS, API_AREA) if settings.via_rest else AREAS
     settings.report = Report(settings.driver_path or "dctck_driver fixture", __version__, areas)
     settings.report.run_id = settings.run_id
+    settings.report.finished = False
     _open_journal(config, settings)
     config.pluginmanager.register(_Certification(settings), "dctck-certification")
     if config.args_source == pytest.Config.ArgsSource.ARGS:
@@ -568,6 +569,7 @@ class _Certification:
             report.add(_record(nodeid, phases))
         self.phases.clear()
         report.interrupted = self.interrupted
+        report.finished = True
         if self.interrupted:
             session.exitstatus = pytest.ExitCode.INTERRUPTED
         if self.settings.journal is not None:

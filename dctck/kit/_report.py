@@ -43,6 +43,9 @@ class Report:
         self.run_id = ""
         #: The run was stopped (Ctrl-C) before every check ran: never certified.
         self.interrupted = False
+        #: Whether the run is over; a report written during the run (after each check) is not,
+        #: and certifies nothing yet.
+        self.finished = True
 
     def add(self, record: CheckRecord) -> None:
         if record.outcome not in _OUTCOMES:
@@ -72,7 +75,8 @@ class Report:
     def certified(self) -> bool:
         """Every check that ran passed, at least one ran, nothing leaked, not interrupted."""
         return (
-            not self.failed
+            self.finished
+            and not self.failed
             and not self.leaks
             and not self.interrupted
             and any(c.outcome == "passed" for c in self.checks)
@@ -84,6 +88,7 @@ class Report:
             "driver": self.driver,
             "certified": self.certified,
             "run_id": self.run_id,
+            "finished": self.finished,
             "interrupted": self.interrupted,
             "leaks": self.leaks,
             "areas": self.areas,

@@ -57,8 +57,11 @@ def _states(cloud: SimulateServer) -> dict[str, str]:
     return {i.id: i.state for i in _driver(cloud).instances(VALID)}
 
 
-def _certify(cloud: SimulateServer, tmp: Path, pause: float) -> subprocess.Popen[str]:
+def _certify(
+    cloud: SimulateServer, tmp: Path, pause: float, skip: int = 0
+) -> subprocess.Popen[str]:
     env = {
+        "RUN_TEST_SKIP": str(skip),
         **os.environ,
         **cloud.env,
         "DCTCK_EC2_CONTROL": cloud.url + "/_sim",
@@ -150,10 +153,15 @@ def test_second_sigint_exits_at_once_and_sweep_destroys_what_was_left(cloud, tmp
 
 def test_sigkill_after_a_create_was_sent_then_sweep_finds_it_by_the_run_id(cloud, tmp_path):
     existing = _existing_instance(cloud)
-    process = _certify(cloud, tmp_path, pause=60.0)
+    process = _certify(cloud, tmp_path, pause=60.0, skip=4)
     made = _await_marker(tmp_path, process)
     process.kill()
     process.communicate(timeout=20)
+    # the report, rewritten after every check, tells what the run found before it was killed
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report["checks"]
+    assert report["finished"] is False
+    assert report["certified"] is False
     journal = (tmp_path / "runs" / _run_id(tmp_path) / "journal.jsonl").read_text()
     assert made not in journal  # the answer was lost: only the run's id can find it
     assert "mockpassword" not in journal

@@ -31,3 +31,16 @@ def test_the_settle_window_tries_not_found_again_and_cleans_up(certification):
     assert report["certified"] is True
     assert report["leaks"] == 0
     assert _left_behind() == []
+
+
+def test_each_failure_is_printed_when_it_happens(certification):
+    result, report = certification.run(
+        "tests.kit.bank.broken_filters:CaseInsensitiveImageFilter", "-m", "filters", "-k", "images"
+    )
+    failed = [c["id"] for c in report["checks"] if c["outcome"] == "failed"]
+    assert failed
+    lines = result.stdout.lines
+    summary = next(n for n, line in enumerate(lines) if "dctck certification" in line)
+    printed = [line for line in lines[:summary] if line.startswith("dctck: FAILED ")]
+    assert [line.split()[2].rstrip(":") for line in printed] == failed
+    assert report["finished"] is True

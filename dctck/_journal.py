@@ -58,9 +58,9 @@ def is_run_id(text: str) -> bool:
     return bool(_RUN_ID.match(text))
 
 
-def instance_name(run_id: str, number: int) -> str:
+def instance_name(run_id: str, number: int | str) -> str:
     """The name the kit gives the ``number``-th instance of a run (SPEC 8 ``user_name``)."""
-    return f"dctck-{run_id.lower()}-{number}"
+    return f"{name_prefix(run_id)}{number}"
 
 
 def name_prefix(run_id: str) -> str:

@@ -142,10 +142,9 @@ def test_create_instance_under_a_fault(dctck_harness: Harness, kind: str, count:
         "create_instance",
         kind,
         COUNTS[count],
-        lambda: dctck_harness.call("create_instance", valid, image_id, None),
+        lambda: dctck_harness.call("create_instance", valid, image_id, None, owned=True),
     )
-    after = dctck_harness.instance_ids()
-    added = [i for i in after or () if before is not None and i not in before]
+    added = dctck_harness.new_instance_ids(before)
     returned = getattr(outcome.value, "id", None) if outcome.returned else None
     fits = isinstance(outcome.value, Instance) and isinstance(returned, str)
     problems += answer_problems(outcome, "the new Instance", fits)

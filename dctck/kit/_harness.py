@@ -375,9 +375,9 @@ class Harness:
             violation.expected,
         )
 
-    def call(self, method: str, *args: Any) -> Outcome:
-        """See :meth:`Subject.call`."""
-        return self.subject.call(method, *args, check=self.check)
+    def call(self, method: str, *args: Any, owned: bool = False) -> Outcome:
+        """See :meth:`Subject.call` (``owned``: a create carrying the run's id)."""
+        return self.subject.call(method, *args, check=self.check, owned=owned)
 
     def settled_call(self, watch: InstanceWatch, method: str) -> Outcome:
         """``method(credentials, id)`` on a followed instance; while the instance was never
@@ -494,9 +494,7 @@ class Harness:
         """Call ``create_instance``; a returned instance is followed and enters the ledger."""
         credentials = credentials or self.subject.valid
         chosen = image_id if image_id is not None else self.default_image_id()
-        outcome = self.subject.call(
-            "create_instance", credentials, chosen, opts, check=self.check, owned=True
-        )
+        outcome = self.call("create_instance", credentials, chosen, opts, owned=True)
         value = outcome.value
         if not outcome.returned or not isinstance(getattr(value, "id", None), str):
             return outcome, None
@@ -517,6 +515,23 @@ class Harness:
         own = self.own_ids
         return [item for item in items if getattr(item, "id", None) in own]
 
+    def new_instance_ids(self, before: list[str] | None) -> list[str]:
+        """The ids the valid account lists now and did not list ``before`` (``[]`` if either
+        listing failed). When the kit names the instances it creates (SPEC 8 ``user_name``),
+        only those named by this process: another tenant's create on the same account is not
+        this check's to count or destroy."""
+        outcome = self.call("instances", self.subject.valid, None)
+        if before is None or not outcome.returned or not isinstance(outcome.value, list):
+            return []
+        prefix = self.subject.own_name_prefix
+        return [
+            i.id
+            for i in outcome.value
+            if isinstance(getattr(i, "id", None), str)
+            and i.id not in before
+            and (prefix is None or str(getattr(i, "name", None) or "").startswith(prefix))
+        ]
+
     def instance_ids(self) -> list[str] | None:
         """The ids of the instances the valid account lists now; ``None`` if it cannot list."""
         outcome = self.call("instances", self.subject.valid, None)
@@ -533,9 +548,9 @@ class Harness:
         those and a returned instance enter the ledger.
         """
         before = self.instance_ids()
-        outcome = self.call("create_instance", credentials or self.subject.valid, image_id, opts)
-        after = self.instance_ids()
-        added = [i for i in after or () if before is not None and i not in before]
+        credentials = credentials or self.subject.valid
+        outcome = self.call("create_instance", credentials, image_id, opts, owned=True)
+        added = self.new_instance_ids(before)
         returned = getattr(outcome.value, "id", None) if outcome.returned else None
         made = [*added, returned] if isinstance(returned, str) and returned not in added else added
         for instance_id in made:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -203,6 +204,14 @@ class Subject:
             )
         return self._instance_features
 
+    @property
+    def own_name_prefix(self) -> str | None:
+        """What the names this process gives instances start with (a run may have several
+        processes: pytest-xdist workers); ``None`` when the run's id is not put on names."""
+        if self.run_id is None or "user_name" not in self.instance_features():
+            return None
+        return instance_name(self.run_id, f"{os.getpid()}.")
+
     def owned_opts(self, opts: Any) -> tuple[Any, str | None]:
         """``opts`` for a create of this run: a copy with the run's id as the instance's name
         (SPEC 8 ``user_name``, when no name is given) and as ``run_tag`` (when declared);
@@ -213,7 +222,7 @@ class Subject:
         added: dict[str, Any] = {}
         if "user_name" in features and "name" not in (opts or {}):
             self._named += 1
-            added["name"] = instance_name(self.run_id, self._named)
+            added["name"] = f"{self.own_name_prefix}{self._named}"
         if "run_tag" in features and "run_tag" not in (opts or {}):
             added["run_tag"] = self.run_id
         if not added:

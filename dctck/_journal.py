@@ -46,6 +46,7 @@ RUNS_DIR = Path(".dctck") / "runs"
 JOURNAL_FILE = "journal.jsonl"
 #: Environment variables that may hold secrets are never written, whatever their prefix.
 _SECRET_WORDS = ("CREDENTIAL", "PASSWORD", "SECRET", "TOKEN", "KEY")
+_SYNCED = frozenset({"run", "create", "created"})
 _RUN_ID = re.compile(r"^[0-9]{8}T[0-9]{6}Z-[0-9a-f]{6}$")
 
 
@@ -125,11 +126,15 @@ class Journal:
         self._append({"event": event, **fields})
 
     def _append(self, record: Mapping[str, Any]) -> None:
+        """One line in one ``write`` (whole even when the process is killed right after);
+        synced to disk for what a sweep needs (the run, creates and their ids): a lost
+        ``gone`` or ``answered`` line costs a sweep one more look, never a leak."""
         line = json.dumps({"time": round(time.time(), 3), **record}, sort_keys=True) + "\n"
         fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         try:
             os.write(fd, line.encode("utf-8"))
-            os.fsync(fd)
+            if record.get("event") in _SYNCED:
+                os.fsync(fd)
         finally:
             os.close(fd)
 

@@ -128,12 +128,18 @@ def test_user_tests_given_explicitly_run_beside_the_suites(pytester):
 def test_report_lists_every_check_with_area_outcome_and_rule(certification):
     result, report = certification.run(MOCK, "-m", "models")
     assert result.ret == 0
-    assert set(report) == {"kit_version", "driver", "certified", "areas", "checks"}
+    assert set(report) == {
+        *("kit_version", "driver", "certified", "areas", "checks"),
+        *("run_id", "finished", "interrupted", "leaks"),
+    }
     assert report["certified"] is True
+    assert report["finished"] is True
+    assert report["interrupted"] is False
+    assert report["leaks"] == 0
     assert list(report["areas"]) == AREAS
     assert len(report["checks"]) == 17
     for check in report["checks"]:
-        assert set(check) == {"id", "area", "outcome", "message", "rule"}
+        assert set(check) == {"id", "area", "outcome", "message", "rule", "leaks"}
         assert check["id"].startswith("models::test_")
         assert check["rule"].startswith("SPEC ")
         if check["rule"] == RULE_FACTS:

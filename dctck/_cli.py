@@ -178,9 +178,9 @@ class Certify:
             pytest_args.append("--dctck-via-rest")
         if args.freeze_time:
             pytest_args.append("--dctck-freeze-time")
-        run_id = new_run_id()
+        run_id = getattr(args, "run_id", None) or new_run_id()
+        args.run_id = run_id
         pytest_args += [f"--dctck-journal={args.runs_dir}", f"--dctck-run-id={run_id}"]
-        print(f"dctck certify: run {run_id}, journal in {args.runs_dir}/{run_id}", file=sys.stderr)
         code = _run_pytest(pytest_args + list(args.passthrough))
         if code == INTERRUPTED:
             print(
@@ -215,13 +215,14 @@ def _with_traffic(args: argparse.Namespace, certify: Callable[[argparse.Namespac
             raise _UsageError(f"--record: no directory {str(Path(args.record).parent)!r}")
         with _recording.Recorder() as recorder:
             code = certify(args)
-        count = recorder.save(args.record, secrets)
+        count = recorder.save(args.record, secrets, getattr(args, "run_id", None))
         print(f"dctck certify: recorded {count} HTTP exchanges to {args.record}")
         return code
     try:
         replayer = _recording.load(args.replay, secrets)
     except ValueError as exc:
         raise _UsageError(f"--replay: {exc}") from None
+    args.run_id = replayer.run_id  # the recorded requests carry the recorded run's id
     with replayer:
         code = certify(args)
     misses = list(dict.fromkeys(replayer.misses))

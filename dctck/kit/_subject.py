@@ -210,7 +210,7 @@ class Subject:
         processes: pytest-xdist workers); ``None`` when the run's id is not put on names."""
         if self.run_id is None or "user_name" not in self.instance_features():
             return None
-        return instance_name(self.run_id, f"{os.getpid()}.")
+        return instance_name(self.run_id, f"{os.environ.get('PYTEST_XDIST_WORKER', 'w')}.")
 
     def owned_opts(self, opts: Any) -> tuple[Any, str | None]:
         """``opts`` for a create of this run: a copy with the run's id as the instance's name

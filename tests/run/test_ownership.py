@@ -47,7 +47,7 @@ def test_created_instances_carry_the_run_id_in_their_name_and_tag():
     watch = harness.created_instance()
     named = driver.instances(subject.valid.value, {"run_tag": subject.run_id})
     assert [(i.id, i.name) for i in named] == [
-        (watch.id, f"dctck-20261204t191500z-ab12cd-{os.getpid()}.1")
+        (watch.id, f"dctck-20261204t191500z-ab12cd-{os.environ.get('PYTEST_XDIST_WORKER', 'w')}.1")
     ]
     assert "name" not in str(harness.watches[0].listing)  # the tag is not shown in messages
     assert harness.cleanup() == []

@@ -51,3 +51,18 @@ def test_created_instances_carry_the_run_id_in_their_name_and_tag():
     ]
     assert "name" not in str(harness.watches[0].listing)  # the tag is not shown in messages
     assert harness.cleanup() == []
+
+
+def test_ec2_driver_keeps_the_run_tag_and_lists_by_it():
+    from reference_drivers.ec2 import EC2Driver
+
+    driver = EC2Driver()
+    valid = {"name": "mockuser", "password": "mockpassword"}
+    image = driver.images(valid)[0].id
+    tagged = driver.create_instance(valid, image, {"run_tag": "run-a"}).id
+    driver.create_instance(valid, image, {"run_tag": "run-b"})
+    driver.create_instance(valid, image, None)
+    assert "run_tag" in driver.features()["instances"]
+    assert [i.id for i in driver.instances(valid, {"run_tag": "run-a"})] == [tagged]
+    assert driver.instances(valid, {"run_tag": "run-c"}) == []
+    assert len(driver.instances(valid)) == 3

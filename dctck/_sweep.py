@@ -286,8 +286,9 @@ class SweepCommand:
         except ValueError as exc:
             print(f"dctck sweep: error: {exc}", file=sys.stderr)
             return 2
-        if state.swept and args.run is None:
-            return 0
+        clean = not state.lost and set(state.instances) <= state.gone
+        if args.run is None and (state.swept or clean):
+            return 0  # nothing of the run can be alive: not even its driver is built
         print(f"dctck sweep: run {state.run_id} ({state.target.get('driver')})")
         try:
             result = sweep_run(

@@ -16,15 +16,19 @@ from typing import Protocol
 
 from dctck._errors import DriverLoadError
 from dctck._facts import parse_facts
+from dctck._journal import RUNS_DIR, new_run_id
 from dctck._loader import load_callable
 from dctck._options import bundled_target, parse_credentials, parse_timeout
 from dctck._profile import PROTOCOLS
+from dctck._sweep import SweepCommand
 from dctck.kit import DEFAULT_TIMEOUT, Report, installed_packs, select_areas
 from dctck.rest import ServeCommand
 
 __all__ = ["Command", "main"]
 
 USAGE_ERROR = 2
+#: ``dctck certify`` stopped by Ctrl-C: interrupted, not certified.
+INTERRUPTED = 3
 _CERTIFY_INI = Path(__file__).with_name("certify.ini")
 _PYTEST_BASE = (
     *("-p", "no:cacheprovider", "-c", str(_CERTIFY_INI)),
@@ -54,7 +58,10 @@ class _UsageError(Exception):
 class Certify:
     """``dctck certify``: run the conformance suites against a driver, print a summary per area."""
 
-    help = "certify a driver against the Driver SPI (exit 0 certified, 1 failed, 2 usage error)"
+    help = (
+        "certify a driver against the Driver SPI (exit 0 certified, 1 failed, 2 usage error,"
+        " 3 interrupted)"
+    )
 
     def configure(self, parser: argparse.ArgumentParser) -> None:
         parser.description = (
@@ -77,9 +84,20 @@ class Certify:
         parser.add_argument(
             "--timeout",
             metavar="SECONDS",
-            help=f"bound on every driver call and wait (default {DEFAULT_TIMEOUT:g})",
+            help=f"bound on every driver call and on each awaited state transition (default"
+            f" {DEFAULT_TIMEOUT:g})",
         )
-        parser.add_argument("--report", metavar="PATH", help="write the JSON report there")
+        parser.add_argument(
+            "--settle",
+            metavar="SECONDS",
+            help="read-after-write window: NotFound for an instance just created is tried again"
+            " for this long before it counts, as eventually consistent providers need (default 0)",
+        )
+        parser.add_argument(
+            "--report",
+            metavar="PATH",
+            help="write the JSON report there (rewritten after every check)",
+        )
         parser.add_argument(
             "--areas",
             metavar="AREA,AREA",
@@ -103,6 +121,13 @@ class Certify:
             action="store_true",
             help="list every check, and every failure in full (by default each cause of failure"
             " is shown once, with how many checks it failed)",
+        )
+        parser.add_argument(
+            "--runs-dir",
+            metavar="DIR",
+            default=str(RUNS_DIR),
+            help="where the run's journal goes, DIR/RUN-ID/journal.jsonl: every create before it"
+            f" is sent, for dctck sweep (default {RUNS_DIR})",
         )
         parser.add_argument(
             "--via-rest",
@@ -167,6 +192,8 @@ class Certify:
                     parse_credentials(text, option)
             if args.timeout is not None:
                 parse_timeout(args.timeout, "--timeout")
+            if args.settle is not None and args.settle.strip() not in ("0", "0.0"):
+                parse_timeout(args.settle, "--settle")
             if args.facts is not None:
                 parse_facts(args.facts, "--facts")
             if args.areas is not None:
@@ -187,6 +214,12 @@ def _verbosity(args: argparse.Namespace) -> list[str]:
 def _run_and_render(args: argparse.Namespace, pytest_args: list[str]) -> int:
     """pytest with ``pytest_args`` and the passthrough; then the HTML page, if asked for."""
     code = _run_pytest(pytest_args + list(args.passthrough))
+    if code == INTERRUPTED:
+        print(
+            f"dctck certify: interrupted, not certified; dctck sweep --run {args.run_id}"
+            " removes what is left",
+            file=sys.stderr,
+        )
     if args.html and Path(args.report).exists():
         _write_html(Report.read(args.report), args.html)
         print(f"HTML report written to {args.html}")
@@ -290,6 +323,8 @@ def _common_pytest_args(args: argparse.Namespace) -> list[str]:
         pytest_args.append(f"--dctck-timeout={args.timeout}")
     if args.report:
         pytest_args.append(f"--dctck-report={args.report}")
+    if args.settle is not None:
+        pytest_args.append(f"--dctck-settle={args.settle}")
     if args.facts is not None:
         pytest_args.append(f"--dctck-facts={args.facts}")
     if args.areas is not None:
@@ -300,7 +335,8 @@ def _common_pytest_args(args: argparse.Namespace) -> list[str]:
         pytest_args.append("--dctck-via-rest")
     if args.freeze_time:
         pytest_args.append("--dctck-freeze-time")
-    return pytest_args
+    args.run_id = getattr(args, "run_id", None) or new_run_id()
+    return [*pytest_args, f"--dctck-journal={args.runs_dir}", f"--dctck-run-id={args.run_id}"]
 
 
 def _endpoint_arguments(parser: argparse.ArgumentParser) -> None:
@@ -393,13 +429,14 @@ def _with_traffic(args: argparse.Namespace, certify: Callable[[argparse.Namespac
             raise _UsageError(f"--record: no directory {str(Path(args.record).parent)!r}")
         with _recording.Recorder() as recorder:
             code = certify(args)
-        count = recorder.save(args.record, secrets)
+        count = recorder.save(args.record, secrets, getattr(args, "run_id", None))
         print(f"dctck certify: recorded {count} HTTP exchanges to {args.record}")
         return code
     try:
         replayer = _recording.load(args.replay, secrets)
     except ValueError as exc:
         raise _UsageError(f"--replay: {exc}") from None
+    args.run_id = replayer.run_id  # the recorded requests carry the recorded run's id
     with replayer:
         code = certify(args)
     misses = list(dict.fromkeys(replayer.misses))
@@ -419,6 +456,8 @@ def _run_pytest(args: list[str]) -> int:
     code = int(pytest.main(args))
     if code in (0, 1):
         return code
+    if code == int(pytest.ExitCode.INTERRUPTED):
+        return INTERRUPTED
     if code == int(pytest.ExitCode.USAGE_ERROR):
         return USAGE_ERROR
     return code
@@ -431,6 +470,7 @@ def _commands() -> dict[str, Command]:
         "badge": BadgeCommand(),
         "init": InitCommand(),
         "serve": ServeCommand(),
+        "sweep": SweepCommand(),
     }
     for entry in entry_points(group="dctck.commands"):
         if entry.name not in commands:

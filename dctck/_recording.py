@@ -374,15 +374,20 @@ class Recorder:
         with self._tape._lock:
             return [_from_vcr(request, response) for request, response in self._tape.data]
 
-    def save(self, path: str | os.PathLike[str], secrets: Iterable[str] = ()) -> int:
-        """Write the exchanges so far to ``path``, scrubbed; returns how many."""
+    def save(
+        self, path: str | os.PathLike[str], secrets: Iterable[str] = (), run_id: str | None = None
+    ) -> int:
+        """Write the exchanges so far to ``path``, scrubbed; returns how many. ``run_id``: the
+        certification run's id, which its requests carry (instance names), kept for replays."""
         secrets = [secret for secret in secrets if secret]
         exchanges = [exchange.scrubbed(secrets) for exchange in self.exchanges]
-        document = {
+        document: dict[str, Any] = {
             "format": FORMAT,
             "version": VERSION,
             "exchanges": [exchange.to_json() for exchange in exchanges],
         }
+        if run_id is not None:
+            document["run_id"] = run_id
         target = Path(path)
         partial = target.with_name(target.name + ".partial")
         partial.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", "utf-8")
@@ -396,9 +401,13 @@ class Recorder:
 class Replayer:
     """Answers the process's HTTP traffic from recorded exchanges while active."""
 
-    def __init__(self, exchanges: Iterable[Exchange], secrets: Iterable[str] = ()) -> None:
+    def __init__(
+        self, exchanges: Iterable[Exchange], secrets: Iterable[str] = (), run_id: str | None = None
+    ) -> None:
         self.exchanges = list(exchanges)
         self.secrets = [secret for secret in secrets if secret]
+        #: The recorded run's id: a replay reuses it, so its requests are the recorded ones.
+        self.run_id = run_id
         self._session: _Session | None = None
         self._tape: _Tape | None = None
 
@@ -441,7 +450,8 @@ def load(path: str | os.PathLike[str], secrets: Iterable[str] = ()) -> Replayer:
         exchanges = [Exchange.from_json(item) for item in document["exchanges"]]
     except (KeyError, TypeError, ValueError) as exc:
         raise ValueError(f"{os.fspath(path)!r}: malformed exchange: {exc!r}") from None
-    return Replayer(exchanges, secrets)
+    run_id = document.get("run_id")
+    return Replayer(exchanges, secrets, run_id if isinstance(run_id, str) else None)
 
 
 # -- between vcrpy's shapes, requests' and ours ----------------------------------------------------

@@ -8,6 +8,10 @@ Registered through the ``pytest11`` entry point, it stays idle until asked to ce
 from __future__ import annotations
 
 import json
+import os
+import signal
+import sys
+import threading
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +24,7 @@ from dctck._endpoint_options import add_endpoint_options, read_endpoint_settings
 from dctck._errors import DriverLoadError
 from dctck._exchanges import ExchangeLog, describe
 from dctck._facts import Facts, parse_facts
+from dctck._journal import Journal, is_run_id, new_run_id, reachable_environment
 from dctck._loader import load_driver
 from dctck._options import parse_credentials, parse_timeout
 from dctck._restrictions import NOT_RUN, restrictions
@@ -45,6 +50,7 @@ from dctck.kit import (
     remember_driver,
     select_areas,
 )
+from dctck.kit._interrupt import Interrupted, clear_stop, request_stop
 
 if TYPE_CHECKING:
     from dctck.rest import RestFront
@@ -55,6 +61,9 @@ _MESSAGE = "dctck_message"
 _TRANSITIONS = "dctck_transitions"
 #: The cause of a failure and its first violation's parts (see ``dctck.kit.cause_of``).
 _CAUSE_FIELDS = ("cause", "call", "happened", "expected")
+_LEAKS = "dctck_leaks"
+#: The exit status of a run stopped by Ctrl-C (``dctck certify`` exits with it too).
+EXIT_INTERRUPTED = 3
 
 
 @dataclass
@@ -75,6 +84,9 @@ class _Settings:
     packs: list[SuitePack] = field(default_factory=list)
     #: The areas the run covers (``--dctck-areas``, or every installed pack's).
     areas: list[str] = field(default_factory=list)
+    run_id: str = ""
+    journal: Journal | None = None
+    settle: float = 0.0
 
 
 _SETTINGS = pytest.StashKey[_Settings]()
@@ -98,6 +110,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
             "SECONDS",
             f"bound on every driver call and every wait for a state change, in the driver's"
             f" time: virtual seconds when it exposes a clock (default {DEFAULT_TIMEOUT:g})",
+        ),
+        (
+            "settle",
+            "SECONDS",
+            "read-after-write window: NotFound for an instance just created and not yet listed"
+            " is tried again for this long before it counts (default 0)",
         ),
         ("report", "PATH", "write the JSON certification report there"),
         (
@@ -149,6 +167,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     parser.addini("dctck_rest_app", "default for --dctck-rest-app")
     add_endpoint_options(group, parser)
+    group.addoption(
+        "--dctck-journal",
+        dest="dctck_journal",
+        metavar="DIR",
+        help="write the run's journal (every create before it is sent, every id it returned)"
+        " to DIR/RUN-ID/journal.jsonl, for dctck sweep (dctck certify: .dctck/runs)",
+    )
+    parser.addini("dctck_journal", "default for --dctck-journal")
+    group.addoption(
+        "--dctck-run-id",
+        dest="dctck_run_id",
+        metavar="ID",
+        help="the run's id (default: a new one), put on every instance the kit creates",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -190,6 +222,9 @@ def pytest_configure(config: pytest.Config) -> None:
         except (DriverLoadError, ValueError) as exc:
             raise pytest.UsageError(f"dctck: {exc}") from None
         remember_driver(config, settings.driver, settings.timeout)
+    settings.report.run_id = settings.run_id
+    settings.report.finished = False
+    _open_journal(config, settings)
     config.pluginmanager.register(_Certification(settings), "dctck-certification")
     if config.option.verbose <= 0 and config.option.tbstyle == "auto":
         config.option.tbstyle = "no"  # failures are summarized by cause; -v shows each one
@@ -240,10 +275,54 @@ def _read_settings(config: pytest.Config) -> _Settings | None:
             report_path=value("dctck_report"),
             facts=_parsed(value("dctck_facts"), parse_facts, "--dctck-facts"),
             endpoint=remote.endpoint if remote else None,
+            run_id=_run_id(config.getoption("dctck_run_id")),
+            settle=_parsed(value("dctck_settle"), _parse_settle, "--dctck-settle") or 0.0,
             **_rest_settings(config, value("dctck_rest_app")),
         )
     except ValueError as exc:
         raise pytest.UsageError(f"dctck: {exc}") from None
+
+
+def _parse_settle(text: str, option: str) -> float:
+    return 0.0 if text.strip() in ("0", "0.0") else parse_timeout(text, option)
+
+
+def _run_id(given: str | None) -> str:
+    if given is None:
+        return new_run_id()
+    if not is_run_id(given):
+        raise ValueError(f"--dctck-run-id must look like 20261204T191500Z-ab12cd, got {given!r}")
+    return given
+
+
+def _open_journal(config: pytest.Config, settings: _Settings) -> None:
+    """Open the run's journal when asked to (``--dctck-journal``), saying how to reach the
+    driver again: its path and ``DCTCK_*`` environment, never a credential."""
+    root = config.getoption("dctck_journal") or config.getini("dctck_journal")
+    if not root:
+        return
+    endpoint = settings.endpoint
+    target = {
+        "driver": settings.driver_path,
+        # an endpoint run is reached again by its URL (never a credential: they are not here)
+        "endpoint": None
+        if endpoint is None
+        else {
+            "url": endpoint.url,
+            "protocol": endpoint.protocol,
+            "driver": endpoint.driver,
+            "provider": endpoint.provider,
+            "verify": endpoint.verify,
+        },
+        "environment": reachable_environment(),
+        "via_rest": settings.via_rest,
+        "accounts": ["valid credentials"]
+        + (["other account"] if settings.other_credentials else []),
+    }
+    try:
+        settings.journal = Journal.open(Path(str(root)), settings.run_id, target)
+    except OSError as exc:
+        raise pytest.UsageError(f"dctck: --dctck-journal {root}: {exc}") from None
 
 
 def _parsed(text: str | None, parse: Callable[[str, str], _V], option: str) -> _V | None:
@@ -410,6 +489,9 @@ def dctck_subject(
         subject.read_only = endpoint.read_only
         subject.default_image_id = endpoint.prefer.get("image")
     _required(request).subject = subject
+    settings = _required(request)
+    subject.run_id, subject.journal = settings.run_id, settings.journal
+    subject.settle = settings.settle
     if driver is not dctck_driver:
         subject.faults = fault_injection_of(dctck_driver)  # SPEC 9 faults behind the front
     frozen = None
@@ -437,6 +519,7 @@ def dctck_harness(request: pytest.FixtureRequest, dctck_subject: Subject) -> Ite
     if dctck_subject.observed:  # the transitions seen, carried to the report (xdist too)
         request.node.user_properties.append((_TRANSITIONS, json.dumps(dctck_subject.observed)))
         dctck_subject.observed.clear()
+    request.node.user_properties.append((_LEAKS, len(leaks)))
     if leaks:
         raise Unmet([f"{leak} [{RULE_LEDGER}]" for leak in leaks])
 
@@ -445,11 +528,62 @@ def dctck_harness(request: pytest.FixtureRequest, dctck_subject: Subject) -> Ite
 
 
 class _Certification:
-    """Per-run hooks: failure messages without tracebacks, check records, the report."""
+    """Per-run hooks: failure messages without tracebacks, check records, the report (written
+    after every check), a line per failed check as it happens, and Ctrl-C."""
 
     def __init__(self, settings: _Settings) -> None:
         self.settings = settings
         self.phases: dict[str, list[pytest.TestReport]] = {}
+        self.session: pytest.Session | None = None
+        self.interrupted = False
+        self._previous_handler: Any = None
+
+    # -- Ctrl-C: first stops the run after cleanup, second exits at once -------------------------
+
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        self.session = session
+        clear_stop()
+        if hasattr(session.config, "workerinput"):
+            return
+        if threading.current_thread() is threading.main_thread():
+            self._previous_handler = signal.signal(signal.SIGINT, self._on_interrupt)
+
+    def _on_interrupt(self, signum: int, frame: Any) -> None:
+        journal = self.settings.journal
+        if self.interrupted:
+            sweep = f"; dctck sweep --run {self.settings.run_id}" if journal else ""
+            self._say(f"dctck: interrupted again: exiting now{sweep}")
+            os._exit(EXIT_INTERRUPTED)
+        self.interrupted = True
+        request_stop()
+        if self.session is not None:
+            self.session.shouldstop = "dctck: interrupted, not certified"
+        if journal is not None:
+            journal.note("interrupted")
+        self._say(
+            "dctck: interrupted: cleaning up what the run created, then stopping"
+            " (Ctrl-C again to exit at once)"
+        )
+
+    def _say(self, line: str) -> None:
+        """Write to the real stderr, even while pytest captures the check's output."""
+        capture = (
+            self.session.config.pluginmanager.get_plugin("capturemanager") if self.session else None
+        )
+        if capture is None:
+            sys.stderr.write(f"\n{line}\n")
+            sys.stderr.flush()
+            return
+        with capture.global_and_fixture_disabled():
+            sys.stderr.write(f"\n{line}\n")
+            sys.stderr.flush()
+
+    def pytest_unconfigure(self, config: pytest.Config) -> None:
+        if self._previous_handler is not None:
+            signal.signal(signal.SIGINT, self._previous_handler)
+            self._previous_handler = None
+
+    # -- outcomes ----------------------------------------------------------------------------------
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_call(self, item: pytest.Item) -> Generator[None, None, None]:
@@ -459,6 +593,8 @@ class _Certification:
             pytest.skip(f"not applicable: {exc}")
         except NotRun as exc:
             pytest.skip(f"{NOT_RUN}: {exc}")
+        except Interrupted:
+            pytest.skip("interrupted: the run was stopped while this check waited")
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(
@@ -498,27 +634,67 @@ class _Certification:
         return text
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        if any(name == _AREA for name, _ in report.user_properties):
-            self.phases.setdefault(report.nodeid, []).append(report)
+        if not any(name == _AREA for name, _ in report.user_properties):
+            return
+        phases = self.phases.setdefault(report.nodeid, [])
+        phases.append(report)
+        if report.when == "teardown" and self.settings.report is not None:
+            record = self._add(report.nodeid, phases)
+            del self.phases[report.nodeid]
+            if record.outcome == "failed":
+                self._print_failure(record)
+            self._write_report()
+
+    def _add(self, nodeid: str, phases: list[pytest.TestReport]) -> CheckRecord:
+        """Add a check's record to the report, with the transitions it saw."""
+        report = self.settings.report
+        assert report is not None
+        record = _record(nodeid, phases)
+        report.add(record)
+        for phase in phases:
+            for name, value in phase.user_properties:
+                if name == _TRANSITIONS:
+                    for seen in json.loads(str(value)):
+                        report.observe(*seen)
+        return record
+
+    def _print_failure(self, record: CheckRecord) -> None:
+        """A failed check, said at once: a run stopped early still tells what it found."""
+        if self.session is None or hasattr(self.session.config, "workerinput"):
+            return
+        reporter = self.session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is None:
+            return
+        first = record.message.strip().splitlines()[0] if record.message.strip() else ""
+        reporter.write_line(f"dctck: FAILED {record.id}: {first[:300]}")
+
+    def _write_report(self) -> None:
+        report = self.settings.report
+        if report is None or not self.settings.report_path:
+            return
+        if self.session is not None and hasattr(self.session.config, "workerinput"):
+            return
+        report.write(self.settings.report_path)
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         report = self.settings.report
         if report is None or hasattr(session.config, "workerinput"):
             return
-        for nodeid, phases in self.phases.items():
-            report.add(_record(nodeid, phases))
-            for phase in phases:
-                for name, value in phase.user_properties:
-                    if name == _TRANSITIONS:
-                        for seen in json.loads(str(value)):
-                            report.observe(*seen)
+        for nodeid, phases in self.phases.items():  # checks stopped before their teardown
+            self._add(nodeid, phases)
+        self.phases.clear()
         _describe_driver(report, self.settings)
         report.not_certifying = restrictions(session, exitstatus, report)
         chosen = _option(session.config, "dctck_areas")
         if chosen:  # a run of some areas proves only those
             report.not_certifying.append(f"areas chosen by --dctck-areas {chosen!r}")
-        if self.settings.report_path:
-            report.write(self.settings.report_path)
+        report.interrupted = self.interrupted
+        report.finished = True
+        if self.interrupted:
+            session.exitstatus = pytest.ExitCode.INTERRUPTED
+        if self.settings.journal is not None:
+            self.settings.journal.note("finished", interrupted=self.interrupted)
+        self._write_report()
 
     def pytest_terminal_summary(self, terminalreporter: Any, config: pytest.Config) -> None:
         report = self.settings.report
@@ -534,6 +710,11 @@ class _Certification:
             terminalreporter.write_line(line)
         if self.settings.report_path:
             terminalreporter.write_line(f"report written to {self.settings.report_path}")
+        if self.settings.journal is not None and (self.interrupted or report.leaks):
+            terminalreporter.write_line(
+                f"journal: {self.settings.journal.path}; remove what is left with"
+                f" dctck sweep --run {self.settings.run_id}"
+            )
 
 
 def _record(nodeid: str, phases: list[pytest.TestReport]) -> CheckRecord:
@@ -555,9 +736,9 @@ def _record(nodeid: str, phases: list[pytest.TestReport]) -> CheckRecord:
         causes = dict.fromkeys(_CAUSE_FIELDS, "")
     elif not causes["cause"]:
         causes["cause"] = message
-    return CheckRecord(
-        check_id, properties[_AREA], outcome, message, properties.get(_RULE, ""), **causes
-    )
+    leaks = int(properties.get(_LEAKS, "0") or 0)
+    rule = properties.get(_RULE, "")
+    return CheckRecord(check_id, properties[_AREA], outcome, message, rule, **causes, leaks=leaks)
 
 
 def _describe_driver(report: Report, settings: _Settings) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 
 from dctck import HardwareProfile, Image, Instance, Realm
@@ -78,6 +78,18 @@ def instances_of(reservation: Node, actions_for: Callable[[str], list[str]]) -> 
             public_addresses=[public] if public else [],
             private_addresses=[private] if private else [],
         )
+
+
+def ids_tagged(reservations: Iterable[Node], key: str, value: object) -> set[str]:
+    """The ids of the instances of ``reservations`` whose tag ``key`` is exactly ``value``."""
+    return {
+        item.text("instanceId") or ""
+        for reservation in reservations
+        for item in reservation.items("instancesSet")
+        if any(
+            tag.text("key") == key and tag.text("value") == value for tag in item.items("tagSet")
+        )
+    }
 
 
 def _number(text: str | None) -> Decimal | None:

@@ -89,6 +89,8 @@ __all__ = [
 ]
 
 DEFAULT_REGION = "us-east-1"
+#: The tag an instance's ``opts["run_tag"]`` is kept in (SPEC 8 ``run_tag``, proposed).
+RUN_TAG_KEY = "dctck:run"
 #: The regions (Deltacloud providers) an EC2Driver can switch to with ``for_provider``.
 REGIONS = (
     "us-east-1",
@@ -200,6 +202,10 @@ class EC2Driver(BaseDriver):
             credentials, "DescribeInstances", "reservationSet", _filter_params(filters)
         )
         instances = self._instances(reservations)
+        run_tag = (opts or {}).get("run_tag")
+        if run_tag is not None:
+            tagged = models.ids_tagged(reservations, RUN_TAG_KEY, run_tag)
+            instances = [i for i in instances if i.id in tagged]
         instances = self.filter_on(instances, "id", opts)
         return self.filter_on(instances, "state", opts)
 
@@ -217,17 +223,18 @@ class EC2Driver(BaseDriver):
                 raise ValidationError(f"create_instance: {key} must be a string, got {value!r}")
             if value is not None:
                 params[param] = value
-        name = opts.get("name")
-        if name is not None and not isinstance(name, str):
-            raise ValidationError(f"create_instance: name must be a string, got {name!r}")
-        if name is not None:
-            params.update(
-                {
-                    "TagSpecification.1.ResourceType": "instance",
-                    "TagSpecification.1.Tag.1.Key": "Name",
-                    "TagSpecification.1.Tag.1.Value": name,
-                }
-            )
+        tags = []
+        for key, tag in (("name", "Name"), ("run_tag", RUN_TAG_KEY)):
+            value = opts.get(key)
+            if value is not None and not isinstance(value, str):
+                raise ValidationError(f"create_instance: {key} must be a string, got {value!r}")
+            if value is not None:
+                tags.append((tag, value))
+        if tags:
+            params["TagSpecification.1.ResourceType"] = "instance"
+            for number, (tag, value) in enumerate(tags, start=1):
+                params[f"TagSpecification.1.Tag.{number}.Key"] = tag
+                params[f"TagSpecification.1.Tag.{number}.Value"] = value
         # the same token on every retry: EC2 launches once however often the request arrives
         params["ClientToken"] = str(uuid.uuid4())
         (instance,) = self._instances([self._request(keys, "RunInstances", params)])
@@ -252,8 +259,10 @@ class EC2Driver(BaseDriver):
         return [(state, dict(edges)) for state, edges in STATES]
 
     def features(self) -> Features:
-        """``opts["name"]`` names the new instance (its ``Name`` tag), SPEC 8."""
-        return {"instances": {"user_name"}}
+        """``opts["name"]`` names the new instance (its ``Name`` tag), SPEC 8; ``opts["run_tag"]``
+        becomes its ``dctck:run`` tag, and ``instances(opts={"run_tag": ...})`` lists the
+        caller's instances carrying it (the kit's run ownership, proposed SPEC 8 ``run_tag``)."""
+        return {"instances": {"user_name", "run_tag"}}
 
     # -- serving: durations and regions (``dctck serve``) -----------------------------------------
 

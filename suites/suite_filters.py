@@ -8,6 +8,7 @@ SPEC 6 independent of the driver's code, from the unfiltered listing taken just 
 from __future__ import annotations
 
 import copy
+import dataclasses
 import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -146,11 +147,20 @@ def judge(
     allowed: Sequence[Sequence[Any]],
     rule_text: str,
     ignored: Sequence[str] = (),
+    own: frozenset[str] | None = None,
 ) -> Violation | None:
     """A violation if ``outcome`` is not a list with the ids of one of the ``allowed`` results.
 
     ``allowed[1]``, if given, is the result of a driver ignoring the optional keys ``ignored``.
+    With ``own`` (instances), only the objects with those ids are compared: what the listing
+    holds of other tenants or earlier runs is neither counted nor judged.
     """
+    if own is not None:
+        allowed = [[item for item in result if _id_in(item, own)] for result in allowed]
+        if outcome.returned and isinstance(outcome.value, list):
+            outcome = dataclasses.replace(
+                outcome, value=[item for item in outcome.value if _id_in(item, own)]
+            )
     wanted = describe_value(list(allowed[0]))
     if len(allowed) > 1:
         keys = " and ".join(ignored) or "an optional key"
@@ -174,6 +184,10 @@ def judge(
     return Violation(call, rule_text, happened, wanted)
 
 
+def _id_in(item: Any, own: frozenset[str]) -> bool:
+    return getattr(item, "id", None) in own
+
+
 # -- running a kind of check on one (collection, key) pair -----------------------------------------
 
 
@@ -184,11 +198,22 @@ class FilterCase:
     harness: Harness
     collection: str
     key: str
-    items: list[Any]
+    #: The unfiltered listing (for instances, every instance the account lists).
+    listed: list[Any]
+    #: For instances, the ids of the check's own: the only ones judged (``None``: all).
+    own: frozenset[str] | None = None
 
     @property
     def optional(self) -> tuple[str, ...]:
         return OPTIONAL_FILTER_KEYS.get(self.collection, ())
+
+    @functools.cached_property
+    def items(self) -> list[Any]:
+        """The listed objects the check draws filter values from and judges: for instances,
+        only its own."""
+        if self.own is None:
+            return self.listed
+        return [item for item in self.listed if _id_in(item, self.own)]
 
     @functools.cached_property
     def values(self) -> list[Any]:
@@ -210,15 +235,16 @@ class FilterCase:
         """List with ``opts`` and judge the result against SPEC 6."""
         call, outcome = self.query(opts)
         ignored = [key for key in self.optional if opts.get(key) is not None]
-        allowed = acceptable_results(self.items, opts, ignored)
-        return judge(call, outcome, allowed, rule_text, ignored)
+        allowed = acceptable_results(self.listed, opts, ignored)
+        return judge(call, outcome, allowed, rule_text, ignored, self.own)
 
     def moved(self) -> bool:
         """Whether the objects listed now differ in ids or states from :attr:`items`."""
         _, outcome = self.query(None)
         if not outcome.returned or not isinstance(outcome.value, list):
             return True
-        return _positions(outcome.value) != _positions(self.items)
+        now = outcome.value if self.own is None else self.harness.mine(outcome.value)
+        return _positions(now) != _positions(self.items)
 
 
 def _positions(items: Iterable[Any]) -> list[tuple[Any, Any]]:
@@ -226,7 +252,8 @@ def _positions(items: Iterable[Any]) -> list[tuple[Any, Any]]:
 
 
 def _load(harness: Harness, collection: str, key: str) -> FilterCase:
-    return FilterCase(harness, collection, key, harness.listing(collection)[1])
+    own = harness.own_ids if collection == "instances" else None
+    return FilterCase(harness, collection, key, harness.listing(collection)[1], own)
 
 
 def _give_instances_data(harness: Harness) -> None:
@@ -405,13 +432,13 @@ def test_no_filter_keeps_the_whole_collection(
         harness = case.harness
         found: list[Violation | None] = []
         omitted = harness.call(collection, harness.subject.valid)
-        found.append(judge(str(omitted.call), omitted, [case.items], RULE_NO_FILTER))
+        found.append(judge(str(omitted.call), omitted, [case.listed], RULE_NO_FILTER, (), case.own))
         candidates: list[dict[str, Any]] = [{}, {key: None}]
         if len(FILTER_KEYS[collection]) > 1:
             candidates.append(dict.fromkeys(FILTER_KEYS[collection]))
         for opts in candidates:
             call, outcome = case.query(opts)
-            found.append(judge(call, outcome, [case.items], RULE_NO_FILTER))
+            found.append(judge(call, outcome, [case.listed], RULE_NO_FILTER, (), case.own))
         return found
 
     run_kind(dctck_harness, collection, key, kind)

@@ -135,6 +135,8 @@ def test_listing_returns_a_list_of_models(dctck_harness: Harness, collection: st
 def test_model_attributes_have_spec_types(dctck_harness: Harness, collection: str) -> None:
     call, outcome = _listing(dctck_harness, collection)
     models = outcome.value if outcome.returned and isinstance(outcome.value, list) else []
+    if collection == "instances":
+        models = dctck_harness.mine(models)  # another tenant's instance is not ours to judge
     model_type: Any = COLLECTIONS[collection]
     require(
         Violation(call, RULE_TYPES, happened, wanted)

@@ -213,8 +213,8 @@ class _RecordingHarness(Harness):
         super().__init__(subject)
         self.timed_out: list[Outcome] = []
 
-    def call(self, method: str, *args: Any) -> Outcome:
-        outcome = super().call(method, *args)
+    def call(self, method: str, *args: Any, owned: bool = False) -> Outcome:
+        outcome = super().call(method, *args, owned=owned)
         if outcome.timed_out:
             self.timed_out.append(outcome)
         return outcome

@@ -17,6 +17,7 @@ from dctck._states import AUTO, END, StateMachine, TransitionTracker, normalize_
 from dctck.kit._calls import CredentialSet, Outcome
 from dctck.kit._expectations import expectation_for, judge_answer
 from dctck.kit._frozen import REAL_CLOCKS
+from dctck.kit._interrupt import Interrupted, stop_requested
 from dctck.kit._spi import INSTANCE_ACTIONS, RULE_LIST
 from dctck.kit._subject import Subject, TimedOut
 from dctck.kit._violations import NotApplicable, Unmet, Violation
@@ -132,7 +133,7 @@ class InstanceWatch:
 
     def act(self, action: str) -> Outcome:
         """Take ``action`` (``"stop"`` calls ``stop_instance``) and start judging what follows."""
-        outcome = self.harness.call(f"{action}_instance", self.credentials, self.id)
+        outcome = self.harness.settled_call(self, f"{action}_instance")
         machine = self.harness.subject.machine
         accepted = outcome.returned
         self.tracker = TransitionTracker(machine, self.state, action if accepted else None)
@@ -283,6 +284,9 @@ class InstanceWatch:
 
     def _advance(self, state: str, call: str) -> str:
         self._note_transition(self.state, state)
+        journal = self.harness.subject.journal
+        if state == END and self.tracker.current != END and journal is not None:
+            journal.gone(self.id)
         problem = self.tracker.observe(state)
         if problem is not None:
             self.violations.append(
@@ -347,6 +351,7 @@ class Harness:
         self.check = check
         self.watches: list[InstanceWatch] = []
         self._waited_out: set[str] = set()
+        self._cleaning = False
 
     def wait_for(self, reason: str | Callable[[], str], poll: Callable[[], _T | None]) -> _T | None:
         """:meth:`wait_until` for ``reason`` (what is awaited: "a new instance to be listed"), or
@@ -367,7 +372,7 @@ class Harness:
                 return True
             return result
 
-        result = self.wait_until(until)
+        result = self.wait_until(until, progress=why)
         if given_up or result is None:
             if not given_up:
                 self._waited_out.add(why())
@@ -390,19 +395,42 @@ class Harness:
             violation.expected,
         )
 
-    def call(self, method: str, *args: Any) -> Outcome:
-        """See :meth:`Subject.call`."""
-        outcome = self.subject.call(method, *args, check=self.check)
+    def call(self, method: str, *args: Any, owned: bool = False) -> Outcome:
+        """See :meth:`Subject.call` (``owned``: a create carrying the run's id)."""
+        outcome = self.subject.call(method, *args, check=self.check, owned=owned)
         action = method.removesuffix("_instance")
         if action in INSTANCE_ACTIONS and outcome.returned and len(args) > 1:
             self.subject.acted[str(args[1])] = (action, self.subject.now())  # for the report
         return outcome
 
-    def wait_until(self, poll: Callable[[], _T | None], timeout: float | None = None) -> _T | None:
+    def settled_call(self, watch: InstanceWatch, method: str) -> Outcome:
+        """``method(credentials, id)`` on a followed instance; while the instance was never
+        listed, ``NotFound`` is tried again for up to the subject's ``settle`` seconds (the
+        read-after-write window of eventually consistent providers, as EC2 documents)."""
+        outcome = self.call(method, watch.credentials, watch.id)
+        if not outcome.raised(NotFound) or watch.seen_listed or self.subject.settle <= 0:
+            return outcome
+        last = [outcome]
+
+        def again() -> Outcome | None:
+            last[0] = self.call(method, watch.credentials, watch.id)
+            return None if last[0].raised(NotFound) else last[0]
+
+        return self.wait_until(again, self.subject.settle) or last[0]
+
+    def wait_until(
+        self,
+        poll: Callable[[], _T | None],
+        timeout: float | None = None,
+        progress: Callable[[], object] | None = None,
+    ) -> _T | None:
         """Poll until ``poll()`` gives something other than ``None``, letting driver time pass.
 
         With a virtual clock the kit ticks it (1 s, then doubling up to 8 s); otherwise it
-        sleeps. Gives ``None`` after ``timeout`` (default: the subject's) of the driver's time.
+        sleeps (0.05 s, doubling up to 1 s). Gives ``None`` after ``timeout`` (default: the
+        subject's) of the driver's time. With ``progress`` (what is awaited now), the timeout
+        is per transition: when it changes, a new timeout starts (at most one per state of
+        the declared machine, plus one).
         """
         limit = self.subject.timeout if timeout is None else timeout
         clock = self.subject.clock
@@ -410,10 +438,19 @@ class Harness:
         wall_start = monotonic()
         ticked = 0.0  # virtual time the kit let pass; reading a remote clock would cost a call
         step = _VIRTUAL_FIRST_STEP if clock is not None else _REAL_FIRST_STEP
+        awaited = progress() if progress is not None else None
+        restarts = len(self.subject.machine.states) + 1 if progress is not None else 0
         while True:
+            if stop_requested() and not self._cleaning:
+                raise Interrupted
             result = poll()
             if result is not None:
                 return result
+            now = progress() if progress is not None else None
+            if now != awaited and restarts > 0:  # a transition happened: its own timeout
+                awaited, restarts = now, restarts - 1
+                wall_start, ticked = monotonic(), 0.0
+                step = _VIRTUAL_FIRST_STEP if clock is not None else _REAL_FIRST_STEP
             wall = monotonic() - wall_start
             waited = ticked if clock is not None else wall
             if waited >= limit or wall >= limit:
@@ -482,7 +519,7 @@ class Harness:
         """Call ``create_instance``; a returned instance is followed and enters the ledger."""
         credentials = credentials or self.subject.valid
         chosen = image_id if image_id is not None else self.default_image_id()
-        outcome = self.call("create_instance", credentials, chosen, opts)
+        outcome = self.call("create_instance", credentials, chosen, opts, owned=True)
         value = outcome.value
         if not outcome.returned or not isinstance(getattr(value, "id", None), str):
             return outcome, None
@@ -490,6 +527,35 @@ class Harness:
         watch = InstanceWatch(self, value.id, credentials, first, str(outcome.call))
         self.watches.append(watch)
         return outcome, watch
+
+    @property
+    def own_ids(self) -> frozenset[str]:
+        """The ids of the instances this check created (or found it made): the only instances
+        a check may count or judge, so that other tenants' and earlier runs' instances on the
+        same account change no verdict."""
+        return frozenset(watch.id for watch in self.watches)
+
+    def mine(self, items: Any) -> list[Any]:
+        """The listed objects whose id is one of :attr:`own_ids`, in listed order."""
+        own = self.own_ids
+        return [item for item in items if getattr(item, "id", None) in own]
+
+    def new_instance_ids(self, before: list[str] | None) -> list[str]:
+        """The ids the valid account lists now and did not list ``before`` (``[]`` if either
+        listing failed). When the kit names the instances it creates (SPEC 8 ``user_name``),
+        only those named by this process: another tenant's create on the same account is not
+        this check's to count or destroy."""
+        outcome = self.call("instances", self.subject.valid, None)
+        if before is None or not outcome.returned or not isinstance(outcome.value, list):
+            return []
+        prefix = self.subject.own_name_prefix
+        return [
+            i.id
+            for i in outcome.value
+            if isinstance(getattr(i, "id", None), str)
+            and i.id not in before
+            and (prefix is None or str(getattr(i, "name", None) or "").startswith(prefix))
+        ]
 
     def instance_ids(self) -> list[str] | None:
         """The ids of the instances the valid account lists now; ``None`` if it cannot list."""
@@ -507,9 +573,9 @@ class Harness:
         those and a returned instance enter the ledger.
         """
         before = self.instance_ids()
-        outcome = self.call("create_instance", credentials or self.subject.valid, image_id, opts)
-        after = self.instance_ids()
-        added = [i for i in after or () if before is not None and i not in before]
+        credentials = credentials or self.subject.valid
+        outcome = self.call("create_instance", credentials, image_id, opts, owned=True)
+        added = self.new_instance_ids(before)
         returned = getattr(outcome.value, "id", None) if outcome.returned else None
         made = [*added, returned] if isinstance(returned, str) and returned not in added else added
         for instance_id in made:
@@ -528,9 +594,10 @@ class Harness:
         For instances made by calls that should have been refused; cleanup destroys them with
         ``credentials`` (default: the valid ones).
         """
-        watch = InstanceWatch(
-            self, instance_id, credentials or self.subject.valid, first, created_by
-        )
+        credentials = credentials or self.subject.valid
+        if self.subject.journal is not None:
+            self.subject.journal.created(None, instance_id, credentials.label)
+        watch = InstanceWatch(self, instance_id, credentials, first, created_by)
         self.watches.append(watch)
         return watch
 
@@ -597,10 +664,11 @@ class Harness:
         this session, later waits for the same thing fail at once, naming the first.
         """
         leaks: list[str] = []
+        self._cleaning = True
         for watch in self.watches:
             if watch.state == END:
                 continue
-            outcome = self.call("destroy_instance", watch.credentials, watch.id)
+            outcome = self.settled_call(watch, "destroy_instance")
             if outcome.raised(ActionNotAllowed) and self._towards_destroy(watch):
                 outcome = self.call("destroy_instance", watch.credentials, watch.id)
             refused = outcome.raised(ActionNotAllowed)

@@ -41,6 +41,8 @@ class CheckRecord:
     call: str = ""
     happened: str = ""
     expected: str = ""
+    #: Instances the check's cleanup could not remove (each also fails the check).
+    leaks: int = 0
 
 
 @dataclass
@@ -87,6 +89,13 @@ class Report:
         if key not in self.transitions:
             self.transitions[key] = ObservedTransition(origin, action, destination)
         self.transitions[key].add(latency)
+        #: The run's id, as instances and the journal carry it ("" when unknown).
+        self.run_id = ""
+        #: The run was stopped (Ctrl-C) before every check ran: never certified.
+        self.interrupted = False
+        #: Whether the run is over; a report written during the run (after each check) is not,
+        #: and certifies nothing yet.
+        self.finished = True
 
     def add(self, record: CheckRecord) -> None:
         if record.outcome not in _OUTCOMES:
@@ -115,12 +124,21 @@ class Report:
 
     @property
     def certified(self) -> bool:
-        """Every check that ran passed, at least one ran, and the run was not restricted."""
+        """Every check that ran passed, at least one ran, nothing leaked, the run was whole:
+        not restricted, not interrupted, and over."""
         return (
-            not self.failed
+            self.finished
+            and not self.failed
+            and not self.leaks
+            and not self.interrupted
             and not self.not_certifying
             and any(c.outcome == "passed" for c in self.checks)
         )
+
+    @property
+    def leaks(self) -> int:
+        """Instances the run created and could not remove."""
+        return sum(check.leaks for check in self.checks)
 
     @property
     def check_set_hash(self) -> str:
@@ -137,6 +155,10 @@ class Report:
             "check_set_hash": self.check_set_hash,
             **({"endpoint": self.endpoint} if self.endpoint is not None else {}),
             **({"discovery": self.discovery} if self.discovery is not None else {}),
+            "run_id": self.run_id,
+            "finished": self.finished,
+            "interrupted": self.interrupted,
+            "leaks": self.leaks,
             "areas": self.areas,
             "checks": [asdict(check) for check in self.checks],
             "causes": [
@@ -168,6 +190,9 @@ class Report:
         report.not_certifying = list(data.get("not_certifying") or [])
         report.endpoint = data.get("endpoint")
         report.discovery = data.get("discovery")
+        report.run_id = str(data.get("run_id") or "")
+        report.finished = bool(data.get("finished", True))
+        report.interrupted = bool(data.get("interrupted", False))
         return report
 
     @classmethod
@@ -183,13 +208,16 @@ class Report:
         return cls.from_dict(data)
 
     def write(self, path: str | os.PathLike[str]) -> None:
-        """Write the JSON report, creating its directory if needed."""
+        """Write the JSON report, creating its directory if needed; replaced in one step, so
+        the file is a whole report at every moment (it is rewritten after every check)."""
         directory = os.path.dirname(os.fspath(path))
         if directory:
             os.makedirs(directory, exist_ok=True)
-        with open(path, "w", encoding="utf-8") as stream:
+        partial = f"{os.fspath(path)}.partial"
+        with open(partial, "w", encoding="utf-8") as stream:
             json.dump(self.to_dict(), stream, indent=2)
             stream.write("\n")
+        os.replace(partial, path)
 
     def cause_lines(self, verbose: bool = False) -> list[str]:
         """Each cause once: how many checks it failed, in which areas, one example; with
@@ -218,7 +246,14 @@ class Report:
                 f"{area:<12}{counts['passed']:>8}{counts['failed']:>8}{counts['skipped']:>9}"
             )
         ran = sum(1 for check in self.checks if check.outcome != "skipped")
-        if self.not_certifying and not self.failed:
+        if self.leaks:
+            lines.append(f"leaks: {self.leaks} instance(s) the run created could not be removed")
+        if self.interrupted:
+            lines.append(
+                f"NOT CERTIFIED: {self.driver}: interrupted after {ran} checks"
+                f" ({len(self.failed)} failed)"
+            )
+        elif self.not_certifying and not self.failed:
             lines.append(
                 f"NOT CERTIFYING: {self.driver}: {ran} checks ran, but"
                 f" {'; '.join(self.not_certifying)}"

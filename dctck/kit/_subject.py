@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from dctck._clock import VirtualClock
+from dctck._journal import Journal, instance_name
 from dctck._states import StateMachine
 from dctck.kit._calls import Call, CallRunner, CredentialSet, Outcome
 from dctck.kit._frozen import REAL_CLOCKS
@@ -127,6 +129,16 @@ class Subject:
         self.observed: list[tuple[str, str, str, float]] = []
         #: The last action accepted on each instance id, and when (for the observed transitions).
         self.acted: dict[str, tuple[str, float]] = {}
+        #: Seconds in which ``NotFound`` for an instance just created (never listed yet) is
+        #: tried again rather than judged: the provider's read-after-write window.
+        self.settle = 0.0
+        #: The run's id, put on every instance the kit creates where the driver allows it (the
+        #: name with SPEC 8 ``user_name``, ``opts["run_tag"]`` with ``run_tag``); ``None``: off.
+        self.run_id: str | None = None
+        #: Where creates are written before they are sent (see ``dctck._journal``).
+        self.journal: Journal | None = None
+        self._named = 0
+        self._instance_features: frozenset[str] | None = None
         passwords = {c.get("password") for c in (credentials, other_credentials or {})}
         self._secrets = sorted((p for p in passwords if isinstance(p, str) and p), key=len)[::-1]
 
@@ -135,7 +147,9 @@ class Subject:
         """The credential sets a method needing credentials must refuse."""
         return [self.no_credentials, self.wrong_password, self.unknown_name]
 
-    def call(self, method: str, *args: Any, check: str = "an earlier check") -> Outcome:
+    def call(
+        self, method: str, *args: Any, check: str = "an earlier check", owned: bool = False
+    ) -> Outcome:
         """Call ``driver.method(*args)`` within the timeout; never raises what the driver raised.
 
         :class:`CredentialSet` arguments are passed as a fresh dict each time and shown by label;
@@ -143,6 +157,10 @@ class Subject:
         return with some credentials (in ``check``), it gets only :data:`HUNG_GRACE` seconds with
         them for the rest of the session: a hung driver costs one timeout, not one per check,
         and calls that do return (an unknown id, say) are still judged on what they do.
+
+        Every ``create_instance`` is written to the journal (if any) before it is sent, and its
+        id once it returned; with ``owned`` the run's id goes into its ``opts`` where the driver
+        declares a way to carry it (:meth:`owned_opts`), unseen in the rendered call.
         """
         names = SPI_PARAMETERS.get(method, tuple(f"arg{i}" for i in range(len(args))))
         shown = tuple(
@@ -161,7 +179,20 @@ class Subject:
         hung_before = self.hung.get((method, credentials))
         limit = self.timeout if hung_before is None else min(self.timeout, HUNG_GRACE)
         real_args = [dict(a.value) if isinstance(a, CredentialSet) else a for a in args]
+        seq = None
+        if method == "create_instance":
+            name = None
+            if owned and len(real_args) == 3:
+                real_args[2], name = self.owned_opts(real_args[2])
+            if self.journal is not None:
+                seq = self.journal.intent(name, credentials)
         finished, value, error = self._runner.run(lambda: function(*real_args), limit)
+        created = getattr(value, "id", None) if finished and error is None else None
+        if method == "create_instance" and self.journal is not None and seq is not None:
+            if isinstance(created, str):
+                self.journal.created(seq, created)
+            elif finished:  # answered without an instance: nothing was lost
+                self.journal.note("answered", seq=seq)
         if not finished and hung_before is None:
             where = f"{call} did not return within {limit:g} s in {check}"
             self.hung[(method, credentials)] = where
@@ -178,6 +209,45 @@ class Subject:
         """The driver's time as the kit knows it: the virtual seconds it ticked, or real
         monotonic seconds for a driver on real time."""
         return self.ticked if self.clock is not None else REAL_CLOCKS["monotonic"]()
+
+    def instance_features(self) -> frozenset[str]:
+        """The features the driver declares on ``instances`` (SPEC 8), read once; none if
+        ``features()`` fails or gives something else than a mapping."""
+        if self._instance_features is None:
+            outcome = self.call("features")
+            declared = outcome.value if outcome.returned else None
+            names = declared.get("instances") if isinstance(declared, Mapping) else None
+            self._instance_features = frozenset(
+                n
+                for n in (names if isinstance(names, list | set | frozenset | tuple) else ())
+                if isinstance(n, str)
+            )
+        return self._instance_features
+
+    @property
+    def own_name_prefix(self) -> str | None:
+        """What the names this process gives instances start with (a run may have several
+        processes: pytest-xdist workers); ``None`` when the run's id is not put on names."""
+        if self.run_id is None or "user_name" not in self.instance_features():
+            return None
+        return instance_name(self.run_id, f"{os.environ.get('PYTEST_XDIST_WORKER', 'w')}.")
+
+    def owned_opts(self, opts: Any) -> tuple[Any, str | None]:
+        """``opts`` for a create of this run: a copy with the run's id as the instance's name
+        (SPEC 8 ``user_name``, when no name is given) and as ``run_tag`` (when declared);
+        ``opts`` itself when nothing applies. Also gives the name chosen, if any."""
+        if self.run_id is None or not (opts is None or isinstance(opts, dict)):
+            return opts, None
+        features = self.instance_features()
+        added: dict[str, Any] = {}
+        if "user_name" in features and "name" not in (opts or {}):
+            self._named += 1
+            added["name"] = f"{self.own_name_prefix}{self._named}"
+        if "run_tag" in features and "run_tag" not in (opts or {}):
+            added["run_tag"] = self.run_id
+        if not added:
+            return opts, None
+        return {**(opts or {}), **added}, added.get("name")
 
     @property
     def machine(self) -> StateMachine:

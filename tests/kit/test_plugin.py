@@ -133,16 +133,20 @@ def test_report_lists_every_check_with_area_outcome_and_rule(certification):
     assert set(report) == {
         *("kit_version", "driver", "certified", "not_certifying", "check_set_hash", "areas"),
         *("checks", "causes", "transitions", "machine", "features", "facts"),
+        *("run_id", "finished", "interrupted", "leaks"),
     }
     # a run restricted to one area proves that area only: it does not certify
     assert report["certified"] is False
     assert report["not_certifying"] == ["checks chosen by -m 'models'"]
     assert len(report["check_set_hash"]) == 64
+    assert report["finished"] is True
+    assert report["interrupted"] is False
+    assert report["leaks"] == 0
     assert list(report["areas"]) == AREAS
     assert len(report["checks"]) == 17
     for check in report["checks"]:
         assert set(check) == {
-            *("id", "area", "outcome", "message", "rule"),
+            *("id", "area", "outcome", "message", "rule", "leaks"),
             *("cause", "call", "happened", "expected"),  # of a failure, empty otherwise
         }
         assert check["id"].startswith("models::test_")

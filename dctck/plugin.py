@@ -537,6 +537,8 @@ class _Certification:
         self.session: pytest.Session | None = None
         self.interrupted = False
         self._previous_handler: Any = None
+        #: The causes of the failures printed so far (without -v, each is printed once).
+        self._causes_said: set[str] = set()
 
     # -- Ctrl-C: first stops the run after cleanup, second exits at once -------------------------
 
@@ -659,12 +661,17 @@ class _Certification:
         return record
 
     def _print_failure(self, record: CheckRecord) -> None:
-        """A failed check, said at once: a run stopped early still tells what it found."""
+        """A failed check of a new cause (every failed check with -v), said at once: a run
+        stopped early still tells what it found."""
         if self.session is None or hasattr(self.session.config, "workerinput"):
             return
         reporter = self.session.config.pluginmanager.get_plugin("terminalreporter")
         if reporter is None:
             return
+        if self.session.config.option.verbose <= 0:  # causes first: each cause said once
+            if record.cause in self._causes_said:
+                return
+            self._causes_said.add(record.cause)
         first = record.message.strip().splitlines()[0] if record.message.strip() else ""
         reporter.write_line(f"dctck: FAILED {record.id}: {first[:300]}")
 

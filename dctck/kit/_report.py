@@ -82,13 +82,6 @@ class Report:
         self.machine: list[Any] | None = None
         self.features: dict[str, list[str]] | None = None
         self.facts: dict[str, Any] | None = None
-
-    def observe(self, origin: str, action: str, destination: str, latency: float) -> None:
-        """Count one observed transition and its latency."""
-        key = (origin, action, destination)
-        if key not in self.transitions:
-            self.transitions[key] = ObservedTransition(origin, action, destination)
-        self.transitions[key].add(latency)
         #: The run's id, as instances and the journal carry it ("" when unknown).
         self.run_id = ""
         #: The run was stopped (Ctrl-C) before every check ran: never certified.
@@ -96,6 +89,13 @@ class Report:
         #: Whether the run is over; a report written during the run (after each check) is not,
         #: and certifies nothing yet.
         self.finished = True
+
+    def observe(self, origin: str, action: str, destination: str, latency: float) -> None:
+        """Count one observed transition and its latency."""
+        key = (origin, action, destination)
+        if key not in self.transitions:
+            self.transitions[key] = ObservedTransition(origin, action, destination)
+        self.transitions[key].add(latency)
 
     def add(self, record: CheckRecord) -> None:
         if record.outcome not in _OUTCOMES:

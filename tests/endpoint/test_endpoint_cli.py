@@ -2,6 +2,7 @@
 or a profile (never echoed), usage errors on one line with exit 2."""
 
 import json
+import re
 
 import pytest
 
@@ -83,7 +84,8 @@ def test_a_profile_gives_endpoint_accounts_and_what_to_create_from(tmp_path):
             cwd=tmp_path,
         )  # fmt: skip
     assert result.returncode == 0, result.stdout[-3000:]
-    assert recorder.creates == ["hwp_id=t3.micro&image_id=ami-1f2e3d4c"]
+    (create,) = recorder.creates  # and named after the run (the mock declares user_name)
+    assert re.fullmatch(r"hwp_id=t3\.micro&name=dctck-[\w.-]+&image_id=ami-1f2e3d4c", create)
     report = json.loads((tmp_path / "r.json").read_text())
     assert report["endpoint"]["url"] == url
     assert report["not_certifying"] == [

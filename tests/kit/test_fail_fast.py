@@ -32,8 +32,8 @@ def timeouts(monkeypatch):
     counted: Counter[str] = Counter()
     wait_until, call = Harness.wait_until, Subject.call
 
-    def counting_wait_until(self, poll, timeout=None):
-        result = wait_until(self, poll, timeout)
+    def counting_wait_until(self, poll, timeout=None, **kwargs):
+        result = wait_until(self, poll, timeout, **kwargs)
         if result is None and timeout is None:  # an explicit timeout is a quiet period
             counted["waits"] += 1
         return result

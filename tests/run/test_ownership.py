@@ -28,7 +28,7 @@ def test_instances_of_others_change_no_verdict_and_are_untouched(certification):
     assert shared is not None, result.stdout.str()
     assert len(shared["checks"]) > 40
     assert _outcomes(shared) == _outcomes(plain)
-    assert shared["certified"] is plain["certified"] is True
+    assert "failed" not in _outcomes(shared).values()  # (a selection: never "certified")
     (driver,) = _drivers.BUILT
     assert len(_drivers.STRANGERS) == 4
     for instance_id, (credentials, state) in _drivers.STRANGERS.items():

@@ -44,6 +44,7 @@ from dctck._models import HardwareProfile, Image, Instance, Realm
 from dctck._states import AUTO
 from dctck.rest._auth import basic_authorization
 from dctck.rest._render import COLLECTIONS, MEMBER_NAMES, PROPERTY_UNITS, href
+from dctck.rest._xml_reading import XmlUnreadable, is_xml, read_xml
 
 __all__ = ["RestDriver", "UnexpectedResponse"]
 
@@ -216,7 +217,7 @@ class RestDriver(BaseDriver):
         _expect(response, status)
         value = _json(response)
         if not isinstance(value, dict):
-            raise _unexpected(response, "a JSON body that is not an object")
+            raise _unexpected(response, "a body that is not a JSON object or XML document")
         return _Document(value, response)
 
     def _request(
@@ -348,6 +349,14 @@ def _number(value: Decimal) -> int | float:
 
 
 def _json(response: requests.Response) -> Any:
+    """The body as JSON; an XML body (by its ``Content-Type``) read into the same shapes.
+
+    An XML body that cannot be read is a :class:`ProviderError` naming what was wrong."""
+    if is_xml(response.headers.get("Content-Type")):
+        try:
+            return read_xml(response.content)
+        except XmlUnreadable as exc:
+            raise ProviderError(f"{_request_line(response)} answered {exc}") from None
     try:
         return response.json()
     except ValueError:
@@ -370,9 +379,9 @@ def _error(response: requests.Response) -> Exception:
 
 def _message(response: requests.Response) -> str:
     try:
-        document = response.json()
+        document = _json(response)
         message = document.get("message") if isinstance(document, dict) else None
-    except ValueError:
+    except (ProviderError, UnexpectedResponse):
         message = None
     return message if isinstance(message, str) else f"{response.status_code} {response.reason}"
 

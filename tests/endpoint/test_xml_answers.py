@@ -1,8 +1,11 @@
 """A server that answers XML only certifies through the client adapter exactly as it does in
 JSON: the adapter reads Deltacloud's XML documents into the same structures."""
 
+import re
+
 import pytest
 
+from dctck import ProviderError, ValidationError
 from dctck.rest import DeltacloudClient, RestApp
 from tests.endpoint._support import Middleware, certify, fast_mock, outcomes, served
 
@@ -64,3 +67,44 @@ def test_an_xml_only_server_certifies_as_its_json_self(pytester):
     assert app.types == {"application/xml"}
     assert outcomes(xml_report) == outcomes(json_report)
     assert "passed" in set(outcomes(xml_report).values())
+
+
+class Canned:
+    """Answers every request with one status and XML body."""
+
+    def __init__(self, status, body):
+        self.status, self.body = status, body
+
+    def __call__(self, environ, start_response):
+        headers = [("Content-Type", "application/xml;charset=UTF-8")]
+        start_response(self.status, [*headers, ("Content-Length", str(len(self.body)))])
+        return [self.body]
+
+
+@pytest.mark.parametrize(
+    ("body", "says"),
+    [
+        (b"<realms><realm id='r'>", "GET /api/realms answered an XML body that is not well-formed"),
+        (b"<!DOCTYPE r [<!ENTITY e 'x'>]><realms>&e;</realms>", "DOCTYPE or entity"),
+        (b"<realms><realm><name>r</name></realm></realms>", "a <realm> without an id"),
+    ],
+)
+def test_an_unreadable_xml_body_is_a_provider_error(body, says):
+    with served(Canned("200 OK", body)) as url:
+        client = DeltacloudClient(url)
+        try:
+            with pytest.raises(ProviderError, match=re.escape(says)):
+                client.realms({"name": "u", "password": "p"})
+        finally:
+            client.close()
+
+
+def test_an_xml_error_document_gives_its_message():
+    body = b"<error status='400' url='/api/realms'><code>400</code><message>bad x</message></error>"
+    with served(Canned("400 Bad Request", body)) as url:
+        client = DeltacloudClient(url)
+        try:
+            with pytest.raises(ValidationError, match=r"^bad x$"):
+                client.realms({"name": "u", "password": "p"})
+        finally:
+            client.close()

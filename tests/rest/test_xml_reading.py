@@ -149,7 +149,7 @@ def test_states_and_errors():
         (b"<instances><instance id='a'>", "not well-formed"),
         (b"", "not well-formed"),
         (b"<!DOCTYPE x [<!ENTITY a 'aaaa'>]><realms>&a;</realms>", "DOCTYPE"),
-        (b"<?xml version='1.0'?><!doctype realms><realms/>", "DOCTYPE"),
+        (b"<?xml version='1.0'?><!doctype realms><realms/>", "not well-formed"),
         (b"<buckets/>", "<buckets>"),
         (b"<realms><realm href='h'><name>n</name></realm></realms>", "without an id"),
         (b"<realm id='r'><name>n</name><limit>lots</limit></realm>", "not an integer"),
@@ -159,3 +159,11 @@ def test_states_and_errors():
 def test_what_cannot_be_read_is_named(body, says):
     with pytest.raises(XmlUnreadable, match=says):
         read_xml(body)
+
+
+def test_a_declaration_is_refused_in_any_encoding_and_text_that_looks_like_one_is_not():
+    body = "<?xml version='1.0' encoding='UTF-16'?><!DOCTYPE r><realms/>".encode("utf-16")
+    with pytest.raises(XmlUnreadable, match="DOCTYPE"):
+        read_xml(body)
+    realm = b"<realm id='r'><name><![CDATA[<!DOCTYPE x>]]></name><state>A</state></realm>"
+    assert read_xml(realm)["realm"]["name"] == "<!DOCTYPE x>"

@@ -127,7 +127,7 @@ def _image(element: ET.Element) -> dict[str, Any]:
         image[key] = _text(element, key)
     profiles = _child(element, "hardware_profiles")
     image["hardware_profiles"] = [dict(p.attrib) for p in _children(profiles, "hardware_profile")]
-    image["actions"] = _actions(element)
+    image["actions"] = _actions(element) if _child(element, "actions") is not None else []
     return image
 
 

@@ -122,12 +122,13 @@ def test_realms_with_and_without_a_limit_and_images():
     assert "limit" not in realms[1]
     image = read_xml(
         b"<image id='img' href='h'><description></description><owner_id>o</owner_id>"
-        b"<name>n</name><state>AVAILABLE</state><actions/></image>"
+        b"<name>n</name><state>AVAILABLE</state></image>"
     )["image"]
     assert image["owner"] == "o"
     assert image["description"] == ""  # present and empty, not absent
     assert image["architecture"] is None
     assert image["hardware_profiles"] == []
+    assert image["actions"] == []  # the kit reads no image action: not judged
 
 
 def test_states_and_errors():

@@ -35,7 +35,7 @@ class XmlUnreadable(ValueError):
 def is_xml(content_type: str | None) -> bool:
     """Whether a ``Content-Type`` (parameters such as a charset allowed) is an XML one."""
     media = (content_type or "").split(";", 1)[0].strip().lower()
-    return media in _XML_TYPES or media.endswith("+xml")
+    return media in _XML_TYPES
 
 
 def read_xml(body: bytes) -> Any:

@@ -35,6 +35,7 @@ INSTANCE = b"""<?xml version="1.0" encoding="UTF-8"?>
         ("application/json", False),
         ("application/json; charset=utf-8", False),
         ("text/html", False),
+        ("application/xhtml+xml", False),  # a page, not a Deltacloud document
         (None, False),
     ],
 )

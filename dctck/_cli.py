@@ -347,7 +347,8 @@ def _endpoint_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--endpoint",
         metavar="URL",
-        help="certify the cloud endpoint at URL: a Deltacloud API (.../api), an EC2 endpoint",
+        help="certify the cloud endpoint at URL: a Deltacloud API (.../api), an EC2 endpoint, a"
+        " Keystone auth URL (.../identity)",
     )
     group.add_argument(
         "--protocol",

@@ -8,7 +8,6 @@ front of it.
 
 from __future__ import annotations
 
-import dataclasses
 import hmac
 import random
 import re
@@ -20,14 +19,13 @@ from itertools import count
 from types import MappingProxyType
 
 from simulator import _nova_lifecycle as nova
-from simulator._audit import AuditEntry, AuditLog
+from simulator._audit import AuditLog
 from simulator._catalogue import Account, Flavor, GlanceImage, Zone, derived_uuid
 from simulator._clock import Clock, ManualClock
-from simulator._core import Operations, control
+from simulator._core import Controls, Operations
 from simulator._errors import (
     AuthFailure,
     CapacityExceeded,
-    ConfigError,
     IncorrectState,
     InvalidParameter,
     SimulatorError,
@@ -144,7 +142,7 @@ class ServerView:
     fault: tuple[int, str, float] | None
 
 
-class NovaCloud:
+class NovaCloud(Controls[OpenStackConfig]):
     """An in-process OpenStack cloud (Keystone projects, Nova servers, Glance images) on a
     clock; every method is thread-safe. Accounts are projects, each with a user of the same
     name whose password is the account's secret.
@@ -307,34 +305,6 @@ class NovaCloud:
     def delete_server(self, project: str, server_id: str) -> ServerView:
         """Delete a server from any state: task_state deleting, then gone."""
         return self._act(project, server_id, "delete")
-
-    # Control
-
-    @control
-    def audit_log(self) -> list[AuditEntry]:
-        """Every state change so far (a copy)."""
-        return self._audit.entries()
-
-    @control
-    def set_durations(
-        self, *, boot_seconds: float | None = None, stop_seconds: float | None = None
-    ) -> None:
-        """Change the durations for transitions scheduled from now on (`config` reflects them)."""
-        config = self.config
-        try:
-            self.config = dataclasses.replace(
-                config,
-                boot_seconds=config.boot_seconds if boot_seconds is None else boot_seconds,
-                stop_seconds=config.stop_seconds if stop_seconds is None else stop_seconds,
-            )
-        except ConfigError as err:
-            raise ValueError(err.message) from None
-
-    @control
-    def reset(self) -> None:
-        """Drop every server, the audit log and the faults; keep the configuration and clock."""
-        self.faults.clear()
-        self._start_empty()
 
     # Internals (called under the lock)
 

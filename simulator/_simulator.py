@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import hmac
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -10,15 +9,14 @@ from itertools import count
 
 from simulator import _keypairs as keypairs
 from simulator import _lifecycle as lifecycle
-from simulator._audit import AVAILABLE, DELETED, KEY_PAIR, SECURITY_GROUP, AuditEntry, AuditLog
+from simulator._audit import AVAILABLE, DELETED, KEY_PAIR, SECURITY_GROUP, AuditLog
 from simulator._catalogue import Account, Catalogue, InstanceType, MachineImage, Zone
 from simulator._clock import Clock, ManualClock
 from simulator._config import SimulatorConfig, default_config
-from simulator._core import Operations, control
+from simulator._core import Controls, Operations, control
 from simulator._errors import (
     AuthFailure,
     CapacityExceeded,
-    ConfigError,
     DuplicateKeyPair,
     IncorrectState,
     InvalidParameter,
@@ -61,7 +59,7 @@ _PAST_PARTICIPLES = {
 }
 
 
-class Simulator:
+class Simulator(Controls[SimulatorConfig]):
     """An in-process EC2-style cloud on a clock; every method is thread-safe.
 
     Time passes only when the clock is advanced: automatic transitions (boot, stop and
@@ -556,35 +554,6 @@ class Simulator:
         deleted = table.delete(group.id, in_use)
         self._note(SECURITY_GROUP, deleted.id, account, AVAILABLE, DELETED, "delete_security_group")
         return deleted
-
-    # Test control
-
-    @_control
-    def audit_log(self) -> list[AuditEntry]:
-        """A copy of the audit log: every state change so far, in order."""
-        return self._audit.entries()
-
-    @_control
-    def set_durations(
-        self, *, boot_seconds: float | None = None, stop_seconds: float | None = None
-    ) -> None:
-        """Change the durations for transitions scheduled from now on (`config` reflects them)."""
-        config = self.config
-        try:
-            self.config = dataclasses.replace(
-                config,
-                boot_seconds=config.boot_seconds if boot_seconds is None else boot_seconds,
-                stop_seconds=config.stop_seconds if stop_seconds is None else stop_seconds,
-            )
-        except ConfigError as err:
-            raise ValueError(err.message) from None
-
-    @_control
-    def reset(self) -> None:
-        """Drop every instance, tag, audit entry and fault, and put the key pairs and security
-        groups back to the configured ones; keep the configuration and clock."""
-        self.faults.clear()
-        self._start_empty()
 
     # Internals (called under the lock)
 

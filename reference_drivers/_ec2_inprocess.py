@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import datetime
 import io
-import threading
-from collections import Counter
 from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
@@ -28,6 +26,7 @@ from requests.structures import CaseInsensitiveDict
 from requests.utils import get_encoding_from_headers
 
 import simulator as sim
+from reference_drivers._faults import LostAnswerCount
 from simulator.ec2 import ACTIONS, DEFAULT_ENDPOINT, Ec2App, call_wsgi, route_botocore
 
 __all__ = ["ENDPOINT", "LostAnswers", "attach", "attach_botocore", "connect"]
@@ -35,22 +34,8 @@ __all__ = ["ENDPOINT", "LostAnswers", "attach", "attach_botocore", "connect"]
 ENDPOINT = DEFAULT_ENDPOINT.rstrip("/") + "/"
 
 
-class LostAnswers:
-    """The answers to lose: how many more calls of each simulator operation time out."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._pending: Counter[str] = Counter()
-
-    def lose(self, operation: str, count: int) -> None:
-        """Lose the answers of the next ``count`` requests calling ``operation``."""
-        with self._lock:
-            self._pending[operation] += count
-
-    def forget(self) -> None:
-        """Lose no more answers."""
-        with self._lock:
-            self._pending.clear()
+class LostAnswers(LostAnswerCount):
+    """The answers to lose, for requests of the EC2 Query API."""
 
     def take(self, body: object, url: str | None = None) -> bool:
         """Whether the answer to the request with this form ``body`` (or, for a GET, the query
@@ -60,12 +45,7 @@ class LostAnswers:
         if "Action" not in form and url is not None:
             form = parse_qs(urlsplit(url).query)
         action = form.get("Action", [""])[0]
-        operation = ACTIONS[action][0] if action in ACTIONS else None
-        with self._lock:
-            if operation is None or self._pending[operation] <= 0:
-                return False
-            self._pending[operation] -= 1
-            return True
+        return self.consume(ACTIONS[action][0] if action in ACTIONS else None)
 
 
 def _where(url: str | None) -> str:

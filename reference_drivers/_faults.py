@@ -11,12 +11,21 @@ provider refuses before acting with EC2's ``RequestTimeout``.
 
 from __future__ import annotations
 
+import threading
+from collections import Counter
 from collections.abc import Callable, Mapping
 from typing import Protocol
 
 import simulator as sim
 
-__all__ = ["KINDS", "OPENSTACK_KINDS", "OPENSTACK_OPERATIONS", "SPI_OPERATIONS", "SimulatorFaults"]
+__all__ = [
+    "KINDS",
+    "OPENSTACK_KINDS",
+    "OPENSTACK_OPERATIONS",
+    "SPI_OPERATIONS",
+    "LostAnswerCount",
+    "SimulatorFaults",
+]
 
 #: The simulator operation behind each SPI method (the action's own call, not its lookups).
 SPI_OPERATIONS = {
@@ -104,3 +113,30 @@ class SimulatorFaults:
         self._simulator.faults.cancel_failures()
         if self._forget is not None:
             self._forget()
+
+
+class LostAnswerCount:
+    """The answers to lose: how many more calls of each simulator operation time out (the
+    in-process adapters say which operation a request performs)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pending: Counter[str] = Counter()
+
+    def lose(self, operation: str, count: int) -> None:
+        """Lose the answers of the next ``count`` requests performing ``operation``."""
+        with self._lock:
+            self._pending[operation] += count
+
+    def forget(self) -> None:
+        """Lose no more answers."""
+        with self._lock:
+            self._pending.clear()
+
+    def consume(self, operation: str | None) -> bool:
+        """Whether a request performing ``operation`` is to lose its answer (counted down)."""
+        with self._lock:
+            if operation is None or self._pending[operation] <= 0:
+                return False
+            self._pending[operation] -= 1
+            return True

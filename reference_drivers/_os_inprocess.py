@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import threading
-from collections import Counter
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
@@ -21,7 +19,12 @@ import responses
 from requests.adapters import HTTPAdapter
 
 from reference_drivers._ec2_control import RemoteFaults
-from reference_drivers._faults import OPENSTACK_KINDS, OPENSTACK_OPERATIONS, SimulatorFaults
+from reference_drivers._faults import (
+    OPENSTACK_KINDS,
+    OPENSTACK_OPERATIONS,
+    LostAnswerCount,
+    SimulatorFaults,
+)
 from simulator.openstack import NovaCloud, OpenStackApp, register_openstack
 
 __all__ = ["HOST", "LostRequests", "attach", "connect", "operation_of", "remote_faults"]
@@ -63,31 +66,12 @@ def operation_of(method: str, url: str, body: object) -> str | None:
     )
 
 
-class LostRequests:
-    """The answers to lose: how many more calls of each simulator operation time out."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._pending: Counter[str] = Counter()
-
-    def lose(self, operation: str, count: int) -> None:
-        """Lose the answers of the next ``count`` requests performing ``operation``."""
-        with self._lock:
-            self._pending[operation] += count
-
-    def forget(self) -> None:
-        """Lose no more answers."""
-        with self._lock:
-            self._pending.clear()
+class LostRequests(LostAnswerCount):
+    """The answers to lose, for requests of the OpenStack APIs."""
 
     def take(self, request: requests.PreparedRequest) -> bool:
         """Whether the answer to ``request`` is to be lost."""
-        operation = operation_of(request.method or "", request.url or "", request.body)
-        with self._lock:
-            if operation is None or self._pending[operation] <= 0:
-                return False
-            self._pending[operation] -= 1
-            return True
+        return self.consume(operation_of(request.method or "", request.url or "", request.body))
 
 
 class _MockAdapter(HTTPAdapter):

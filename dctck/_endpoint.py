@@ -12,11 +12,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import Any
-from xml.etree import ElementTree
 
 import requests
 
 from dctck._errors import DriverLoadError
+from dctck.rest._xml_reading import XmlUnreadable, parse_untrusted
 
 __all__ = ["Endpoint", "answers", "detect_protocol", "open_endpoint"]
 
@@ -154,16 +154,16 @@ def _document_kind(answer: requests.Response) -> str | None:
             return "openstack"
         return None
     try:
-        root = ElementTree.fromstring(answer.content)
-    except ElementTree.ParseError:
+        root = parse_untrusted(answer.content)  # an endpoint not certified yet: not trusted
+    except XmlUnreadable:
         return None
     return "deltacloud" if root.tag == "api" else None
 
 
 def _looks_ec2(body: bytes) -> bool:
     try:
-        root = ElementTree.fromstring(body)
-    except ElementTree.ParseError:
+        root = parse_untrusted(body)
+    except XmlUnreadable:
         return False
     tag = root.tag.rpartition("}")[2]
     return tag in ("Response", "DescribeRegionsResponse", "ErrorResponse") or (

@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from xml.parsers import expat
 
-__all__ = ["XmlUnreadable", "is_xml", "read_xml"]
+__all__ = ["XmlUnreadable", "is_xml", "parse_untrusted", "read_xml"]
 
 _XML_TYPES = ("application/xml", "text/xml")
 _MEMBERS = {
@@ -38,13 +38,19 @@ def is_xml(content_type: str | None) -> bool:
     return media in _XML_TYPES
 
 
-def read_xml(body: bytes) -> Any:
-    """The JSON value of the Deltacloud XML document ``body``."""
+def parse_untrusted(body: bytes) -> ET.Element:
+    """The root of the XML document ``body`` from a server not trusted (no DOCTYPE or entity
+    declaration is read); ``XmlUnreadable`` for one that is not well-formed or declares any."""
     try:
         _refuse_declarations(body)
-        root = ET.fromstring(body)
+        return ET.fromstring(body)
     except (ET.ParseError, expat.ExpatError) as exc:
         raise XmlUnreadable(f"an XML body that is not well-formed ({exc})") from None
+
+
+def read_xml(body: bytes) -> Any:
+    """The JSON value of the Deltacloud XML document ``body``."""
+    root = parse_untrusted(body)
     tag = _local(root.tag)
     if tag == "api":
         return {"api": _api(root)}

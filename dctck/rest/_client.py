@@ -351,12 +351,14 @@ def _number(value: Decimal) -> int | float:
 def _json(response: requests.Response) -> Any:
     """The body as JSON; an XML body (by its ``Content-Type``) read into the same shapes.
 
-    An XML body that cannot be read is a :class:`ProviderError` naming what was wrong."""
+    A body that cannot be read, JSON or XML, is an :class:`UnexpectedResponse` naming what was
+    wrong: a defect of the server, never the SPI's ``ProviderError`` (which a check under a
+    fault accepts)."""
     if is_xml(response.headers.get("Content-Type")):
         try:
             return read_xml(response.content)
         except XmlUnreadable as exc:
-            raise ProviderError(f"{_request_line(response)} answered {exc}") from None
+            raise _unexpected(response, str(exc)) from None
     try:
         return response.json()
     except ValueError:

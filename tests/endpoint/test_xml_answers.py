@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from dctck import ProviderError, ValidationError
-from dctck.rest import DeltacloudClient, RestApp
+from dctck import ValidationError
+from dctck.rest import DeltacloudClient, RestApp, UnexpectedResponse
 from tests.endpoint._support import Middleware, certify, fast_mock, outcomes, served
 
 pytestmark = pytest.mark.live
@@ -89,11 +89,11 @@ class Canned:
         (b"<realms><realm><name>r</name></realm></realms>", "a <realm> without an id"),
     ],
 )
-def test_an_unreadable_xml_body_is_a_provider_error(body, says):
+def test_an_unreadable_xml_body_is_an_unexpected_response_as_bad_json_is(body, says):
     with served(Canned("200 OK", body)) as url:
         client = DeltacloudClient(url)
         try:
-            with pytest.raises(ProviderError, match=re.escape(says)):
+            with pytest.raises(UnexpectedResponse, match=re.escape(says)):
                 client.realms({"name": "u", "password": "p"})
         finally:
             client.close()

@@ -35,6 +35,7 @@ from dctck.kit import (
     DEFAULT_TIMEOUT,
     RULE_LEDGER,
     RULE_MARKER,
+    CallRunner,
     CheckRecord,
     FrozenTime,
     Harness,
@@ -749,7 +750,10 @@ def _record(nodeid: str, phases: list[pytest.TestReport]) -> CheckRecord:
 
 
 def _describe_driver(report: Report, settings: _Settings) -> None:
-    """The declared machine, features and facts, as the report shows them beside the checks."""
+    """The declared machine, features and facts, as the report shows them beside the checks.
+
+    The driver is asked within the run's timeout, as every check asks it: a driver that hangs
+    leaves these out of the report and never holds up the end of the run."""
     if settings.facts is not None:
         report.facts = settings.facts
     driver = settings.driver
@@ -757,19 +761,36 @@ def _describe_driver(report: Report, settings: _Settings) -> None:
         driver = settings.subject.driver
     if driver is None:
         return
+    runner = CallRunner()
     try:
-        machine = StateMachine(driver.instance_states())
-        report.machine = [
-            [edge.origin, edge.action, edge.destination] for edge in machine.transitions
-        ]
-    except Exception:  # a driver may raise anything; its checks already say so
+        declared = _bounded(runner, getattr(driver, "instance_states", None), settings.timeout)
+        machine = StateMachine(declared) if declared is not None else None
+        report.machine = (
+            None
+            if machine is None
+            else [[edge.origin, edge.action, edge.destination] for edge in machine.transitions]
+        )
+    except Exception:  # a malformed declaration: its checks already say so
         report.machine = None
     features = getattr(driver, "features", None)
+    given = _bounded(runner, features, settings.timeout) if callable(features) else {}
     try:
-        given = features() if callable(features) else {}
-        report.features = {str(k): sorted(str(n) for n in v) for k, v in dict(given).items()}
-    except Exception:
+        report.features = (
+            None
+            if given is None
+            else {str(k): sorted(str(n) for n in v) for k, v in dict(given).items()}
+        )
+    except Exception:  # features() gave no mapping of collections to names: its checks say so
         report.features = None
+    runner.close()
+
+
+def _bounded(runner: CallRunner, method: Any, timeout: float) -> Any:
+    """``method()`` within ``timeout``; ``None`` when it is missing, raises or does not return."""
+    if not callable(method):
+        return None
+    finished, value, error = runner.run(method, timeout)
+    return value if finished and error is None else None
 
 
 def _crash(report: pytest.TestReport) -> str:

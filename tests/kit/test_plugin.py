@@ -226,6 +226,32 @@ def test_a_hanging_driver_call_fails_its_check_and_the_run_ends(pytester, certif
     assert len(messages) == 1
 
 
+FEATURES_HANG = """
+import threading
+
+from reference_drivers import MockDriver
+
+
+class FeaturesHang(MockDriver):
+    def features(self):
+        threading.Event().wait()
+"""
+
+
+def test_a_driver_whose_features_hang_does_not_hold_up_the_report(pytester, certification):
+    """The report asks the driver for its machine and features at the end of the run: within
+    the timeout, as the checks ask it (it used to call the driver unbounded)."""
+    pytester.makepyfile(hanging=FEATURES_HANG)
+    pytester.syspathinsert()
+    result, report = certification.run(
+        "hanging:FeaturesHang", "-m", "models", "-k", "realms", "--dctck-timeout=0.3"
+    )
+    assert report is not None, result.stdout.str()
+    assert report["features"] is None  # it did not answer in time
+    assert report["machine"]  # the rest of the driver's description is there
+    assert "failed" not in {c["outcome"] for c in report["checks"]}
+
+
 @pytest.mark.slow
 def test_xdist_gives_the_same_outcomes_as_a_serial_run(certification):
     _, serial = certification.run(MOCK)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 from dctck._errors import ActionNotAllowed, NotFound
@@ -335,6 +335,20 @@ def _first_action_towards(
     return None
 
 
+def _steps(virtual: bool, learned: float | None) -> Iterator[float]:
+    """How long to let pass between polls: doubling from a first step up to a maximum; on a
+    virtual clock, first ``learned`` seconds when an earlier wait (under the same timeout)
+    saw the same thing happen after that long."""
+    if virtual and learned:
+        yield learned
+    step, most = (
+        (_VIRTUAL_FIRST_STEP, _VIRTUAL_MAX_STEP) if virtual else (_REAL_FIRST_STEP, _REAL_MAX_STEP)
+    )
+    while True:
+        yield step
+        step = min(step * 2, most)
+
+
 def _is_str_list(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(item, str) for item in value)
 
@@ -431,38 +445,46 @@ class Harness:
         subject's) of the driver's time. With ``progress`` (what is awaited now), the timeout
         is per transition: when it changes, a new timeout starts (at most one per state of
         the declared machine, plus one).
+
+        On a virtual clock, a wait for what an earlier wait of the session already saw happen
+        ticks first by the virtual time that took (ticking is free, a poll is a driver call);
+        if that is not enough, the steps start again at 1 s.
         """
         limit = self.subject.timeout if timeout is None else timeout
         clock = self.subject.clock
+        learned = self.subject.wait_lengths
         monotonic = REAL_CLOCKS["monotonic"]  # real even under --dctck-freeze-time
         wall_start = monotonic()
         ticked = 0.0  # virtual time the kit let pass; reading a remote clock would cost a call
-        step = _VIRTUAL_FIRST_STEP if clock is not None else _REAL_FIRST_STEP
         awaited = progress() if progress is not None else None
+        steps = _steps(clock is not None, learned.get(awaited))
         restarts = len(self.subject.machine.states) + 1 if progress is not None else 0
         while True:
             if stop_requested() and not self._cleaning:
                 raise Interrupted
             result = poll()
             if result is not None:
+                if clock is not None and awaited is not None and ticked > 0:
+                    learned[awaited] = ticked
                 return result
             now = progress() if progress is not None else None
             if now != awaited and restarts > 0:  # a transition happened: its own timeout
+                if clock is not None and awaited is not None and ticked > 0:
+                    learned[awaited] = ticked
                 awaited, restarts = now, restarts - 1
                 wall_start, ticked = monotonic(), 0.0
-                step = _VIRTUAL_FIRST_STEP if clock is not None else _REAL_FIRST_STEP
+                steps = _steps(clock is not None, learned.get(awaited))
             wall = monotonic() - wall_start
             waited = ticked if clock is not None else wall
             if waited >= limit or wall >= limit:
                 return None
+            step = next(steps)
             if clock is not None:
                 clock.tick(step)
                 ticked += step
                 self.subject.ticked += step
-                step = min(step * 2, _VIRTUAL_MAX_STEP)
             else:
                 time.sleep(min(step, max(limit - waited, 0.0)))
-                step = min(step * 2, _REAL_MAX_STEP)
 
     # -- instances -------------------------------------------------------------------------------
 

@@ -125,6 +125,8 @@ class Subject:
         self.hung: dict[tuple[str, str], str] = {}
         #: Virtual seconds the kit let pass on ``clock`` (reading a remote clock costs a call).
         self.ticked = 0.0
+        #: Virtual seconds the last wait for each reason took (see ``Harness.wait_until``).
+        self.wait_lengths: dict[object, float] = {}
         #: Observed transitions ``(origin, action, destination, latency)`` not yet reported.
         self.observed: list[tuple[str, str, str, float]] = []
         #: The last action accepted on each instance id, and when (for the observed transitions).

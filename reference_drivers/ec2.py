@@ -173,7 +173,12 @@ class EC2Driver(BaseDriver):
     def hardware_profiles(
         self, credentials: Credentials, opts: Opts = None
     ) -> list[HardwareProfile]:
-        items = self._describe(credentials, "DescribeInstanceTypes", "instanceTypeSet")
+        filters = _prefilters(
+            opts, {"id": "instance-type", "architecture": "processor-info.supported-architecture"}
+        )
+        items = self._describe(
+            credentials, "DescribeInstanceTypes", "instanceTypeSet", _filter_params(filters)
+        )
         profiles = [models.hardware_profile(item) for item in items]
         profiles = self.filter_on(profiles, "id", opts)
         return self.filter_on(profiles, "architecture", opts)
@@ -193,11 +198,10 @@ class EC2Driver(BaseDriver):
     # -- instances -------------------------------------------------------------------------------
 
     def instances(self, credentials: Credentials, opts: Opts = None) -> list[Instance]:
-        filters = {"instance-state-name": list(models.SPI_STATES)}  # terminated ones are gone
-        wanted = (opts or {}).get("id")
-        ids = [wanted] if isinstance(wanted, str) else wanted
-        if isinstance(ids, list | tuple | set) and 0 < len(ids) <= 200 and all(map(_literal, ids)):
-            filters["instance-id"] = sorted(set(ids))  # fewer to fetch; filter_on stays exact
+        filters = {
+            "instance-state-name": list(models.SPI_STATES),  # terminated ones are gone
+            **_prefilters(opts, {"id": "instance-id"}),
+        }
         reservations = self._describe(
             credentials, "DescribeInstances", "reservationSet", _filter_params(filters)
         )
@@ -370,8 +374,23 @@ class EC2Driver(BaseDriver):
 
 
 def _literal(value: object) -> bool:
-    """A string EC2 filters match exactly (no ``*``, ``?`` or ``\\`` wildcard syntax)."""
-    return isinstance(value, str) and not any(char in value for char in "*?\\")
+    """A string EC2 filters match exactly (no ``*``, ``?`` or ``\\`` wildcard syntax, nor the
+    ``[`` that servers matching with ``fnmatch``, moto's, would read as a set)."""
+    return isinstance(value, str) and not any(char in value for char in "*?\\[")
+
+
+def _prefilters(opts: Opts, names: Mapping[str, str]) -> dict[str, list[str]]:
+    """EC2 filters (by filter name) fetching fewer items for the SPI filters of ``opts`` that
+    ``names`` maps: only literal strings, at most 200; the driver's ``filter_on`` stays exact."""
+    filters: dict[str, list[str]] = {}
+    for key, name in names.items():
+        wanted = (opts or {}).get(key)
+        values = [wanted] if isinstance(wanted, str) else wanted
+        if not isinstance(values, list | tuple | set) or not 0 < len(values) <= 200:
+            continue
+        if all(map(_literal, values)):
+            filters[name] = sorted(set(values))
+    return filters
 
 
 def _filter_params(filters: Mapping[str, list[str]]) -> dict[str, str]:

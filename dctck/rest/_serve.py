@@ -42,7 +42,9 @@ DEFAULT_PORT = 3001
 DEFAULT_BOOT_SECONDS = 3.0
 DEFAULT_STOP_SECONDS = 2.0
 _USAGE, _FAILED = 2, 1
-_TICK_EVERY = 0.1
+#: Real seconds between two advances of the served clocks: a transition due in between is seen
+#: this much later at most (a test kit's waits on real time are made of these).
+_TICK_EVERY = 0.02
 #: The serving loop's wait: the longest a stop request could go unnoticed if a wake-up is lost.
 _LOOP_WAIT = 0.5
 _STOP_WAIT = 5.0

@@ -26,7 +26,7 @@ def in_process(pytester, driver, *options):
 
 def test_the_mock_served_certifies_as_it_does_in_process(pytester):
     """The one whole run over an endpoint: every check but the faults area's."""
-    with Served("--clock-rate", "50") as server:
+    with Served("--clock-rate", "500") as server:
         result, remote = certify(pytester, server.url + "/api", "--dctck-timeout=20")
     local = in_process(pytester, "reference_drivers.mock:MockDriver")
     compared = {k: v for k, v in outcomes(local).items() if not k.startswith("faults::")}
@@ -47,7 +47,7 @@ def test_the_mock_served_certifies_as_it_does_in_process(pytester):
 
 def test_the_ec2_driver_served_certifies_as_it_does_in_process(pytester):
     areas = "create or isolation"
-    with Served("--clock-rate", "50") as server:
+    with Served("--clock-rate", "500") as server:
         _, remote = certify(
             pytester, server.url + "/api", "--dctck-server-driver=ec2", "--dctck-timeout=20",
             "-m", areas,

@@ -96,7 +96,8 @@ class Certify:
         parser.add_argument(
             "--report",
             metavar="PATH",
-            help="write the JSON report there (rewritten after every check)",
+            help="write the JSON report there (rewritten as checks finish, at most every"
+            " 0.5 s, and at the end)",
         )
         parser.add_argument(
             "--areas",

@@ -51,6 +51,7 @@ from dctck.kit import (
     remember_driver,
     select_areas,
 )
+from dctck.kit._frozen import REAL_CLOCKS
 from dctck.kit._interrupt import Interrupted, clear_stop, request_stop
 
 if TYPE_CHECKING:
@@ -528,9 +529,15 @@ def dctck_harness(request: pytest.FixtureRequest, dctck_subject: Subject) -> Ite
 # -- outcomes and the report -----------------------------------------------------------------------
 
 
+#: Real seconds between two writes of the JSON report while checks finish (each write is the
+#: whole report: writing after every one of 300 checks cost a fifth of a short run).
+REPORT_EVERY = 0.5
+
+
 class _Certification:
     """Per-run hooks: failure messages without tracebacks, check records, the report (written
-    after every check), a line per failed check as it happens, and Ctrl-C."""
+    as checks finish, at most every :data:`REPORT_EVERY` seconds, and at the end), a line per
+    failed check as it happens, and Ctrl-C."""
 
     def __init__(self, settings: _Settings) -> None:
         self.settings = settings
@@ -540,6 +547,7 @@ class _Certification:
         self._previous_handler: Any = None
         #: The causes of the failures printed so far (without -v, each is printed once).
         self._causes_said: set[str] = set()
+        self._report_written: float | None = None  # real monotonic seconds
 
     # -- Ctrl-C: first stops the run after cleanup, second exits at once -------------------------
 
@@ -676,13 +684,19 @@ class _Certification:
         first = record.message.strip().splitlines()[0] if record.message.strip() else ""
         reporter.write_line(f"dctck: FAILED {record.id}: {first[:300]}")
 
-    def _write_report(self) -> None:
+    def _write_report(self, final: bool = False) -> None:
+        """Write the report; unless ``final``, only if the last write is REPORT_EVERY old."""
         report = self.settings.report
         if report is None or not self.settings.report_path:
             return
         if self.session is not None and hasattr(self.session.config, "workerinput"):
             return
+        now = REAL_CLOCKS["monotonic"]()
+        last = self._report_written
+        if not final and last is not None and now - last < REPORT_EVERY:
+            return
         report.write(self.settings.report_path)
+        self._report_written = now
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         report = self.settings.report
@@ -702,7 +716,7 @@ class _Certification:
             session.exitstatus = pytest.ExitCode.INTERRUPTED
         if self.settings.journal is not None:
             self.settings.journal.note("finished", interrupted=self.interrupted)
-        self._write_report()
+        self._write_report(final=True)
 
     def pytest_terminal_summary(self, terminalreporter: Any, config: pytest.Config) -> None:
         report = self.settings.report

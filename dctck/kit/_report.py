@@ -209,7 +209,7 @@ class Report:
 
     def write(self, path: str | os.PathLike[str]) -> None:
         """Write the JSON report, creating its directory if needed; replaced in one step, so
-        the file is a whole report at every moment (it is rewritten after every check)."""
+        the file is a whole report at every moment (it is rewritten as checks finish)."""
         directory = os.path.dirname(os.fspath(path))
         if directory:
             os.makedirs(directory, exist_ok=True)

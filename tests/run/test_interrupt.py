@@ -157,7 +157,7 @@ def test_sigkill_after_a_create_was_sent_then_sweep_finds_it_by_the_run_id(cloud
     made = _await_marker(tmp_path, process)
     process.kill()
     process.communicate(timeout=20)
-    # the report, rewritten after every check, tells what the run found before it was killed
+    # the report, rewritten as checks finish, tells what the run found before it was killed
     report = json.loads((tmp_path / "report.json").read_text())
     assert report["checks"]
     assert report["finished"] is False

@@ -22,7 +22,7 @@ from dctck._options import bundled_target, parse_credentials, parse_timeout
 from dctck._profile import PROTOCOLS
 from dctck._sweep import SweepCommand
 from dctck.kit import DEFAULT_TIMEOUT, Report, installed_packs, select_areas
-from dctck.rest import ServeCommand
+from dctck.rest._serve import ServeCommand
 
 __all__ = ["Command", "main"]
 

@@ -26,14 +26,15 @@ import time
 from collections.abc import Callable
 from importlib.metadata import entry_points
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dctck._clock import VirtualClock
 from dctck._errors import DriverLoadError
 from dctck._loader import load_driver
 from dctck._options import parse_port, parse_rate
-from dctck.rest._app import RestApp
-from dctck.rest._server import server_options
+
+if TYPE_CHECKING:
+    from dctck.rest._app import RestApp
 
 __all__ = ["DEFAULT_BOOT_SECONDS", "DEFAULT_PORT", "DEFAULT_STOP_SECONDS", "ServeCommand"]
 
@@ -120,9 +121,13 @@ def _serve(args: argparse.Namespace, stop: _StopSignals) -> int:
         return _fail(str(exc), _USAGE)
     for name, driver in drivers.items():
         _set_durations(name, driver, boot, halt)
-    app = RestApp(drivers=drivers, default=default)
+    # werkzeug, Jinja2 and waitress: imported when serving, not by every dctck command
     from waitress import create_server
 
+    from dctck.rest._app import RestApp
+    from dctck.rest._server import server_options
+
+    app = RestApp(drivers=drivers, default=default)
     try:
         server = create_server(app, host=args.host, port=port, **server_options())
     except (OSError, ValueError) as exc:

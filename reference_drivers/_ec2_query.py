@@ -30,13 +30,33 @@ def numbered(prefix: str, values: Sequence[str]) -> dict[str, str]:
     return {f"{prefix}.{index}": value for index, value in enumerate(values, start=1)}
 
 
+class _Document:
+    """What the nodes of one response share: whether all its elements are in one namespace
+    (asked once, the first time a child is not found in its parent's namespace)."""
+
+    __slots__ = ("_one_namespace", "_root")
+
+    def __init__(self, root: ET.Element) -> None:
+        self._root = root
+        self._one_namespace: bool | None = None
+
+    def one_namespace(self) -> bool:
+        if self._one_namespace is None:
+            namespace = _namespace(self._root.tag)
+            self._one_namespace = all(
+                isinstance(e.tag, str) and _namespace(e.tag) == namespace for e in self._root.iter()
+            )
+        return self._one_namespace
+
+
 class Node:
     """An element of a response, read by local names: ``node.text("instanceState/name")``."""
 
-    __slots__ = ("_element",)
+    __slots__ = ("_document", "_element")
 
-    def __init__(self, element: ET.Element) -> None:
+    def __init__(self, element: ET.Element, document: _Document | None = None) -> None:
         self._element = element
+        self._document = document if document is not None else _Document(element)
 
     @property
     def tag(self) -> str:
@@ -50,29 +70,36 @@ class Node:
 
     def child(self, path: str) -> Node | None:
         """The first element at ``path`` (local names separated by ``/``), or ``None``."""
+        found = self._find(path)
+        return Node(found, self._document) if found is not None else None
+
+    def text(self, path: str) -> str | None:
+        """The text at ``path`` (``""`` for an empty element), or ``None`` if it is absent."""
+        found = self._find(path)
+        return (found.text or "") if found is not None else None
+
+    def items(self, path: str) -> Iterator[Node]:
+        """The ``<item>`` children of the list at ``path``; none if it is absent."""
+        found = self._find(path)
+        if found is None:
+            return iter(())
+        document = self._document
+        return (Node(c, document) for c in found if _local(c.tag) == "item")
+
+    def _find(self, path: str) -> ET.Element | None:
         element = self._element
-        for name in path.split("/"):
+        for name in _steps(path):
             # ElementTree finds a child by its full tag in C: in the parent's namespace first
             found = element.find(_namespace(element.tag) + name)
             if found is None:
+                if self._document.one_namespace():
+                    return None  # no child of any element is in another namespace
                 suffix = "}" + name
                 found = next((c for c in element if c.tag == name or c.tag.endswith(suffix)), None)
                 if found is None:
                     return None
             element = found
-        return Node(element)
-
-    def text(self, path: str) -> str | None:
-        """The text at ``path`` (``""`` for an empty element), or ``None`` if it is absent."""
-        node = self.child(path)
-        return node.value if node is not None else None
-
-    def items(self, path: str) -> Iterator[Node]:
-        """The ``<item>`` children of the list at ``path``; none if it is absent."""
-        node = self.child(path)
-        if node is None:
-            return iter(())
-        return (Node(c) for c in node._element if _local(c.tag) == "item")
+        return element
 
 
 def parse(body: bytes) -> Node:
@@ -112,6 +139,17 @@ def _local(tag: str) -> str:
 
 
 _NAMESPACES: dict[str, str] = {}
+_STEPS: dict[str, tuple[str, ...]] = {}
+
+
+def _steps(path: str) -> tuple[str, ...]:
+    """The local names of ``path``, split once per path (the driver asks a few dozen paths)."""
+    steps = _STEPS.get(path)
+    if steps is None:
+        steps = tuple(path.split("/"))
+        if len(_STEPS) < 1024:
+            _STEPS[path] = steps
+    return steps
 
 
 def _namespace(tag: str) -> str:

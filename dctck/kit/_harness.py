@@ -337,7 +337,8 @@ def _first_action_towards(
 
 def _steps(virtual: bool, learned: float | None) -> Iterator[float]:
     """How long to let pass between polls: first ``learned`` seconds if an earlier wait (under
-    the same timeout) learned it, then doubling from a first step up to a maximum."""
+    the same timeout) saw the same thing happen after that long, then doubling from a first
+    step up to a maximum."""
     if learned:
         yield learned
     step, most = (
@@ -445,41 +446,37 @@ class Harness:
         is per transition: when it changes, a new timeout starts (at most one per state of
         the declared machine, plus one).
 
-        A wait for what an earlier wait of the session saw happen first lets pass what that
-        took, then steps as above. On a virtual clock that is the time after which it was seen
-        (ticking is free, each poll is a driver call); on real time, the time of the last poll
-        before it was seen (sleeping is not free: the steps find the rest).
+        On a virtual clock, a wait for what an earlier wait of the session saw happen ticks
+        first by the virtual time that took, then steps as above: ticking is free, each poll
+        is a driver call. On real time every wait steps from the start (sleeping is not free,
+        and a real provider's durations vary).
         """
         limit = self.subject.timeout if timeout is None else timeout
         clock = self.subject.clock
-        virtual = clock is not None
-        learned = self.subject.wait_lengths
+        learned = self.subject.wait_lengths if clock is not None else {}
         monotonic = REAL_CLOCKS["monotonic"]  # real even under --dctck-freeze-time
         wall_start = monotonic()
         ticked = 0.0  # virtual time the kit let pass; reading a remote clock would cost a call
-        missed = 0.0  # the driver's time at the last poll that did not see it
         awaited = progress() if progress is not None else None
-        steps = _steps(virtual, learned.get(awaited))
+        steps = _steps(clock is not None, learned.get(awaited))
         restarts = len(self.subject.machine.states) + 1 if progress is not None else 0
         while True:
             if stop_requested() and not self._cleaning:
                 raise Interrupted
             result = poll()
-            wall = monotonic() - wall_start
-            waited = ticked if virtual else wall
-            took = ticked if virtual else missed
             if result is not None:
-                if awaited is not None and took > 0:
-                    learned[awaited] = took
+                if awaited is not None and ticked > 0:
+                    learned[awaited] = ticked
                 return result
             now = progress() if progress is not None else None
             if now != awaited and restarts > 0:  # a transition happened: its own timeout
-                if awaited is not None and took > 0:
-                    learned[awaited] = took
+                if awaited is not None and ticked > 0:
+                    learned[awaited] = ticked
                 awaited, restarts = now, restarts - 1
-                wall_start, ticked, wall, waited = monotonic(), 0.0, 0.0, 0.0
-                steps = _steps(virtual, learned.get(awaited))
-            missed = waited
+                wall_start, ticked = monotonic(), 0.0
+                steps = _steps(clock is not None, learned.get(awaited))
+            wall = monotonic() - wall_start
+            waited = ticked if clock is not None else wall
             if waited >= limit or wall >= limit:
                 return None
             step = next(steps)

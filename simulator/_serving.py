@@ -19,6 +19,8 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_THREADS = 8
 MAX_WAITRESS_BODY = 16 * 1024 * 1024  # above the apps' own limits, so that the app answers
 MAX_WAITRESS_HEADER = 4 * 1024 * 1024  # (with its own error document) for what is too large
+#: Seconds the serving loop waits for activity before it looks at a stop request again.
+_LOOP_WAIT = 0.1
 
 A = TypeVar("A")
 
@@ -83,12 +85,18 @@ class WaitressServer(Generic[A]):
         return f"<{type(self).__name__} {self.url}>"
 
     def serve_forever(self) -> None:
-        """Serve in this thread until `request_stop()`; then finish in-flight requests."""
+        """Serve in this thread until `request_stop()`; then let in-flight requests finish
+        and close every socket."""
         logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+        sockets = self._server._map
         try:
-            self._server.run()
+            while not self._stop_requested.is_set():
+                wasyncore.loop(timeout=_LOOP_WAIT, map=sockets, use_poll=True, count=1)
         finally:
+            # the workers finish their requests, each then pulling the loop's wake-up pipe:
+            # it must stay open until they are done (closed first, a late pull raised EBADF)
             self._server.task_dispatcher.shutdown()
+            wasyncore.close_all(sockets, ignore_all=True)
             self._stopped.set()
 
     def start(self) -> Self:
@@ -101,22 +109,13 @@ class WaitressServer(Generic[A]):
         return self
 
     def request_stop(self) -> None:
-        """Ask the serving loop to close its sockets and return (from any thread; again: no-op).
+        """Ask the serving loop to stop (from any thread or a signal handler; again: no-op).
 
-        Only the first request pulls the loop's wake-up pipe: the loop closes that pipe with
-        the sockets, so a second Ctrl-C during shutdown would write to a closed descriptor.
-        The closing task is queued and the pipe pulled under the pipe's own lock: otherwise a
-        worker thread's pull could wake the loop in between, which would run the task, close
-        the pipe, and leave this write to a closed (or reused) descriptor.
+        Only a flag: the loop sees it within `_LOOP_WAIT` seconds. Writing to the loop's
+        wake-up pipe instead would race with the loop closing it, and taking its lock from a
+        signal handler could deadlock the loop's own thread.
         """
-        if self._stop_requested.is_set():
-            return
         self._stop_requested.set()
-        server = self._server
-        trigger = server.trigger
-        with trigger.lock:  # the loop runs queued tasks under this lock
-            trigger.thunks.append(lambda: wasyncore.close_all(server._map))
-            trigger.pull_trigger()
 
     def stop(self, timeout: float = 10.0) -> None:
         """Stop serving and wait for the serving thread (if `start()` made one)."""

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import socket
+import threading
+import time
 
 import pytest
 
 from simulator import Simulator
+from simulator._serving import WaitressServer
 from simulator.ec2 import Ec2App, Ec2Server
 from tests.ec2._support import client
 
@@ -52,3 +56,25 @@ def test_a_second_stop_request_after_the_loop_closed_is_harmless():
     server.request_stop()
     server.stop()
     server.request_stop()  # was EBADF: the loop had closed its wake-up pipe
+
+
+@pytest.mark.live
+def test_a_request_still_being_served_when_the_server_stops_logs_no_error(caplog):
+    """The worker of a request in flight ends by waking the serving loop; the loop's wake-up
+    pipe stays open until the workers are done (closed first, the late wake-up raised EBADF,
+    which waitress logged as "Exception when servicing")."""
+    started = threading.Event()
+
+    def slow_app(environ, start_response):
+        started.set()
+        time.sleep(0.5)
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"late"]
+
+    server = WaitressServer(slow_app, port=0).start()
+    with socket.create_connection(("127.0.0.1", server.port), 5) as connection:
+        connection.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert started.wait(5)
+        with caplog.at_level(logging.ERROR, logger="waitress"):
+            server.stop()
+    assert not [r for r in caplog.records if r.name.startswith("waitress")]

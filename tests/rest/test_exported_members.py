@@ -58,3 +58,21 @@ def test_dctck_does_not_import_the_simulator_or_the_reference_drivers():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout == "[]\n"
+
+
+def test_every_lazily_loaded_name_is_public_and_every_public_name_has_a_home():
+    assert set(dctck.rest._MODULE_OF) == set(dctck.rest.__all__)
+
+
+def test_the_command_line_does_not_load_the_web_stack_until_it_serves():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, dctck._cli;"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'werkzeug', 'jinja2', 'waitress'}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout == "[]\n"

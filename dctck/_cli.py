@@ -20,6 +20,7 @@ from dctck._journal import RUNS_DIR, new_run_id
 from dctck._loader import load_callable
 from dctck._options import bundled_target, parse_credentials, parse_timeout
 from dctck._profile import PROTOCOLS
+from dctck._signals import release_stop_signals
 from dctck._sweep import SweepCommand
 from dctck.kit import DEFAULT_TIMEOUT, Report, installed_packs, select_areas
 from dctck.rest._serve import ServeCommand
@@ -42,7 +43,13 @@ _PYTEST_BASE = (
 
 
 class Command(Protocol):
-    """A ``dctck`` subcommand contributed through the ``dctck.commands`` entry points."""
+    """A ``dctck`` subcommand contributed through the ``dctck.commands`` entry points.
+
+    SIGINT and SIGTERM, held while the process starts, are released just before :meth:`run`. A
+    command that sets ``releases_stop_signals = True`` releases them itself
+    (:func:`dctck._signals.release_stop_signals`) once its handlers are installed, so that one
+    sent during start-up reaches them.
+    """
 
     help: str
 
@@ -497,8 +504,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv, passthrough = argv[:cut], argv[cut + 1 :]
     args = parser.parse_args(argv)
     args.passthrough = passthrough
+    command = commands[args.command]
+    if not getattr(command, "releases_stop_signals", False):
+        release_stop_signals()
     try:
-        return commands[args.command].run(args)
+        return command.run(args)
     except _UsageError as exc:
         print(f"dctck {args.command}: error: {exc}", file=sys.stderr)
         return USAGE_ERROR

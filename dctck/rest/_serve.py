@@ -32,6 +32,7 @@ from dctck._clock import VirtualClock
 from dctck._errors import DriverLoadError
 from dctck._loader import load_driver
 from dctck._options import parse_port, parse_rate
+from dctck._signals import STOP_SIGNALS, hold_stop_signals, release_stop_signals
 
 if TYPE_CHECKING:
     from dctck.rest._app import RestApp
@@ -49,7 +50,6 @@ _TICK_EVERY = 0.02
 #: The serving loop's wait: the longest a stop request could go unnoticed if a wake-up is lost.
 _LOOP_WAIT = 0.5
 _STOP_WAIT = 5.0
-_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 class ServeCommand:
@@ -57,6 +57,8 @@ class ServeCommand:
     [--port N] [--clock-rate R] [--boot-seconds S] [--stop-seconds S]``."""
 
     help = "serve drivers through the Deltacloud REST API (XML, JSON, a web console)"
+    #: SIGINT and SIGTERM stay held until the server serves (``dctck._cli`` leaves them alone).
+    releases_stop_signals = True
 
     def configure(self, parser: argparse.ArgumentParser) -> None:
         parser.description = (
@@ -225,26 +227,24 @@ class _StopSignals:
         self.requested = threading.Event()
         self._wake: Callable[[], None] | None = None
         self._previous: dict[int, Any] = {}
-        self._mask: set[Any] | None = None
 
     def __enter__(self) -> _StopSignals:
-        self._previous = {sig: signal.signal(sig, self._handle) for sig in _SIGNALS}
-        if hasattr(signal, "pthread_sigmask"):
-            self._mask = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
+        self._previous = {sig: signal.signal(sig, self._handle) for sig in STOP_SIGNALS}
+        hold_stop_signals()
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         # once stopping, a second request to stop has nothing to add: the process is ending
         for sig, handler in self._previous.items():
             signal.signal(sig, signal.SIG_IGN if self.requested.is_set() else handler)
-        self._unblock()
+        release_stop_signals()
 
     def serve(self, server: Any) -> None:
         """Serve until a stop is requested."""
         from waitress import wasyncore
 
         self._wake = server.pull_trigger
-        self._unblock()
+        release_stop_signals()
         while not self.requested.is_set():
             wasyncore.loop(timeout=_LOOP_WAIT, map=server._map, count=1)
 
@@ -254,11 +254,6 @@ class _StopSignals:
         if wake is not None:
             with contextlib.suppress(OSError):
                 wake()
-
-    def _unblock(self) -> None:
-        if self._mask is not None:
-            signal.pthread_sigmask(signal.SIG_SETMASK, self._mask)
-            self._mask = None
 
 
 class _Ticker:

@@ -11,6 +11,7 @@ import argparse
 import dataclasses
 import signal
 import sys
+from collections.abc import Callable
 from types import FrameType
 
 from simulator._clock import Clock, ManualClock, RealClock
@@ -33,6 +34,8 @@ from simulator.openstack._server import DEFAULT_PORT as OPENSTACK_PORT
 from simulator.openstack._server import OpenStackServer
 
 APIS = ("ec2", "openstack")
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+_Served = WaitressServer[Ec2App] | WaitressServer[OpenStackApp]
 
 USAGE_ERROR = 2
 
@@ -76,6 +79,11 @@ class SimulateCommand:
         f"serve a simulated EC2 cloud (EC2 Query API {API_VERSION}) or OpenStack cloud"
         " (--api openstack) on a local port"
     )
+
+    #: `dctck` holds SIGINT and SIGTERM while the process starts and leaves them held for this
+    #: command, which releases them once its handlers are installed: one sent meanwhile stops
+    #: the server as soon as it serves.
+    releases_stop_signals = True
 
     def __init__(self) -> None:
         self._prog = "simulate"
@@ -130,30 +138,10 @@ class SimulateCommand:
         except _UsageError as exc:
             print(f"{self._prog}: error: {exc}", file=sys.stderr)
             return USAGE_ERROR
-        sim = server.sim
-        config = sim.config
-        clock = "manual" if isinstance(sim.clock, ManualClock) else "real"
-        if isinstance(server, OpenStackServer):
-            print(f"Serving OpenStack (Keystone v3, Nova v2.1, Glance v2) at {server.url}/")
-            print(f"  auth URL {server.auth_url} ; region {sim.region}; projects "
-                  f"{', '.join(a.name for a in config.accounts)} (domain Default); "
-                  f"clock {clock}; boot {config.boot_seconds:g}s, stop {config.stop_seconds:g}s",
-                  flush=True)  # fmt: skip
-        else:
-            print(f"Serving the EC2 API ({API_VERSION}) at {server.url}/", flush=True)
-            print(
-                f"  region {sim.region}; accounts "
-                f"{', '.join(f'{a.name} ({a.id})' for a in config.accounts)}; clock {clock}; "
-                f"boot {config.boot_seconds:g}s, stop {config.stop_seconds:g}s",
-                flush=True,
-            )
-        print(f"  control API at {server.url}{CONTROL_PATH}/ ; Ctrl-C stops", flush=True)
-
-        def stop(signum: int, frame: FrameType | None) -> None:
-            server.request_stop()
-
-        previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+        previous = {sig: signal.signal(sig, _stopping(server)) for sig in STOP_SIGNALS}
+        _release_stop_signals()
         try:
+            _print_banner(server)
             server.serve_forever()
         finally:
             for sig, handler in previous.items():
@@ -162,7 +150,44 @@ class SimulateCommand:
         return 0
 
 
-def _server(args: argparse.Namespace) -> WaitressServer[Ec2App] | WaitressServer[OpenStackApp]:
+def _stopping(server: _Served) -> Callable[[int, FrameType | None], None]:
+    """A signal handler that asks `server` to stop (only a flag: safe whatever the main thread
+    was doing)."""
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        server.request_stop()
+
+    return stop
+
+
+def _release_stop_signals() -> None:
+    """Unblock SIGINT and SIGTERM, which `dctck` holds while the process starts."""
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+
+
+def _print_banner(server: _Served) -> None:
+    sim = server.sim
+    config = sim.config
+    clock = "manual" if isinstance(sim.clock, ManualClock) else "real"
+    if isinstance(server, OpenStackServer):
+        print(f"Serving OpenStack (Keystone v3, Nova v2.1, Glance v2) at {server.url}/")
+        print(f"  auth URL {server.auth_url} ; region {sim.region}; projects "
+              f"{', '.join(a.name for a in config.accounts)} (domain Default); "
+              f"clock {clock}; boot {config.boot_seconds:g}s, stop {config.stop_seconds:g}s",
+              flush=True)  # fmt: skip
+    else:
+        print(f"Serving the EC2 API ({API_VERSION}) at {server.url}/", flush=True)
+        print(
+            f"  region {sim.region}; accounts "
+            f"{', '.join(f'{a.name} ({a.id})' for a in config.accounts)}; clock {clock}; "
+            f"boot {config.boot_seconds:g}s, stop {config.stop_seconds:g}s",
+            flush=True,
+        )
+    print(f"  control API at {server.url}{CONTROL_PATH}/ ; Ctrl-C stops", flush=True)
+
+
+def _server(args: argparse.Namespace) -> _Served:
     api = args.api
     if api not in APIS:
         raise _UsageError(f"--api must be ec2 or openstack, got {api!r}")

@@ -121,7 +121,10 @@ class Flavor:
 
 @dataclass(frozen=True, slots=True)
 class GlanceImage:
-    """An OpenStack (Glance) image; `owner` is a project name, public images any owner name."""
+    """An OpenStack (Glance) image; `owner` is a project name, public images any owner name.
+
+    `architecture` is Glance's property of that name (`x86_64`, `aarch64`; None: not set).
+    """
 
     id: str
     name: str
@@ -132,6 +135,7 @@ class GlanceImage:
     size: int = 0
     disk_format: str = "qcow2"
     container_format: str = "bare"
+    architecture: str | None = None
 
     def visible_to(self, account: str) -> bool:
         """Whether the project `account` may see and boot this image."""

@@ -2,7 +2,8 @@
 
 The same file formats and checks as the EC2 configuration (`simulator._config`): a `.toml` or
 `.json` file whose arrays, when left out, keep the defaults (DevStack's flavors m1.tiny to
-m1.xlarge, a CirrOS and an Ubuntu image, zone `nova`, projects `mockuser` and `otheruser`).
+m1.xlarge, CirrOS images for x86_64 and aarch64 and an Ubuntu image, zone `nova`, projects
+`mockuser` and `otheruser`).
 """
 
 from __future__ import annotations
@@ -45,12 +46,17 @@ DEFAULT_GLANCE_IMAGES = (
     GlanceImage("5f4b9a3e-0c1d-4e2f-8a3b-6c7d8e9f0a1b", "cirros-0.6.2-x86_64-disk", "admin",
                 size=21430272),
     GlanceImage("7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d", "ubuntu-22.04-x86_64", "admin",
-                min_disk=10, size=673775616),
+                min_disk=10, size=673775616, architecture="x86_64"),
+    GlanceImage("2e3f4a5b-6c7d-4e8f-8a9b-0c1d2e3f4a5b", "cirros-0.6.2-aarch64-disk", "admin",
+                size=20447232, architecture="aarch64"),
     GlanceImage("0c1d2e3f-4a5b-4c6d-8e7f-8a9b0c1d2e3f", "mockuser-private", "mockuser",
-                public=False, size=21430272),
+                public=False, size=21430272, architecture="x86_64"),
     GlanceImage("1d2e3f4a-5b6c-4d7e-8f8a-9b0c1d2e3f4a", "otheruser-private", "otheruser",
                 public=False, size=21430272),
 )  # fmt: skip
+"""Public: CirrOS for x86_64 and aarch64, and an Ubuntu; a private image per project. Glance's
+`architecture` property is set where an operator sets it (on the Ubuntu, the aarch64 CirrOS, and
+`mockuser-private`), not on the x86_64 CirrOS, which DevStack uploads without it."""
 DEFAULT_OPENSTACK_ZONES = (Zone("nova"),)
 
 
@@ -206,4 +212,5 @@ common._FIELDS[GlanceImage] = {
     "size": _whole,
     "disk_format": common._name,
     "container_format": common._name,
+    "architecture": common._optional_name,
 }

@@ -8,7 +8,8 @@ durations, faults, reset, audit: the same routes and bodies as EC2's, operations
 `OPENSTACK_OPERATIONS`: `create_server`, `stop_server`, ...). Accounts are projects with a user
 of the same name, domain `Default` (id `default`): `mockuser`/`mockpassword`,
 `otheruser`/`otherpassword`. Flavors: DevStack's m1.tiny (id "1") to m1.xlarge ("5"); images:
-`cirros-0.6.2-x86_64-disk` and `ubuntu-22.04-x86_64` (public), one private image per project.
+`cirros-0.6.2-x86_64-disk`, `ubuntu-22.04-x86_64` and `cirros-0.6.2-aarch64-disk` (public,
+the last two with Glance's `architecture` property), one private image per project.
 Servers: BUILD for `boot_seconds` (10), then ACTIVE with a 10.x fixed address and one floating
 address outside RFC 1918; stop (`powering-off`, still ACTIVE) and delete (`deleting`) last
 `stop_seconds` (5); start and reboots `boot_seconds`. Nova's 409/404/400/403 and

@@ -36,11 +36,11 @@ class Images:
         return answer(300, {"versions": values})
 
     def images(self, request: Request, base: str, account: Account) -> Response:
-        """`GET /image/v2/images`: filters name, id, visibility, status, owner, os_hidden;
-        limit/marker paging with `next`."""
+        """`GET /image/v2/images`: filters name, id, architecture (a property: exact), visibility,
+        status, owner, os_hidden; limit/marker paging with `next`."""
         args = request.args
         images = self.cloud.images(account.name)
-        for key in ("name", "id"):
+        for key in ("name", "id", "architecture"):
             value = args.get(key)
             if value is not None:
                 images = [image for image in images if getattr(image, key) == value]
@@ -105,7 +105,7 @@ def _owner(cloud: NovaCloud, image: GlanceImage) -> str:
 
 def _image(cloud: NovaCloud, image: GlanceImage) -> dict[str, Any]:
     when = timestamp(CREATED)
-    return {
+    document: dict[str, Any] = {
         "id": image.id,
         "name": image.name,
         "status": "active",
@@ -129,3 +129,6 @@ def _image(cloud: NovaCloud, image: GlanceImage) -> dict[str, Any]:
         "file": f"/v2/images/{image.id}/file",
         "schema": "/v2/schemas/image",
     }
+    if image.architecture is not None:  # Glance lists a property only when it is set
+        document["architecture"] = image.architecture
+    return document

@@ -15,6 +15,7 @@ ME = ("mockuser", "mockpassword")
 OTHER = ("otheruser", "otherpassword")
 CIRROS = "5f4b9a3e-0c1d-4e2f-8a3b-6c7d8e9f0a1b"
 UBUNTU = "7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d"
+CIRROS_ARM = "2e3f4a5b-6c7d-4e8f-8a9b-0c1d2e3f4a5b"
 MOCKUSER_IMAGE = "0c1d2e3f-4a5b-4c6d-8e7f-8a9b0c1d2e3f"
 OTHERUSER_IMAGE = "1d2e3f4a-5b6c-4d7e-8f8a-9b0c1d2e3f4a"
 TINY = "1"

@@ -101,6 +101,7 @@ disk = 10
 id = "11111111-2222-4333-8444-555555555555"
 name = "debian-12"
 owner = "admin"
+architecture = "aarch64"
 
 [[zones]]
 name = "az1"
@@ -109,6 +110,7 @@ name = "az1"
     config = load_openstack_config(path)
     assert config.region == "Lab"
     assert config.flavors == (Flavor("small", "lab.small", vcpus=2, ram=2048, disk=10),)
+    assert [image.architecture for image in config.images] == ["aarch64"]
     cloud = NovaCloud(config, clock)
     api = Api(make_app(cloud), ("alice", "wonderland"))
     token = api.call(
@@ -139,6 +141,11 @@ name = "az1"
             "images[0].id: expected a lower-case UUID",
         ),
         ("[[flavors]]\nid = '1'\nname = 'x'\nvcpus = 0\nram = 1\ndisk = 1", "flavors[0].vcpus"),
+        (
+            "[[images]]\nid = '11111111-2222-4333-8444-555555555555'\nname = 'x'\nowner = 'a'\n"
+            "architecture = 64",
+            "images[0].architecture: expected",
+        ),
         ("[[zones]]\nname = 'a'\n[[zones]]\nname = 'a'", "zones[1].name: duplicate 'a'"),
         ("instance_types = []", "instance_types: unknown setting"),
         ("[[accounts]]\nname = 'a'", "accounts[0]: missing field 'secret'"),

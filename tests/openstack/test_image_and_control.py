@@ -8,6 +8,7 @@ import pytest
 from simulator.openstack import OPENSTACK_OPERATIONS
 from tests.openstack._support import (
     CIRROS,
+    CIRROS_ARM,
     HOST,
     MOCKUSER_IMAGE,
     NOVA,
@@ -26,8 +27,8 @@ def test_the_image_root_is_glances_300_with_a_current_v2(api):
 def test_a_project_sees_public_images_and_its_own(api, other, cloud):
     mine = [image["id"] for image in api.get("/image/v2/images").json["images"]]
     theirs = [image["id"] for image in other.get("/image/v2/images").json["images"]]
-    assert mine == [CIRROS, UBUNTU, MOCKUSER_IMAGE]
-    assert theirs == [CIRROS, UBUNTU, OTHERUSER_IMAGE]
+    assert mine == [CIRROS, UBUNTU, CIRROS_ARM, MOCKUSER_IMAGE]
+    assert theirs == [CIRROS, UBUNTU, CIRROS_ARM, OTHERUSER_IMAGE]
     private = api.get(f"/image/v2/images/{MOCKUSER_IMAGE}").json
     assert private["visibility"] == "private"
     assert private["owner"] == cloud.accounts["mockuser"].id
@@ -55,6 +56,21 @@ def test_image_filters(api):
     assert names("visibility=private") == ["mockuser-private"]
     assert names("os_hidden=True") == []
     assert names("status=active") == names("")
+    assert names("architecture=x86_64") == ["ubuntu-22.04-x86_64", "mockuser-private"]
+    assert names("architecture=aarch64") == ["cirros-0.6.2-aarch64-disk"]
+    assert names("architecture=X86_64") == []
+
+
+def test_the_architecture_property_is_shown_only_where_it_is_set(api):
+    shown = {image["name"]: image.get("architecture", "unset")
+             for image in api.get("/image/v2/images").json["images"]}  # fmt: skip
+    assert shown == {
+        "cirros-0.6.2-x86_64-disk": "unset",
+        "ubuntu-22.04-x86_64": "x86_64",
+        "cirros-0.6.2-aarch64-disk": "aarch64",
+        "mockuser-private": "x86_64",
+    }
+    assert api.get(f"/image/v2/images/{CIRROS_ARM}").json["architecture"] == "aarch64"
 
 
 def test_image_paging_follows_next_to_the_end(api):
@@ -62,7 +78,7 @@ def test_image_paging_follows_next_to_the_end(api):
     assert [image["id"] for image in first["images"]] == [CIRROS, UBUNTU]
     assert first["next"] == f"/v2/images?marker={UBUNTU}&limit=2"
     rest = api.get(f"/image/v2/images?marker={UBUNTU}&limit=2").json
-    assert [image["id"] for image in rest["images"]] == [MOCKUSER_IMAGE]
+    assert [image["id"] for image in rest["images"]] == [CIRROS_ARM, MOCKUSER_IMAGE]
     assert "next" not in rest
     bad = api.get("/image/v2/images?marker=nope")
     assert bad.status == 400

@@ -1,6 +1,6 @@
 """The test command of the mutation sessions: ``dctck certify`` on the (mutated) reference driver.
 
-    python benchmarks/mutation_certify.py mock|ec2|_ec2_models|_credentials
+    python benchmarks/mutation_certify.py mock|ec2|_ec2_models|_credentials|openstack|_os_models
 
 Exit status 0 when every certification passed (the mutant survived), non-zero when one failed
 (killed). ``mock`` certifies MockDriver. ``ec2``, ``_ec2_models`` and ``_credentials`` certify
@@ -11,7 +11,10 @@ are the driver's ``for_provider``); then EC2Driver over a simulator of another r
 instance types (DescribeInstanceTypes in two pages); then ``reference_drivers.ec2:from_environment``
 against a live ``dctck simulate`` of that cloud on a manual clock with faults through its control
 API (the faults area must then run), so the endpoint code is certified too. Every run stops at
-its first failure (``-x``).
+its first failure (``-x``). ``openstack`` and ``_os_models`` certify OpenStackDriver in-process,
+then its REST front (the ``api`` area), then ``reference_drivers.openstack:from_environment``
+against a live ``dctck simulate --api openstack`` on a manual clock with its control API (the
+faults area must then run).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import re
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,31 +80,51 @@ def certify_in_another_region() -> int:
 
 
 def certify_endpoint() -> int:
+    """EC2Driver's from_environment against a live simulator of REGION, faults included."""
     with tempfile.TemporaryDirectory() as directory:
         config = long_catalogue_config(Path(directory) / "cloud.toml", REGION)
+
+        def variables(url: str) -> dict[str, str]:
+            return {
+                "DCTCK_EC2_ENDPOINT": url + "/",
+                "DCTCK_EC2_REGION": REGION,
+                "DCTCK_EC2_CONTROL": url + "/_sim",
+            }
+
+        return certify_served(
+            ["--config", str(config)], "reference_drivers.ec2:from_environment", variables
+        )
+
+
+def certify_openstack_endpoint() -> int:
+    """OpenStackDriver's from_environment against a live OpenStack simulator, faults included."""
+
+    def variables(url: str) -> dict[str, str]:
+        return {"DCTCK_OS_AUTH_URL": url + "/identity", "DCTCK_OS_CONTROL": url + "/_sim"}
+
+    return certify_served(
+        ["--api", "openstack"], "reference_drivers.openstack:from_environment", variables
+    )
+
+
+def certify_served(
+    options: list[str], factory: str, variables: Callable[[str], dict[str, str]]
+) -> int:
+    """``dctck certify FACTORY`` with the ``variables`` of a live ``dctck simulate OPTIONS``;
+    with a control URL the driver promises faults, so a run where none passed fails (4)."""
+    with tempfile.TemporaryDirectory() as directory:
         server = subprocess.Popen(
-            [*SIMULATE, "--config", str(config)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
+            [*SIMULATE, *options], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
         )
         try:
             assert server.stdout is not None
             match = re.search(r" at (http://\S+?)/?$", server.stdout.readline())
             if match is None:
                 return 3
-            url = match.group(1)
-            env = {
-                "DCTCK_EC2_ENDPOINT": url + "/",
-                "DCTCK_EC2_REGION": REGION,
-                "DCTCK_EC2_CONTROL": url + "/_sim",
-            }
             report = Path(directory) / "report.json"
-            status = certify(
-                "reference_drivers.ec2:from_environment", "--report", str(report), env=env
-            )
+            status = certify(factory, "--report", str(report), env=variables(match.group(1)))
             if status == 0 and json.loads(report.read_text())["areas"]["faults"]["passed"] == 0:
-                return 4  # with DCTCK_EC2_CONTROL the driver promises faults (RemoteFaults)
+                return 4
             return status
         finally:
             server.terminate()
@@ -119,7 +143,18 @@ def main() -> int:
             or certify_in_another_region()
             or certify_endpoint()
         )
-    print(f"usage: {sys.argv[0]} mock|ec2|_ec2_models|_credentials", file=sys.stderr)
+    if target in ("openstack", "_os_models"):
+        return (
+            certify("reference_drivers.openstack:OpenStackDriver")
+            or certify(
+                "reference_drivers.openstack:OpenStackDriver", "--via-rest", pytest=("-m", "api")
+            )
+            or certify_openstack_endpoint()
+        )
+    print(
+        f"usage: {sys.argv[0]} mock|ec2|_ec2_models|_credentials|openstack|_os_models",
+        file=sys.stderr,
+    )
     return 2
 
 

@@ -4,9 +4,10 @@
     python benchmarks/mutation_score.py rerun-survivors [FILE ...]
     python benchmarks/mutation_score.py report [FILE ...]
 
-FILE is ``mock``, ``ec2``, ``_ec2_models`` or ``_credentials`` (default: all four), each a
-cosmic-ray session configured in ``benchmarks/mutation/FILE.toml`` whose test command is
-``benchmarks/mutation_certify.py`` (``dctck certify`` on the mutated driver). Sessions are kept in
+FILE is ``mock``, ``ec2``, ``_ec2_models``, ``_credentials``, ``openstack`` or ``_os_models``
+(default: all six), each a cosmic-ray session configured in ``benchmarks/mutation/FILE.toml``
+whose test command is ``benchmarks/mutation_certify.py`` (``dctck certify`` on the mutated
+driver). Sessions are kept in
 ``.mutation/FILE.sqlite``; ``run`` starts them afresh, ``rerun-survivors`` certifies the
 survivors of the last run again (after the kit gained checks). ``tox -e mutation`` runs it.
 Before ``exec``, ``run`` and ``rerun-survivors`` give the mutants not run yet that the report
@@ -43,7 +44,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CONFIGS = ROOT / "benchmarks" / "mutation"
 SESSIONS = ROOT / ".mutation"
-FILES = ("mock", "ec2", "_ec2_models", "_credentials")
+FILES = ("mock", "ec2", "_ec2_models", "_credentials", "openstack", "_os_models")
 PERMITTED = "SPEC-permitted"
 OUTSIDE = "outside the SPI"
 ANNOTATION = "changes an annotation, which is never evaluated (from __future__ import annotations)"

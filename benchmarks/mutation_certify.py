@@ -11,8 +11,9 @@ are the driver's ``for_provider``); then EC2Driver over a simulator of another r
 instance types (DescribeInstanceTypes in two pages); then ``reference_drivers.ec2:from_environment``
 against a live ``dctck simulate`` of that cloud on a manual clock with faults through its control
 API (the faults area must then run), so the endpoint code is certified too. Every run stops at
-its first failure (``-x``). ``openstack`` and ``_os_models`` certify OpenStackDriver in-process,
-then its REST front (the ``api`` area), then ``reference_drivers.openstack:from_environment``
+its first failure (``-x``). ``openstack`` and ``_os_models`` certify OpenStackDriver in-process
+(with ``reference_drivers/openstack_facts.toml``), then its REST front (the ``api`` area), then
+``reference_drivers.openstack:from_environment``
 against a live ``dctck simulate --api openstack`` on a manual clock with its control API (the
 faults area must then run).
 """
@@ -38,6 +39,7 @@ STOP_EARLY = ["-x", "-q"]
 #: Not the default region: from_environment must sign for the one DCTCK_EC2_REGION names.
 REGION = "eu-west-3"
 FACTS = ROOT / "reference_drivers" / "ec2_facts.toml"
+OPENSTACK_FACTS = ROOT / "reference_drivers" / "openstack_facts.toml"
 SIMULATE = [sys.executable, "-m", "dctck", "simulate", "--port", "0", "--clock", "manual"]
 
 
@@ -145,7 +147,7 @@ def main() -> int:
         )
     if target in ("openstack", "_os_models"):
         return (
-            certify("reference_drivers.openstack:OpenStackDriver")
+            certify("reference_drivers.openstack:OpenStackDriver", "--facts", str(OPENSTACK_FACTS))
             or certify(
                 "reference_drivers.openstack:OpenStackDriver", "--via-rest", pytest=("-m", "api")
             )

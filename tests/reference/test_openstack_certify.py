@@ -5,9 +5,11 @@ import json
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
+import reference_drivers
 from dctck import ActionNotAllowed, AuthException, NotFound, ProviderError
 from reference_drivers import OPENSTACK_TARGET, OpenStackDriver
 from reference_drivers.openstack import REQUEST_KEY, RetryPolicy, from_environment
@@ -20,6 +22,8 @@ ACCOUNTS = [
     "otheruser:otherpassword",
 ]
 MOCK = {"name": "mockuser", "password": "mockpassword"}
+#: What the default OpenStack cloud documents (absolute: pytester runs elsewhere).
+OPENSTACK_FACTS = Path(reference_drivers.__file__).with_name("openstack_facts.toml")
 OTHER = {"name": "otheruser", "password": "otherpassword"}
 
 
@@ -36,6 +40,7 @@ def test_openstack_driver_in_process_is_certified_by_the_plugin(pytester):
         "--dctck-driver=reference_drivers.openstack:OpenStackDriver",
         "--dctck-credentials=mockuser:mockpassword",
         "--dctck-other-credentials=otheruser:otherpassword",
+        f"--dctck-facts={OPENSTACK_FACTS}",
         "--dctck-report=report.json",
         "-p",
         "no:cacheprovider",
@@ -44,6 +49,8 @@ def test_openstack_driver_in_process_is_certified_by_the_plugin(pytester):
     report = json.loads((pytester.path / "report.json").read_text())
     assert report["certified"] is True
     assert report["areas"]["faults"] == {"passed": 54, "failed": 0, "skipped": 0}
+    # the facts hold for every catalogue collection
+    assert report["areas"]["models"] == {"passed": 17, "failed": 0, "skipped": 0}
     assert report["areas"]["fsm"]["failed"] == 0
 
 

@@ -8,6 +8,7 @@ A request is ``Action``, ``Version`` and flat parameters (lists numbered from 1:
 
 from __future__ import annotations
 
+import functools
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -138,25 +139,17 @@ def _local(tag: str) -> str:
     return tag.rpartition("}")[2]
 
 
-_NAMESPACES: dict[str, str] = {}
-_STEPS: dict[str, tuple[str, ...]] = {}
+#: Bounded: EC2's tags and the driver's paths are a few hundred; a hostile server's are not.
+_CACHED = 1024
 
 
+@functools.lru_cache(maxsize=_CACHED)
 def _steps(path: str) -> tuple[str, ...]:
     """The local names of ``path``, split once per path (the driver asks a few dozen paths)."""
-    steps = _STEPS.get(path)
-    if steps is None:
-        steps = tuple(path.split("/"))
-        if len(_STEPS) < 1024:
-            _STEPS[path] = steps
-    return steps
+    return tuple(path.split("/"))
 
 
+@functools.lru_cache(maxsize=_CACHED)
 def _namespace(tag: str) -> str:
     """``{uri}`` of a tag in a namespace, else ``""``."""
-    namespace = _NAMESPACES.get(tag)
-    if namespace is None:
-        namespace = tag[: tag.index("}") + 1] if tag.startswith("{") else ""
-        if len(_NAMESPACES) < 1024:  # EC2's tags are a few hundred; a hostile server's are not
-            _NAMESPACES[tag] = namespace
-    return namespace
+    return tag[: tag.index("}") + 1] if tag.startswith("{") else ""

@@ -1,10 +1,10 @@
 """``dctck serve`` in a subprocess for the live tests, and an HTTP session that asks for JSON."""
 
 import signal
-import subprocess
-import sys
 
 import requests
+
+from tests._launch import launch
 
 
 def session(accept="application/json"):
@@ -16,23 +16,8 @@ def session(accept="application/json"):
 
 
 def spawn_serve(*args):
-    """``dctck serve --port 0 ARGS`` in a subprocess whose SIGINT and SIGTERM do their default.
-
-    A test run started in the background by a non-interactive shell inherits SIGINT ignored;
-    the server would then ignore a signal that comes before it installs its own handlers.
-    """
-    return subprocess.Popen(
-        [sys.executable, "-m", "dctck", "serve", "--port", "0", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        preexec_fn=_default_signal_actions,
-    )
-
-
-def _default_signal_actions():
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, signal.SIG_DFL)
+    """``dctck serve --port 0 ARGS`` in a subprocess whose SIGINT and SIGTERM do their default."""
+    return launch("serve", "--port", "0", *args)
 
 
 class Served:

@@ -46,18 +46,24 @@ def test_public_classes_have_docstrings():
             assert value.__doc__, name
 
 
-def test_dctck_does_not_import_the_simulator_or_the_reference_drivers():
+def _loaded_by(imports, packages):
+    """Which of ``packages`` a fresh interpreter has loaded after ``import IMPORTS``."""
     import subprocess
     import sys
 
     code = (
-        "import sys, dctck, dctck.rest, dctck.plugin, dctck._cli;"
-        "print(sorted({m.split('.')[0] for m in sys.modules} & {'simulator', 'reference_drivers'}))"
+        f"import sys, {imports};"
+        f"print(sorted({{m.split('.')[0] for m in sys.modules}} & {set(packages)!r}))"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
-    assert result.stdout == "[]\n"
+    return result.stdout
+
+
+def test_dctck_does_not_import_the_simulator_or_the_reference_drivers():
+    imports = "dctck, dctck.rest, dctck.plugin, dctck._cli"
+    assert _loaded_by(imports, ["simulator", "reference_drivers"]) == "[]\n"
 
 
 def test_every_lazily_loaded_name_is_public_and_every_public_name_has_a_home():
@@ -65,14 +71,4 @@ def test_every_lazily_loaded_name_is_public_and_every_public_name_has_a_home():
 
 
 def test_the_command_line_does_not_load_the_web_stack_until_it_serves():
-    import subprocess
-    import sys
-
-    code = (
-        "import sys, dctck._cli;"
-        "print(sorted({m.split('.')[0] for m in sys.modules} & {'werkzeug', 'jinja2', 'waitress'}))"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert result.stdout == "[]\n"
+    assert _loaded_by("dctck._cli", ["werkzeug", "jinja2", "waitress"]) == "[]\n"

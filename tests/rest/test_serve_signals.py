@@ -7,12 +7,12 @@ that never stops) from a stop, it is not a speed assertion.
 
 import signal
 import subprocess
-import sys
 import threading
 import time
 
 import pytest
 
+from tests._launch import launch_signalled_while_held
 from tests.rest._served import Served, session, spawn_serve
 
 pytestmark = pytest.mark.live
@@ -100,20 +100,7 @@ def test_a_signal_in_the_middle_of_requests_stops_it(signum):
 def test_a_signal_while_the_command_line_is_imported_is_held_until_the_server_serves(signum):
     """The entry holds SIGINT and SIGTERM before importing anything else of dctck: one sent
     right then is delivered when the server serves, and stops it cleanly."""
-    program = f"""
-import os, sys
-import dctck.__main__ as entry
-held = entry.hold_stop_signals
-def hold_then_signal():
-    held()
-    os.kill(os.getpid(), {int(signum)})
-entry.hold_stop_signals = hold_then_signal
-sys.argv = ["dctck", "serve", "--port", "0", "--clock-rate", "1000"]
-sys.exit(entry.main())
-"""
-    process = subprocess.Popen(
-        [sys.executable, "-c", program], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
+    process = launch_signalled_while_held(signum, "serve", "--port", "0", *TICKING)
     code, out, err = _wait(process)
     assert (code, err) == (0, "")
     assert out.startswith("dctck serve: mock (")

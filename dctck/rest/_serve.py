@@ -247,6 +247,7 @@ class _StopSignals:
         release_stop_signals()
         while not self.requested.is_set():
             wasyncore.loop(timeout=_LOOP_WAIT, map=server._map, count=1)
+        self._wake = None  # the pipe closes next: a later signal must not write to its descriptor
 
     def _handle(self, signum: int, frame: FrameType | None) -> None:
         self.requested.set()

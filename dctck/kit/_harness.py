@@ -453,12 +453,13 @@ class Harness:
         """
         limit = self.subject.timeout if timeout is None else timeout
         clock = self.subject.clock
-        learned = self.subject.wait_lengths if clock is not None else {}
+        virtual = clock is not None
+        learned = self.subject.wait_lengths if virtual else {}
         monotonic = REAL_CLOCKS["monotonic"]  # real even under --dctck-freeze-time
         wall_start = monotonic()
         ticked = 0.0  # virtual time the kit let pass; reading a remote clock would cost a call
         awaited = progress() if progress is not None else None
-        steps = _steps(clock is not None, learned.get(awaited))
+        steps = _steps(virtual, learned.get(awaited))
         restarts = len(self.subject.machine.states) + 1 if progress is not None else 0
         while True:
             if stop_requested() and not self._cleaning:
@@ -474,9 +475,9 @@ class Harness:
                     learned[awaited] = ticked
                 awaited, restarts = now, restarts - 1
                 wall_start, ticked = monotonic(), 0.0
-                steps = _steps(clock is not None, learned.get(awaited))
+                steps = _steps(virtual, learned.get(awaited))
             wall = monotonic() - wall_start
-            waited = ticked if clock is not None else wall
+            waited = ticked if virtual else wall
             if waited >= limit or wall >= limit:
                 return None
             step = next(steps)
